@@ -1,0 +1,421 @@
+//! [`Book`] → pack bytes. The layout is described in `pack::format` and
+//! `docs/PACK_FORMAT.md`; this module is its only writer.
+
+use super::{Book, CompileError};
+use crate::model::{Field, Kind, NoteKind};
+use crate::normalize;
+use crate::pack::format::{self, tag};
+use crate::varint;
+use std::collections::{BTreeMap, HashMap};
+
+/// The notes whose words are searched, and as which field. Excludes notes
+/// are deliberately not searched: a word there says what the code is *not*.
+fn searched_field(kind: NoteKind) -> Option<Field> {
+    match kind {
+        NoteKind::InclusionTerm => Some(Field::InclusionTerm),
+        NoteKind::Includes => Some(Field::Note),
+        _ => None,
+    }
+}
+
+/// Compiles a book into pack bytes.
+pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
+    validate(book)?;
+    let dictionary = Dictionary::build(book);
+
+    // Label sets: the labels each header's composed children take, in order.
+    let mut label_sets: Vec<Vec<u32>> = Vec::new();
+    let mut label_set_ids: HashMap<Vec<u32>, u32> = HashMap::new();
+    let mut set_of: HashMap<u32, u32> = HashMap::new();
+    let mut composed_bits = vec![0u64; book.records.len().div_ceil(64)];
+    let mut i = 0;
+    while i < book.records.len() {
+        let mut labels = Vec::new();
+        let mut j = i + 1;
+        while j < book.records.len() && book.records[j].label.is_some() {
+            if book.records[j].parent != Some(i as u32) {
+                return Err(CompileError::Invalid(format!("{}: a composed code does not follow its header", book.records[j].code)));
+            }
+            labels.push(book.records[j].label.unwrap_or(0));
+            composed_bits[j / 64] |= 1 << (j % 64);
+            j += 1;
+        }
+        if !labels.is_empty() {
+            let next = label_sets.len() as u32;
+            let id = *label_set_ids.entry(labels.clone()).or_insert(next);
+            if id == next {
+                label_sets.push(labels);
+            }
+            set_of.insert(i as u32, id);
+        }
+        i = j;
+    }
+
+    // TEXT and RECS (stored records only).
+    let mut text = Vec::new();
+    let mut rows = Vec::with_capacity(book.records.len() * format::ROW_LEN);
+    for (i, r) in book.records.iter().enumerate() {
+        if r.label.is_some() {
+            continue;
+        }
+        let parent_plus_one = r.parent.map_or(0, |p| p + 1);
+        let mut w0 = parent_plus_one | ((r.kind as u32) << format::KIND_SHIFT);
+        if r.billable {
+            w0 |= format::FLAG_BILLABLE;
+        }
+        let offset = u32::try_from(text.len()).map_err(|_| CompileError::Invalid("text section over 4 GiB".into()))?;
+        if let Some(&set) = set_of.get(&(i as u32)) {
+            w0 |= format::FLAG_LABEL_SET;
+            varint::write(&mut text, u64::from(set));
+        }
+        let parent_code = r.parent.map_or("", |p| book.records[p as usize].code.as_str());
+        let shared = common_prefix(parent_code, &r.code);
+        varint::write(&mut text, shared as u64);
+        varint::write(&mut text, (r.code.len() - shared) as u64);
+        text.extend_from_slice(&r.code.as_bytes()[shared..]);
+        varint::write(&mut text, u64::from(normalize::content_words(&r.title)));
+        dictionary.encode(&r.title, &mut text);
+        if !r.notes.is_empty() {
+            w0 |= format::FLAG_HAS_NOTES;
+            dictionary.encode_notes(&r.notes, &mut text);
+        }
+        rows.extend_from_slice(&w0.to_le_bytes());
+        rows.extend_from_slice(&offset.to_le_bytes());
+    }
+    let mut lset = Vec::new();
+    let entries: Vec<Vec<u8>> = label_sets
+        .iter()
+        .map(|set| {
+            let mut e = Vec::new();
+            varint::write(&mut e, set.len() as u64);
+            for &l in set {
+                varint::write(&mut e, u64::from(l));
+            }
+            e
+        })
+        .collect();
+    write_table(&mut lset, &entries);
+    let composed = if composed_bits.iter().any(|w| *w != 0) { composed_section(book.records.len(), &composed_bits) } else { Vec::new() };
+
+    // CODE: normalized code → record id.
+    let mut codes: Vec<(String, u64)> = book
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.chars().filter(|c| *c != '.').collect::<String>(), i as u64))
+        .collect();
+    codes.sort_unstable();
+    for pair in codes.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            return Err(CompileError::Invalid(format!("code {} appears twice", pair[0].0)));
+        }
+    }
+    let mut code_fst = fst::MapBuilder::memory();
+    for (k, v) in &codes {
+        code_fst.insert(k, *v).map_err(|e| CompileError::Invalid(format!("code map: {e}")))?;
+    }
+    let code_fst = code_fst.into_inner().map_err(|e| CompileError::Invalid(format!("code map: {e}")))?;
+
+    // TERM + POST.
+    let (term_fst, postings) = build_terms(book)?;
+
+    // LABL.
+    let mut labels = vec![book.compose.pad_to, book.compose.placeholder, book.compose.dot_after, 0];
+    let mut label_entries = Vec::new();
+    for l in &book.labels {
+        let mut e = vec![l.ch as u8];
+        varint::write(&mut e, u64::from(normalize::content_words(&l.text)));
+        dictionary.encode(&l.text, &mut e);
+        dictionary.encode_notes(&l.notes, &mut e);
+        label_entries.push(e);
+    }
+    write_table(&mut labels, &label_entries);
+
+    // META.
+    let mut meta = Vec::new();
+    meta.extend_from_slice(&(book.meta.len() as u32).to_le_bytes());
+    for (k, v) in &book.meta {
+        for s in [k, v] {
+            varint::write(&mut meta, s.len() as u64);
+            meta.extend_from_slice(s.as_bytes());
+        }
+    }
+
+    let words = dictionary.section();
+
+    let sections: Vec<([u8; 4], Vec<u8>)> = vec![
+        (tag::META, meta),
+        (tag::RECORDS, rows),
+        (tag::CODES, code_fst),
+        (tag::WORDS, words),
+        (tag::TEXT, text),
+        (tag::LABELS, labels),
+        (tag::LABEL_SETS, lset),
+        (tag::TERMS, term_fst),
+        (tag::POSTINGS, postings),
+    ];
+    let mut sections = sections;
+    if !composed.is_empty() {
+        sections.push((tag::COMPOSED, composed));
+    }
+    assemble(book, &sections)
+}
+
+fn validate(book: &Book) -> Result<(), CompileError> {
+    if book.records.len() > format::MAX_RECORDS {
+        return Err(CompileError::Invalid(format!("{} records, a pack holds at most {}", book.records.len(), format::MAX_RECORDS)));
+    }
+    if book.release.len() > format::MAX_RELEASE_LEN {
+        return Err(CompileError::Invalid("release label too long".into()));
+    }
+    for (i, r) in book.records.iter().enumerate() {
+        if let Some(p) = r.parent {
+            if p as usize >= i {
+                return Err(CompileError::Invalid(format!("{}: parent does not precede it", r.code)));
+            }
+            if book.records[p as usize].label.is_some() {
+                return Err(CompileError::Invalid(format!("{}: parent is a composed code", r.code)));
+            }
+        }
+        if let Some(l) = r.label {
+            if l as usize >= book.labels.len() || r.parent.is_none() {
+                return Err(CompileError::Invalid(format!("{}: composed without a label or parent", r.code)));
+            }
+        }
+        if r.code.is_empty() || !r.code.is_ascii() {
+            return Err(CompileError::Invalid(format!("record {i}: code {:?} is not ASCII", r.code)));
+        }
+    }
+    Ok(())
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
+/// The text pieces (space-separated runs) of every stored string, numbered by
+/// falling frequency so that the commonest pieces take one byte.
+struct Dictionary {
+    pieces: Vec<String>,
+    ids: HashMap<String, u32>,
+}
+
+impl Dictionary {
+    fn build(book: &Book) -> Dictionary {
+        let mut counts: HashMap<&str, u64> = HashMap::new();
+        fn add<'b>(counts: &mut HashMap<&'b str, u64>, s: &'b str) {
+            for p in s.split(' ').filter(|p| !p.is_empty()) {
+                *counts.entry(p).or_default() += 1;
+            }
+        }
+        for r in book.records.iter().filter(|r| r.label.is_none()) {
+            add(&mut counts, &r.title);
+            for (_, n) in &r.notes {
+                add(&mut counts, n);
+            }
+        }
+        for l in &book.labels {
+            add(&mut counts, &l.text);
+            for (_, n) in &l.notes {
+                add(&mut counts, n);
+            }
+        }
+        let mut pieces: Vec<(&str, u64)> = counts.into_iter().collect();
+        pieces.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let pieces: Vec<String> = pieces.into_iter().map(|(p, _)| p.to_string()).collect();
+        let ids = pieces.iter().enumerate().map(|(i, p)| (p.clone(), i as u32)).collect();
+        Dictionary { pieces, ids }
+    }
+
+    /// Appends a text: piece count, then piece ids. Texts are stored with
+    /// single spaces between pieces (the compiler collapses whitespace).
+    fn encode(&self, s: &str, out: &mut Vec<u8>) {
+        let pieces: Vec<&str> = s.split(' ').filter(|p| !p.is_empty()).collect();
+        varint::write(out, pieces.len() as u64);
+        for p in pieces {
+            varint::write(out, u64::from(self.ids[p]));
+        }
+    }
+
+    /// The `WORD` section: piece count, an offset for every
+    /// `WORD_BLOCK`-th piece, then each piece as varint length + bytes.
+    fn section(&self) -> Vec<u8> {
+        let mut data = Vec::new();
+        let mut samples = Vec::new();
+        for (i, p) in self.pieces.iter().enumerate() {
+            if i % format::WORD_BLOCK as usize == 0 {
+                samples.push(data.len() as u32);
+            }
+            varint::write(&mut data, p.len() as u64);
+            data.extend_from_slice(p.as_bytes());
+        }
+        samples.push(data.len() as u32);
+        let mut out = Vec::with_capacity(4 + samples.len() * 4 + data.len());
+        out.extend_from_slice(&(self.pieces.len() as u32).to_le_bytes());
+        for s in samples {
+            out.extend_from_slice(&s.to_le_bytes());
+        }
+        out.extend_from_slice(&data);
+        out
+    }
+
+    fn encode_notes(&self, notes: &[(NoteKind, String)], out: &mut Vec<u8>) {
+        varint::write(out, notes.len() as u64);
+        for (kind, text) in notes {
+            out.push(*kind as u8);
+            self.encode(text, out);
+        }
+    }
+}
+
+/// The `CMPD` section: record count, word count, the bit vector (bit set =
+/// composed record), then for each block of `RANK_BLOCK_WORDS` words the
+/// number of stored records before it.
+fn composed_section(record_count: usize, bits: &[u64]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(8 + bits.len() * 8 + bits.len() / 2 + 4);
+    out.extend_from_slice(&(record_count as u32).to_le_bytes());
+    out.extend_from_slice(&(bits.len() as u32).to_le_bytes());
+    for w in bits {
+        out.extend_from_slice(&w.to_le_bytes());
+    }
+    let mut stored_before = 0u32;
+    for (b, block) in bits.chunks(format::RANK_BLOCK_WORDS).enumerate() {
+        out.extend_from_slice(&stored_before.to_le_bytes());
+        for (k, w) in block.iter().enumerate() {
+            let index = b * format::RANK_BLOCK_WORDS + k;
+            let valid = (record_count - index * 64).min(64);
+            let mask = if valid == 64 { u64::MAX } else { (1u64 << valid) - 1 };
+            stored_before += (!w & mask).count_ones();
+        }
+    }
+    out.extend_from_slice(&stored_before.to_le_bytes());
+    out
+}
+
+fn write_table<T: AsRef<[u8]>>(out: &mut Vec<u8>, entries: &[T]) {
+    out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    let mut offset = 0u32;
+    out.extend_from_slice(&offset.to_le_bytes());
+    for e in entries {
+        offset += e.as_ref().len() as u32;
+        out.extend_from_slice(&offset.to_le_bytes());
+    }
+    for e in entries {
+        out.extend_from_slice(e.as_ref());
+    }
+}
+
+/// The term dictionary: every searched word of every stored record, as its
+/// stem, with the record ids (ascending), the best field it was found in,
+/// and whether the record's category title holds it too.
+fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
+    // The category (nearest ancestor-or-self of kind Category) of each record.
+    let mut category: Vec<Option<u32>> = Vec::with_capacity(book.records.len());
+    for (i, r) in book.records.iter().enumerate() {
+        let c = if r.kind == Kind::Category { Some(i as u32) } else { r.parent.and_then(|p| category[p as usize]) };
+        category.push(c);
+    }
+    let title_terms = |id: u32| -> Vec<String> {
+        normalize::tokens(&book.records[id as usize].title).into_iter().map(|t| normalize::term_key(&t.folded)).collect()
+    };
+    let mut terms: BTreeMap<String, Vec<(u32, u8, bool)>> = BTreeMap::new();
+    let mut cached_category: Option<(u32, Vec<String>)> = None;
+    for (id, r) in book.records.iter().enumerate() {
+        if r.label.is_some() {
+            continue; // composed records are searched through their parent and label
+        }
+        let id = id as u32;
+        let context: &[String] = match category[id as usize] {
+            Some(c) => {
+                if cached_category.as_ref().map(|x| x.0) != Some(c) {
+                    cached_category = Some((c, title_terms(c)));
+                }
+                cached_category.as_ref().map_or(&[], |x| x.1.as_slice())
+            }
+            None => &[],
+        };
+        let mut add = |text: &str, field: Field| {
+            for t in normalize::tokens(text) {
+                if normalize::is_stop_word(&t.folded) {
+                    continue;
+                }
+                let key = normalize::term_key(&t.folded);
+                let in_context = context.contains(&key);
+                let list = terms.entry(key).or_default();
+                match list.last_mut() {
+                    Some(last) if last.0 == id => last.1 = last.1.min(field as u8),
+                    _ => list.push((id, field as u8, in_context)),
+                }
+            }
+        };
+        add(&r.title, Field::Title);
+        for (kind, text) in &r.notes {
+            if let Some(field) = searched_field(*kind) {
+                add(text, field);
+            }
+        }
+    }
+    let mut postings = Vec::new();
+    let mut builder = fst::MapBuilder::memory();
+    for (term, list) in &terms {
+        let offset = postings.len() as u64;
+        if offset >= 1 << (64 - format::TERM_DF_BITS) {
+            return Err(CompileError::Invalid("postings section too large".into()));
+        }
+        varint::write(&mut postings, list.len() as u64);
+        let mut prev = 0u32;
+        for &(id, field, in_context) in list {
+            let context = if in_context { format::POSTING_CONTEXT_BIT } else { 0 };
+            varint::write(&mut postings, (u64::from(id - prev) << format::POSTING_LOW_BITS) | context | u64::from(field));
+            prev = id;
+        }
+        let df = (list.len() as u64).min((1 << format::TERM_DF_BITS) - 1);
+        builder
+            .insert(term, (offset << format::TERM_DF_BITS) | df)
+            .map_err(|e| CompileError::Invalid(format!("term map: {e}")))?;
+    }
+    let fst = builder.into_inner().map_err(|e| CompileError::Invalid(format!("term map: {e}")))?;
+    Ok((fst, postings))
+}
+
+fn align4(n: usize) -> usize {
+    (n + 3) & !3
+}
+
+fn assemble(book: &Book, sections: &[([u8; 4], Vec<u8>)]) -> Result<Vec<u8>, CompileError> {
+    let release = book.release.as_bytes();
+    let header_len = align4(format::FIXED_HEADER_LEN + release.len()) + sections.len() * format::SECTION_ENTRY_LEN;
+    let mut out = Vec::with_capacity(header_len + sections.iter().map(|s| s.1.len() + 3).sum::<usize>());
+    out.extend_from_slice(&format::MAGIC);
+    out.extend_from_slice(&format::FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(header_len as u16).to_le_bytes());
+    out.extend_from_slice(&[0; 4]); // crc32, filled in last
+    out.extend_from_slice(&[0; 4]); // total length, filled in last
+    let mut system = [0u8; 8];
+    let id = book.system.id.as_bytes();
+    system[..id.len()].copy_from_slice(id);
+    out.extend_from_slice(&system);
+    out.extend_from_slice(&(book.records.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(book.billable_count() as u32).to_le_bytes());
+    out.extend_from_slice(&(release.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(sections.len() as u16).to_le_bytes());
+    out.extend_from_slice(release);
+    out.resize(align4(out.len()), 0);
+    let mut offset = header_len;
+    for (t, data) in sections {
+        out.extend_from_slice(t);
+        out.extend_from_slice(&(offset as u32).to_le_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        offset = align4(offset + data.len());
+    }
+    debug_assert_eq!(out.len(), header_len);
+    for (_, data) in sections {
+        out.extend_from_slice(data);
+        out.resize(align4(out.len()), 0);
+    }
+    let total = u32::try_from(out.len()).map_err(|_| CompileError::Invalid("pack over 4 GiB".into()))?;
+    out[16..20].copy_from_slice(&total.to_le_bytes());
+    let crc = crc32fast::hash(&out[format::CHECKSUM_START..]);
+    out[12..16].copy_from_slice(&crc.to_le_bytes());
+    Ok(out)
+}

@@ -1,0 +1,27 @@
+//! chartcode: medical code books compiled into compact packs, searched in
+//! the browser (WebAssembly) or natively with one search core.
+//!
+//! The crate has two halves:
+//!
+//! * the **reading side** — [`pack`] (zero-copy pack reader) and [`search`]
+//!   (lookup, browse, type-ahead search) — which depends only on `fst`,
+//!   `crc32fast` and `serde`, and compiles for `wasm32-unknown-unknown`;
+//! * the **building side** — `compile` (feature `compiler`, native only),
+//!   which turns the official release files in `codebooks/` into packs.
+//!
+//! See `docs/ARCHITECTURE.md` for the tour.
+
+pub mod error;
+pub mod model;
+pub mod normalize;
+pub mod pack;
+pub mod search;
+pub mod varint;
+
+#[cfg(feature = "compiler")]
+pub mod compile;
+
+pub use error::{PackError, QueryError};
+pub use model::{CodeSystem, Field, Kind, NoteKind};
+pub use pack::Pack;
+pub use search::{CodeBook, Hit, Lookup, SearchOptions};

@@ -1,0 +1,424 @@
+//! `chartcode`: build packs from the vendored code books, and look up,
+//! browse, search and dump them from the command line.
+//!
+//! Exit status: 0 found, 1 not found, 2 bad usage or input. Errors are one
+//! line on stderr.
+
+use chartcode::compile;
+use chartcode::search::{self, CodeBook, Lookup, SearchOptions};
+use chartcode::{Kind, Pack};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+chartcode — medical code books, searched offline
+
+Usage:
+  chartcode build    [--codebooks DIR] [--out DIR]
+  chartcode lookup   CODE [--system S] [--json]
+  chartcode search   QUERY [--system S]... [--limit N] [--billable] [--within CODE]... [--json]
+  chartcode children [CODE] [--system S] [--json]
+  chartcode stats    [--json]
+  chartcode dump     [--system S]
+
+Options:
+  --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs)
+  --codebooks DIR  where `build` reads sources (default: ./codebooks)
+  --out DIR        where `build` writes packs (default: ./packs)
+  --system S       a code system id (icd10cm); repeat it to search several
+  --within CODE    search only below a code, range (E08-E13) or chapter
+  --limit N        most hits (default 20, at most 1000)
+  --billable       billable codes only
+  --json           machine-readable output (field names are stable)
+
+Exit status: 0 found, 1 not found, 2 bad usage or input.
+";
+
+/// A failure that ends the command: exit 2 with one line on stderr.
+struct Fail(String);
+
+impl<E: std::fmt::Display> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+#[derive(Default)]
+struct Args {
+    command: String,
+    positional: Vec<String>,
+    packs: Option<PathBuf>,
+    codebooks: Option<PathBuf>,
+    out: Option<PathBuf>,
+    systems: Vec<String>,
+    within: Vec<String>,
+    limit: Option<usize>,
+    billable: bool,
+    json: bool,
+}
+
+fn parse_args() -> Result<Args, Fail> {
+    use lexopt::prelude::*;
+    let mut args = Args::default();
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("packs") => args.packs = Some(parser.value()?.into()),
+            Long("codebooks") => args.codebooks = Some(parser.value()?.into()),
+            Long("out") => args.out = Some(parser.value()?.into()),
+            Long("system") => args.systems.push(parser.value()?.string()?),
+            Long("within") => args.within.push(parser.value()?.string()?),
+            Long("limit") => {
+                let v = parser.value()?.string()?;
+                args.limit = Some(v.parse().map_err(|_| Fail(format!("--limit takes a whole number, not {v:?}")))?);
+            }
+            Long("billable") => args.billable = true,
+            Long("json") => args.json = true,
+            Short('h') | Long("help") => args.command = "help".into(),
+            Short('V') | Long("version") => args.command = "version".into(),
+            Value(v) if args.command.is_empty() => args.command = v.string()?,
+            Value(v) => args.positional.push(v.string()?),
+            _ => return Err(Fail(arg.unexpected().to_string())),
+        }
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(Fail(msg)) => {
+            eprintln!("chartcode: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode, Fail> {
+    let args = parse_args()?;
+    match args.command.as_str() {
+        "help" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        "version" => {
+            println!("chartcode {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        "build" => build(&args),
+        "lookup" | "search" | "children" | "stats" | "dump" => {
+            let dir = pack_dir(&args);
+            let files = read_packs(&dir)?;
+            let slices: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
+            let book = CodeBook::open(&slices).map_err(|e| {
+                Fail(format!("{}: {e}", files.first().map_or(dir.display().to_string(), |f| f.0.display().to_string())))
+            })?;
+            match args.command.as_str() {
+                "lookup" => lookup(&args, &book),
+                "search" => search_cmd(&args, &book),
+                "children" => children(&args, &book),
+                "stats" => stats(&args, &book),
+                _ => dump(&args, &book),
+            }
+        }
+        "" => Err(Fail("no command given; try `chartcode --help`".into())),
+        other => Err(Fail(format!("unknown command {other:?}; try `chartcode --help`"))),
+    }
+}
+
+fn pack_dir(args: &Args) -> PathBuf {
+    args.packs
+        .clone()
+        .or_else(|| std::env::var_os("CHARTCODE_PACKS").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("packs"))
+}
+
+/// Reads every `*.pack` of a directory, in name order.
+fn read_packs(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Fail> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Fail(format!("cannot read packs from {}: {e}; run `chartcode build` first, or give --packs DIR", dir.display()))
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(Fail(format!("no packs in {}; run `chartcode build` first, or give --packs DIR", dir.display())));
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        let bytes = std::fs::read(&p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+        Pack::open(&bytes).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
+        out.push((p, bytes));
+    }
+    Ok(out)
+}
+
+fn one_positional<'a>(args: &'a Args, what: &str) -> Result<&'a str, Fail> {
+    match args.positional.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Fail(format!("`{}` needs a {what}", args.command))),
+        _ => Err(Fail(format!("`{}` takes one {what}; quote it if it has spaces", args.command))),
+    }
+}
+
+fn single_system(args: &Args) -> Result<Option<&str>, Fail> {
+    match args.systems.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        _ => Err(Fail(format!("`{}` takes one --system", args.command))),
+    }
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<(), Fail> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
+fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn build(args: &Args) -> Result<ExitCode, Fail> {
+    if !args.positional.is_empty() {
+        return Err(Fail("`build` takes no arguments besides --codebooks and --out".into()));
+    }
+    let codebooks = args.codebooks.clone().unwrap_or_else(|| PathBuf::from("codebooks"));
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("packs"));
+    let packs = compile::build_all(&codebooks)?;
+    let written = compile::write_packs(&out, &packs)?;
+    for (built, path) in packs.iter().zip(&written) {
+        let pack = Pack::open(&built.bytes)?;
+        println!(
+            "{}  {} {}  {} records, {} billable  {} bytes",
+            path.display(),
+            pack.system().name,
+            pack.release(),
+            group(pack.record_count() as u64),
+            group(pack.billable_count() as u64),
+            group(pack.size() as u64)
+        );
+        println!("  {:<8} {:>11}", "header", group(pack.header_len() as u64));
+        for s in pack.sections() {
+            println!("  {:<8} {:>11}  {}", s.name(), group(s.len as u64), section_role(&s.name()));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn section_role(tag: &str) -> &'static str {
+    match tag {
+        "META" => "provenance",
+        "RECS" => "record rows",
+        "CODE" => "code → record (fst)",
+        "WORD" => "text pieces",
+        "TEXT" => "codes, titles, notes",
+        "LABL" => "7th-character labels",
+        "TERM" => "term dictionary (fst)",
+        "POST" => "postings",
+        _ => "",
+    }
+}
+
+fn lookup(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    let code = one_positional(args, "code")?;
+    let result = book.lookup(code, single_system(args)?)?;
+    if args.json {
+        print_json(&LookupJson::from(&result))?;
+    } else {
+        print_lookup(&result);
+    }
+    Ok(if result.record.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `lookup --json`: the record's fields at the top level, plus `found`,
+/// `help` and `candidates`.
+#[derive(Serialize)]
+struct LookupJson<'a> {
+    query: &'a str,
+    found: bool,
+    #[serde(flatten)]
+    record: Option<&'a search::Record>,
+    help: Option<&'a str>,
+    candidates: &'a [search::Entry],
+}
+
+impl<'a> From<&'a Lookup> for LookupJson<'a> {
+    fn from(l: &'a Lookup) -> Self {
+        LookupJson { query: &l.query, found: l.record.is_some(), record: l.record.as_ref(), help: l.help.as_deref(), candidates: &l.candidates }
+    }
+}
+
+fn billable_word(billable: bool) -> &'static str {
+    if billable {
+        "billable"
+    } else {
+        "not billable"
+    }
+}
+
+fn print_lookup(l: &Lookup) {
+    if let Some(r) = &l.record {
+        println!("{}  {}", r.entry.code, r.entry.title);
+        println!("  {} {} · {} · {}", r.entry.system, r.release, r.entry.kind.as_str(), billable_word(r.entry.billable));
+        for (depth, a) in r.ancestors.iter().enumerate() {
+            println!("  {}{} {}", "  ".repeat(depth), a.code, a.title);
+        }
+        for n in &r.notes {
+            println!("  {}: {}", n.kind.heading(), n.text);
+        }
+        for inherited in &r.inherited_notes {
+            for n in &inherited.notes {
+                println!("  ({}) {}: {}", inherited.code, n.kind.heading(), n.text);
+            }
+        }
+    }
+    if let Some(h) = &l.help {
+        if l.record.is_some() {
+            println!("  {h}");
+        } else {
+            println!("{}: {h}", l.query.trim());
+        }
+    }
+    for c in &l.candidates {
+        println!("    {:<9} {}  [{}]", c.code, c.title, billable_word(c.billable));
+    }
+}
+
+fn search_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    let query = one_positional(args, "query")?;
+    let options = SearchOptions {
+        systems: args.systems.clone(),
+        limit: args.limit.unwrap_or(search::DEFAULT_LIMIT),
+        billable_only: args.billable,
+        within: args.within.clone(),
+    };
+    let hits = book.search(query, &options)?;
+    if args.json {
+        print_json(&hits)?;
+    } else {
+        for h in &hits {
+            let marker = if h.entry.billable { "" } else { "  [not billable]" };
+            println!("{:<9} {}{marker}", h.entry.code, h.entry.title);
+        }
+        if hits.is_empty() {
+            eprintln!("no codes match {query:?}");
+        }
+    }
+    Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn children(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    let code = match args.positional.as_slice() {
+        [] => None,
+        [one] => Some(one.as_str()),
+        _ => return Err(Fail("`children` takes at most one code".into())),
+    };
+    let Some(list) = book.children(code, single_system(args)?)? else {
+        eprintln!("chartcode: {} is not a code; try `chartcode lookup {}`", code.unwrap_or(""), code.unwrap_or(""));
+        return Ok(ExitCode::from(1));
+    };
+    if args.json {
+        print_json(&list)?;
+    } else {
+        for c in &list {
+            let marker = if c.billable { "" } else { "  [not billable]" };
+            println!("{:<9} {}{marker}", c.code, c.title);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct SystemStats {
+    system: &'static str,
+    name: &'static str,
+    release: String,
+    records: u32,
+    billable: u32,
+    counts: std::collections::BTreeMap<&'static str, u32>,
+    terms: usize,
+    bytes: usize,
+    sections: Vec<SectionStats>,
+}
+
+#[derive(Serialize)]
+struct SectionStats {
+    name: String,
+    bytes: u32,
+}
+
+fn stats(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    let mut out = Vec::new();
+    for p in book.packs() {
+        let mut counts = std::collections::BTreeMap::new();
+        for id in 0..p.record_count() {
+            *counts.entry(p.row(id)?.kind.as_str()).or_insert(0) += 1;
+        }
+        out.push(SystemStats {
+            system: p.system().id,
+            name: p.system().name,
+            release: p.release().to_string(),
+            records: p.record_count(),
+            billable: p.billable_count(),
+            counts,
+            terms: p.term_count(),
+            bytes: p.size(),
+            sections: p.sections().iter().map(|s| SectionStats { name: s.name(), bytes: s.len }).collect(),
+        });
+    }
+    if args.json {
+        #[derive(Serialize)]
+        struct Stats {
+            systems: Vec<SystemStats>,
+        }
+        print_json(&Stats { systems: out })?;
+    } else {
+        for s in &out {
+            println!("{} ({})  {}", s.name, s.system, s.release);
+            println!("  records   {:>9}", group(s.records as u64));
+            println!("  billable  {:>9}", group(s.billable as u64));
+            for k in Kind::ALL {
+                if let Some(n) = s.counts.get(k.as_str()) {
+                    println!("  {:<9} {:>9}", k.as_str(), group(*n as u64));
+                }
+            }
+            println!("  terms     {:>9}", group(s.terms as u64));
+            println!("  bytes     {:>9}", group(s.bytes as u64));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dump(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    if !args.positional.is_empty() {
+        return Err(Fail("`dump` takes no arguments besides --system".into()));
+    }
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed: Option<String> = None;
+    book.dump(single_system(args)?, |e| {
+        if failed.is_none() {
+            if let Err(err) = serde_json::to_writer(&mut out, &e).map_err(|e| e.to_string()).and_then(|_| writeln!(out).map_err(|e| e.to_string())) {
+                failed = Some(err);
+            }
+        }
+    })?;
+    out.flush()?;
+    match failed {
+        // A closed pipe (`| head`) is not an error of ours.
+        Some(e) if !e.contains("Broken pipe") => Err(Fail(e)),
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}

@@ -1,0 +1,200 @@
+//! The vocabulary shared by every code book: code systems, record kinds,
+//! note kinds and the fields a search term can come from. Each is stored in
+//! a pack as a small integer; the names returned by `as_str` are the stable
+//! names used in JSON, the CLI and the JS API.
+
+use serde::Serialize;
+
+/// A code system chartcode knows how to present. A pack names its system by
+/// `id`; a pack whose id is not listed here is refused when opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CodeSystem {
+    /// Short stable id used on the command line and in JSON (`icd10cm`).
+    pub id: &'static str,
+    /// Human name (`ICD-10-CM`).
+    pub name: &'static str,
+    /// The canonical FHIR `Coding.system` URI.
+    pub fhir_uri: &'static str,
+}
+
+/// Every code system chartcode knows.
+pub const SYSTEMS: &[CodeSystem] = &[CodeSystem {
+    id: "icd10cm",
+    name: "ICD-10-CM",
+    fhir_uri: "http://hl7.org/fhir/sid/icd-10-cm",
+}];
+
+impl CodeSystem {
+    /// The system with this id (`icd10cm`), ignoring ASCII case and `-`/`_`
+    /// (`ICD-10-CM` works too).
+    pub fn from_id(id: &str) -> Option<&'static CodeSystem> {
+        let key: String = id
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        SYSTEMS.iter().find(|s| s.id == key)
+    }
+}
+
+/// What a record is in its book's hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Kind {
+    /// A chapter of the tabular list (`A00-B99`).
+    Chapter = 0,
+    /// A block of categories within a chapter (`A00-A09`).
+    Section = 1,
+    /// A three-character category (`E11`); billable when it has no children.
+    Category = 2,
+    /// A header below a category (`E11.6`, or `S72.001` that needs a 7th
+    /// character); never billable.
+    Subcategory = 3,
+    /// A complete, billable code (`E11.9`, `S72.001A`).
+    Code = 4,
+}
+
+impl Kind {
+    /// All kinds, in their stored order.
+    pub const ALL: [Kind; 5] = [Kind::Chapter, Kind::Section, Kind::Category, Kind::Subcategory, Kind::Code];
+
+    /// The stored value back to a kind; `None` for a value this build does not know.
+    pub fn from_u8(v: u8) -> Option<Kind> {
+        Kind::ALL.get(v as usize).copied()
+    }
+
+    /// The stable name (`"category"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Chapter => "chapter",
+            Kind::Section => "section",
+            Kind::Category => "category",
+            Kind::Subcategory => "subcategory",
+            Kind::Code => "code",
+        }
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The instructional notes of the tabular list, kept verbatim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum NoteKind {
+    /// "Includes:" — further defines the content of the code.
+    Includes = 0,
+    /// Inclusion terms: conditions classified to the code.
+    InclusionTerm = 1,
+    /// "Excludes1:" — never coded together with this code.
+    Excludes1 = 2,
+    /// "Excludes2:" — not included here, but may be coded together.
+    Excludes2 = 3,
+    /// "Code first" — sequence the underlying condition first.
+    CodeFirst = 4,
+    /// "Use additional code".
+    UseAdditionalCode = 5,
+    /// "Code also".
+    CodeAlso = 6,
+    /// A general note.
+    Note = 7,
+    /// A note about the 7th character.
+    SevenChrNote = 8,
+    /// One 7th-character definition ("A: initial encounter").
+    SevenChrDef = 9,
+}
+
+impl NoteKind {
+    const ALL: [NoteKind; 10] = [
+        NoteKind::Includes,
+        NoteKind::InclusionTerm,
+        NoteKind::Excludes1,
+        NoteKind::Excludes2,
+        NoteKind::CodeFirst,
+        NoteKind::UseAdditionalCode,
+        NoteKind::CodeAlso,
+        NoteKind::Note,
+        NoteKind::SevenChrNote,
+        NoteKind::SevenChrDef,
+    ];
+
+    /// The stored value back to a note kind.
+    pub fn from_u8(v: u8) -> Option<NoteKind> {
+        NoteKind::ALL.get(v as usize).copied()
+    }
+
+    /// The stable name (`"excludes1"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteKind::Includes => "includes",
+            NoteKind::InclusionTerm => "inclusion_term",
+            NoteKind::Excludes1 => "excludes1",
+            NoteKind::Excludes2 => "excludes2",
+            NoteKind::CodeFirst => "code_first",
+            NoteKind::UseAdditionalCode => "use_additional_code",
+            NoteKind::CodeAlso => "code_also",
+            NoteKind::Note => "note",
+            NoteKind::SevenChrNote => "seven_chr_note",
+            NoteKind::SevenChrDef => "seven_chr_def",
+        }
+    }
+
+    /// The heading a coder knows the note by.
+    pub fn heading(self) -> &'static str {
+        match self {
+            NoteKind::Includes => "Includes",
+            NoteKind::InclusionTerm => "Inclusion terms",
+            NoteKind::Excludes1 => "Excludes1",
+            NoteKind::Excludes2 => "Excludes2",
+            NoteKind::CodeFirst => "Code first",
+            NoteKind::UseAdditionalCode => "Use additional code",
+            NoteKind::CodeAlso => "Code also",
+            NoteKind::Note => "Note",
+            NoteKind::SevenChrNote => "7th character note",
+            NoteKind::SevenChrDef => "7th characters",
+        }
+    }
+}
+
+impl Serialize for NoteKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Where a term of the term dictionary was found for a record. Stored in
+/// three bits of every posting, so sources added later (the alphabetic
+/// index, lay terms) need no format change; a reader treats a value it does
+/// not know as the weakest kind of match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Field {
+    /// The record's own title.
+    Title = 0,
+    /// An inclusion term of the record.
+    InclusionTerm = 1,
+    /// An entry of the alphabetic index pointing at the record (reserved).
+    IndexTerm = 2,
+    /// A curated synonym or lay term (reserved).
+    Synonym = 3,
+    /// An "Includes" note.
+    Note = 4,
+}
+
+impl Field {
+    /// Largest value a posting can hold (3 bits).
+    pub const MAX: u8 = 7;
+
+    /// How much a match in this field counts in ranking: a title match beats
+    /// a term the book lists under the code, which beats a note.
+    pub fn weight(raw: u8) -> u32 {
+        match raw {
+            0 => 4,
+            1..=3 => 3,
+            _ => 1,
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The byte layout of a pack, in one place. `docs/PACK_FORMAT.md` describes
+//! the same layout in prose; the reader (`pack::Pack`) and the writer
+//! (`compile::writer`) both take their numbers from here.
+//!
+//! All integers are little-endian. Sections are aligned to 4 bytes.
+
+/// The first eight bytes of every pack.
+pub const MAGIC: [u8; 8] = *b"CHARTPAK";
+
+/// The format version this build writes and reads. Bump it for any change a
+/// reader of the previous version would misread; adding a section is not
+/// such a change (readers skip sections they do not know).
+pub const FORMAT_VERSION: u16 = 1;
+
+/// Bytes before the release label: magic (8), version (2), header length
+/// (2), crc32 (4), total length (4), system id (8), record count (4),
+/// billable count (4), release label length (2), section count (2).
+pub const FIXED_HEADER_LEN: usize = 40;
+
+/// The checksum covers every byte from this offset to the end of the pack,
+/// so it protects the rest of the header as well as the body.
+pub const CHECKSUM_START: usize = 16;
+
+/// One entry of the section table: tag (4), offset (4), length (4).
+pub const SECTION_ENTRY_LEN: usize = 12;
+
+/// Longest release label a header may carry.
+pub const MAX_RELEASE_LEN: usize = 200;
+
+/// Section tags.
+pub mod tag {
+    /// Key/value strings about the build (publisher, source file, sha256).
+    pub const META: [u8; 4] = *b"META";
+    /// Fixed-width record rows, one per record, in code-book order.
+    pub const RECORDS: [u8; 4] = *b"RECS";
+    /// `fst` map: normalized code → record id.
+    pub const CODES: [u8; 4] = *b"CODE";
+    /// The piece dictionary of the compact text encoding.
+    pub const WORDS: [u8; 4] = *b"WORD";
+    /// Per-record text entries: code, title, notes.
+    pub const TEXT: [u8; 4] = *b"TEXT";
+    /// 7th-character labels and the rule that composes their codes.
+    pub const LABELS: [u8; 4] = *b"LABL";
+    /// Label sets: the 7th characters a header takes, in order.
+    pub const LABEL_SETS: [u8; 4] = *b"LSET";
+    /// Which record ids are composed (a bit vector with a rank directory).
+    /// Absent when a book has no composed records.
+    pub const COMPOSED: [u8; 4] = *b"CMPD";
+    /// `fst` map: term → postings offset and document frequency.
+    pub const TERMS: [u8; 4] = *b"TERM";
+    /// Delta-encoded postings lists.
+    pub const POSTINGS: [u8; 4] = *b"POST";
+}
+
+/// Bytes per stored record row. Composed records have no row: the bit
+/// vector of `CMPD` says which ids they are, and their parent (the nearest
+/// stored record before them) and label set say the rest.
+pub const ROW_LEN: usize = 8;
+/// Row word 0, bits 0..24: parent record id + 1 (0 = top level).
+pub const PARENT_MASK: u32 = (1 << 24) - 1;
+/// Row word 0, bits 24..28: the record kind.
+pub const KIND_SHIFT: u32 = 24;
+/// Row word 0, bit 28: the record is a billable (complete) code.
+pub const FLAG_BILLABLE: u32 = 1 << 28;
+/// Row word 0, bit 29: code and title are composed from the parent and a
+/// label (word 1 is a label index, not a text offset).
+pub const FLAG_COMPOSED: u32 = 1 << 29;
+/// Row word 0, bit 30: the text entry carries notes after the title.
+pub const FLAG_HAS_NOTES: u32 = 1 << 30;
+/// Row word 0, bit 31: the text entry starts with a label-set id, and the
+/// record's composed children follow it, one per label of the set.
+pub const FLAG_LABEL_SET: u32 = 1 << 31;
+/// Most records a pack can hold (the parent field is 24 bits).
+pub const MAX_RECORDS: usize = PARENT_MASK as usize;
+
+/// Pieces of the `WORD` dictionary per offset sample: a piece is found by
+/// its block's offset and at most this many length-prefixed steps.
+pub const WORD_BLOCK: u32 = 16;
+/// 64-bit words of the `CMPD` bit vector per rank sample.
+pub const RANK_BLOCK_WORDS: usize = 8;
+
+/// Low bits of a posting that hold the field (`model::Field`).
+pub const POSTING_FIELD_BITS: u32 = 3;
+/// The posting bit above the field: the term also occurs in the title of
+/// the record's category (its three-character ancestor, or itself).
+pub const POSTING_CONTEXT_BIT: u64 = 1 << POSTING_FIELD_BITS;
+/// Bits of a posting below the record-id delta.
+pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 1;
+/// Low bits of a term value that hold the document frequency; the rest is
+/// the postings offset.
+pub const TERM_DF_BITS: u32 = 24;

@@ -1,0 +1,963 @@
+//! Reading a pack: zero-copy views over a `&[u8]`.
+//!
+//! [`Pack::open`] checks the header, the section table and the checksum and
+//! then keeps only slices into the caller's bytes: opening allocates nothing
+//! in proportion to the pack. Every later read is bounds-checked and returns
+//! a [`PackError`] on inconsistent data; nothing here can panic or read
+//! outside the slice, whatever bytes it is given.
+
+pub mod format;
+
+use crate::error::PackError;
+use crate::model::{CodeSystem, Kind, NoteKind};
+use crate::varint;
+use format::tag;
+use fst::{IntoStreamer, Streamer};
+
+/// One decoded record row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// The parent record, `None` at the top level.
+    pub parent: Option<u32>,
+    pub kind: Kind,
+    pub billable: bool,
+    /// Code and title are composed from the parent and label `payload`.
+    pub composed: bool,
+    pub has_notes: bool,
+    /// The record is a header whose composed children follow it.
+    pub has_label_set: bool,
+    /// Text offset, or label index when `composed`.
+    pub payload: u32,
+}
+
+/// A term of the term dictionary: where its postings are and how many
+/// records it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermRef {
+    pub offset: u64,
+    pub doc_freq: u32,
+}
+
+impl TermRef {
+    fn from_value(v: u64) -> TermRef {
+        TermRef {
+            offset: v >> format::TERM_DF_BITS,
+            doc_freq: (v & ((1 << format::TERM_DF_BITS) - 1)) as u32,
+        }
+    }
+}
+
+/// One entry of a postings list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Posting {
+    pub id: u32,
+    /// Where the term was found (`model::Field` as stored).
+    pub field: u8,
+    /// The term also occurs in the title of the record's category.
+    pub in_context: bool,
+}
+
+/// One section as listed in the section table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionInfo {
+    pub tag: [u8; 4],
+    pub offset: u32,
+    pub len: u32,
+}
+
+impl SectionInfo {
+    /// The tag as text (`"RECS"`).
+    pub fn name(&self) -> String {
+        String::from_utf8_lossy(&self.tag).into_owned()
+    }
+}
+
+/// How a composed (7th-character) code is formed from its parent's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComposeRule {
+    /// The parent's code is padded to this many characters...
+    pub pad_to: u8,
+    /// ...with this placeholder (`X`) before the label's character is added.
+    pub placeholder: u8,
+    /// The display form has a dot after this many characters (0 = none).
+    pub dot_after: u8,
+}
+
+/// A table of length-prefixed entries: `count`, `count + 1` offsets, data.
+#[derive(Debug, Clone, Copy)]
+struct Table<'a> {
+    count: u32,
+    offsets: &'a [u8],
+    data: &'a [u8],
+}
+
+impl<'a> Table<'a> {
+    fn parse(section: &'static str, bytes: &'a [u8]) -> Result<Table<'a>, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section, detail };
+        let count = read_u32(bytes, 0).ok_or_else(|| corrupt("no entry count"))?;
+        let offsets_len = (count as usize)
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(4))
+            .ok_or_else(|| corrupt("entry count overflows"))?;
+        let offsets = bytes.get(4..4 + offsets_len).ok_or_else(|| corrupt("offset table truncated"))?;
+        let data = &bytes[4 + offsets_len..];
+        let table = Table { count, offsets, data };
+        if table.offset(count) != Some(data.len()) {
+            return Err(corrupt("last offset does not end the data"));
+        }
+        Ok(table)
+    }
+
+    fn offset(&self, i: u32) -> Option<usize> {
+        read_u32(self.offsets, i as usize * 4).map(|v| v as usize)
+    }
+
+    fn entry(&self, i: u32) -> Option<&'a [u8]> {
+        if i >= self.count {
+            return None;
+        }
+        let start = self.offset(i)?;
+        let end = self.offset(i + 1)?;
+        self.data.get(start..end)
+    }
+}
+
+/// The `CMPD` bit vector: which record ids are composed, with a rank
+/// directory so that a stored record's row is found in constant time.
+#[derive(Debug, Clone, Copy)]
+struct Composed<'a> {
+    words: &'a [u8],
+    ranks: &'a [u8],
+}
+
+impl Composed<'_> {
+    fn word(&self, i: usize) -> u64 {
+        self.words.get(i * 8..i * 8 + 8).map_or(0, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+    }
+
+    fn get(&self, id: u32) -> bool {
+        self.word(id as usize / 64) & (1 << (id % 64)) != 0
+    }
+
+    /// Stored (not composed) records before `id`.
+    fn rank0(&self, id: u32) -> u32 {
+        let w = id as usize / 64;
+        let block = w / format::RANK_BLOCK_WORDS;
+        let mut r = read_u32(self.ranks, block * 4).unwrap_or(0);
+        for k in block * format::RANK_BLOCK_WORDS..w {
+            r += (!self.word(k)).count_ones();
+        }
+        let below = (1u64 << (id % 64)) - 1;
+        r + (!self.word(w) & below).count_ones()
+    }
+}
+
+/// The `WORD` piece dictionary: sampled offsets, length-prefixed pieces.
+#[derive(Debug, Clone, Copy)]
+struct Words<'a> {
+    count: u32,
+    samples: &'a [u8],
+    data: &'a [u8],
+}
+
+/// Longest run of composed records one header may have (one per letter and
+/// digit); guards the walk back from a composed record to its header.
+const MAX_COMPOSED_RUN: u32 = 36;
+
+/// An open pack.
+#[derive(Clone)]
+pub struct Pack<'a> {
+    bytes: &'a [u8],
+    header_len: usize,
+    system: &'static CodeSystem,
+    release: &'a str,
+    record_count: u32,
+    billable_count: u32,
+    section_table: &'a [u8],
+    meta: &'a [u8],
+    rows: &'a [u8],
+    stored_count: u32,
+    composed: Option<Composed<'a>>,
+    codes: fst::Map<&'a [u8]>,
+    words: Words<'a>,
+    text: &'a [u8],
+    labels: Table<'a>,
+    label_sets: Table<'a>,
+    compose: ComposeRule,
+    terms: fst::Map<&'a [u8]>,
+    postings: &'a [u8],
+}
+
+impl std::fmt::Debug for Pack<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pack")
+            .field("system", &self.system.id)
+            .field("release", &self.release)
+            .field("records", &self.record_count)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+fn read_u16(b: &[u8], at: usize) -> Option<u16> {
+    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]))
+}
+
+fn read_u32(b: &[u8], at: usize) -> Option<u32> {
+    b.get(at..at.checked_add(4)?).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+/// Longest text a single entry may decode to; guards against corrupt
+/// counts that would make one string enormous.
+const MAX_PIECES: u64 = 4096;
+
+impl<'a> Pack<'a> {
+    /// Opens a pack: checks magic, version, length, checksum, header fields,
+    /// the section table and the headers of the sections it needs.
+    pub fn open(bytes: &'a [u8]) -> Result<Pack<'a>, PackError> {
+        if bytes.len() < format::FIXED_HEADER_LEN {
+            if bytes.len() >= 8 && bytes[..8] != format::MAGIC {
+                return Err(PackError::BadMagic);
+            }
+            return Err(PackError::TooShort { len: bytes.len() });
+        }
+        if bytes[..8] != format::MAGIC {
+            return Err(PackError::BadMagic);
+        }
+        let version = read_u16(bytes, 8).unwrap_or(0);
+        if version != format::FORMAT_VERSION {
+            return Err(PackError::UnsupportedVersion { found: version, supported: format::FORMAT_VERSION });
+        }
+        let declared = read_u32(bytes, 16).unwrap_or(0) as u64;
+        if declared != bytes.len() as u64 {
+            return Err(PackError::LengthMismatch { declared, actual: bytes.len() });
+        }
+        let stored = read_u32(bytes, 12).unwrap_or(0);
+        let computed = crc32fast::hash(&bytes[format::CHECKSUM_START..]);
+        if stored != computed {
+            return Err(PackError::ChecksumMismatch { stored, computed });
+        }
+
+        let header_len = read_u16(bytes, 10).unwrap_or(0) as usize;
+        let system_raw = &bytes[20..28];
+        let system_id_len = system_raw.iter().position(|&b| b == 0).unwrap_or(8);
+        let system_id = std::str::from_utf8(&system_raw[..system_id_len])
+            .map_err(|_| PackError::BadHeader("system id is not text"))?;
+        let system = CodeSystem::from_id(system_id)
+            .filter(|s| s.id == system_id)
+            .ok_or_else(|| PackError::UnknownSystem(system_id.to_string()))?;
+        let record_count = read_u32(bytes, 28).unwrap_or(0);
+        let billable_count = read_u32(bytes, 32).unwrap_or(0);
+        let release_len = read_u16(bytes, 36).unwrap_or(0) as usize;
+        let section_count = read_u16(bytes, 38).unwrap_or(0) as usize;
+        if release_len > format::MAX_RELEASE_LEN {
+            return Err(PackError::BadHeader("release label too long"));
+        }
+        if record_count as usize > format::MAX_RECORDS || billable_count > record_count {
+            return Err(PackError::BadHeader("record counts out of range"));
+        }
+        let table_start = align4(format::FIXED_HEADER_LEN + release_len);
+        let expected_header_len = table_start + section_count * format::SECTION_ENTRY_LEN;
+        if header_len != expected_header_len || header_len > bytes.len() {
+            return Err(PackError::BadHeader("header length does not match its fields"));
+        }
+        let release = std::str::from_utf8(&bytes[format::FIXED_HEADER_LEN..format::FIXED_HEADER_LEN + release_len])
+            .map_err(|_| PackError::BadHeader("release label is not UTF-8"))?;
+        let section_table = &bytes[table_start..header_len];
+
+        let mut pack_sections = Sections { bytes, header_len, table: section_table };
+        let meta = pack_sections.get(tag::META, "META")?;
+        let rows = pack_sections.get(tag::RECORDS, "RECS")?;
+        let codes = pack_sections.get(tag::CODES, "CODE")?;
+        let words = pack_sections.get(tag::WORDS, "WORD")?;
+        let text = pack_sections.get(tag::TEXT, "TEXT")?;
+        let labels = pack_sections.get(tag::LABELS, "LABL")?;
+        let label_sets = pack_sections.get(tag::LABEL_SETS, "LSET")?;
+        let composed = match pack_sections.get(tag::COMPOSED, "CMPD") {
+            Ok(c) => Some(c),
+            Err(PackError::MissingSection(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let terms = pack_sections.get(tag::TERMS, "TERM")?;
+        let postings = pack_sections.get(tag::POSTINGS, "POST")?;
+
+        if rows.len() % format::ROW_LEN != 0 {
+            return Err(PackError::Corrupt { section: "RECS", detail: "length is not a whole number of rows" });
+        }
+        let stored_count = (rows.len() / format::ROW_LEN) as u32;
+        let composed = match composed {
+            Some(c) => Some(parse_composed(c, record_count, stored_count)?),
+            None if stored_count == record_count => None,
+            None => return Err(PackError::Corrupt { section: "RECS", detail: "fewer rows than records and no CMPD section" }),
+        };
+        validate_meta(meta)?;
+        let words = parse_words(words)?;
+        let label_sets = Table::parse("LSET", label_sets)?;
+        if labels.len() < 4 {
+            return Err(PackError::Corrupt { section: "LABL", detail: "no compose rule" });
+        }
+        let compose = ComposeRule { pad_to: labels[0], placeholder: labels[1], dot_after: labels[2] };
+        if !compose.placeholder.is_ascii_alphanumeric() && compose.placeholder != 0 {
+            return Err(PackError::Corrupt { section: "LABL", detail: "placeholder is not a letter or digit" });
+        }
+        let labels = Table::parse("LABL", &labels[4..])?;
+        let codes = fst::Map::new(codes).map_err(|e| PackError::Fst { section: "CODE", message: e.to_string() })?;
+        let terms = fst::Map::new(terms).map_err(|e| PackError::Fst { section: "TERM", message: e.to_string() })?;
+
+        Ok(Pack {
+            bytes,
+            header_len,
+            system,
+            release,
+            record_count,
+            billable_count,
+            section_table,
+            meta,
+            rows,
+            stored_count,
+            composed,
+            codes,
+            words,
+            text,
+            labels,
+            label_sets,
+            compose,
+            terms,
+            postings,
+        })
+    }
+
+    /// The code system of this pack.
+    pub fn system(&self) -> &'static CodeSystem {
+        self.system
+    }
+
+    /// The release label (`FY2026 (April 1, 2026 update)`).
+    pub fn release(&self) -> &'a str {
+        self.release
+    }
+
+    /// Number of records (every chapter, section, header and code).
+    pub fn record_count(&self) -> u32 {
+        self.record_count
+    }
+
+    /// Number of billable codes.
+    pub fn billable_count(&self) -> u32 {
+        self.billable_count
+    }
+
+    /// Size of the pack in bytes.
+    pub fn size(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The sections as listed in the section table, in file order.
+    pub fn sections(&self) -> Vec<SectionInfo> {
+        self.section_table
+            .chunks_exact(format::SECTION_ENTRY_LEN)
+            .map(|e| SectionInfo {
+                tag: [e[0], e[1], e[2], e[3]],
+                offset: u32::from_le_bytes([e[4], e[5], e[6], e[7]]),
+                len: u32::from_le_bytes([e[8], e[9], e[10], e[11]]),
+            })
+            .collect()
+    }
+
+    /// Bytes of the header (fixed part, release label, section table).
+    pub fn header_len(&self) -> usize {
+        self.header_len
+    }
+
+    /// The META entries, in stored order.
+    pub fn meta(&self) -> Vec<(&'a str, &'a str)> {
+        let mut out = Vec::new();
+        let _ = walk_meta(self.meta, |k, v| out.push((k, v)));
+        out
+    }
+
+    /// One META value.
+    pub fn meta_value(&self, key: &str) -> Option<&'a str> {
+        let mut found = None;
+        let _ = walk_meta(self.meta, |k, v| {
+            if k == key && found.is_none() {
+                found = Some(v);
+            }
+        });
+        found
+    }
+
+    /// Whether record `id` is composed (a 7th-character code).
+    pub fn is_composed(&self, id: u32) -> bool {
+        id < self.record_count && self.composed.is_some_and(|c| c.get(id))
+    }
+
+    /// The row of record `id`.
+    pub fn row(&self, id: u32) -> Result<Row, PackError> {
+        if id >= self.record_count {
+            return Err(PackError::RecordOutOfRange { id, count: self.record_count });
+        }
+        let Some(bits) = self.composed else {
+            return self.stored_row(id, id);
+        };
+        if !bits.get(id) {
+            return self.stored_row(id, bits.rank0(id));
+        }
+        // A composed record: its header is the stored record before its run.
+        let mut first = id;
+        while first > 0 && bits.get(first - 1) {
+            first -= 1;
+            if id - first > MAX_COMPOSED_RUN {
+                return Err(PackError::Corrupt { section: "CMPD", detail: "run of composed records too long" });
+            }
+        }
+        let header = first.checked_sub(1).ok_or(PackError::Corrupt { section: "CMPD", detail: "a composed record has no header" })?;
+        let header_row = self.stored_row(header, bits.rank0(header))?;
+        let label = self
+            .label_set(&header_row)?
+            .nth((id - first) as usize)
+            .ok_or(PackError::Corrupt { section: "LSET", detail: "fewer labels than composed records" })??;
+        Ok(Row { parent: Some(header), kind: Kind::Code, billable: true, composed: true, has_notes: false, has_label_set: false, payload: label })
+    }
+
+    fn stored_row(&self, id: u32, index: u32) -> Result<Row, PackError> {
+        let truncated = PackError::Corrupt { section: "RECS", detail: "row out of range" };
+        if index >= self.stored_count {
+            return Err(truncated);
+        }
+        let at = index as usize * format::ROW_LEN;
+        let w0 = read_u32(self.rows, at).ok_or(truncated.clone())?;
+        let payload = read_u32(self.rows, at + 4).ok_or(truncated)?;
+        let parent_plus_one = w0 & format::PARENT_MASK;
+        let parent = if parent_plus_one == 0 { None } else { Some(parent_plus_one - 1) };
+        if let Some(p) = parent {
+            if p >= id {
+                return Err(PackError::Corrupt { section: "RECS", detail: "a parent does not precede its child" });
+            }
+        }
+        let kind = Kind::from_u8(((w0 >> format::KIND_SHIFT) & 0xF) as u8)
+            .ok_or(PackError::Corrupt { section: "RECS", detail: "unknown record kind" })?;
+        Ok(Row {
+            parent,
+            kind,
+            billable: w0 & format::FLAG_BILLABLE != 0,
+            composed: false,
+            has_notes: w0 & format::FLAG_HAS_NOTES != 0,
+            has_label_set: w0 & format::FLAG_LABEL_SET != 0,
+            payload,
+        })
+    }
+
+    /// The labels of a header's composed children, in order.
+    fn label_set(&self, row: &Row) -> Result<impl Iterator<Item = Result<u32, PackError>> + 'a, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "LSET", detail };
+        if !row.has_label_set {
+            return Err(corrupt("a composed record's header has no label set"));
+        }
+        let mut pos = row.payload as usize;
+        let set = varint::read_u32(self.text, &mut pos).ok_or_else(|| corrupt("label set id truncated"))?;
+        let entry = self.label_sets.entry(set).ok_or_else(|| corrupt("label set id out of range"))?;
+        let mut at = 0;
+        let n = varint::read_u32(entry, &mut at).ok_or_else(|| corrupt("label set truncated"))?;
+        let labels = self.labels.count;
+        Ok((0..n).map(move |_| {
+            let l = varint::read_u32(entry, &mut at).ok_or(PackError::Corrupt { section: "LSET", detail: "label set truncated" })?;
+            if l >= labels {
+                return Err(PackError::Corrupt { section: "LSET", detail: "label index out of range" });
+            }
+            Ok(l)
+        }))
+    }
+
+    /// The composed children of record `id`: `(first child id, labels)`;
+    /// the children are the ids that follow `id`, one per label.
+    pub fn composed_children(&self, id: u32) -> Result<Option<(u32, Vec<u32>)>, PackError> {
+        let row = self.row(id)?;
+        if !row.has_label_set {
+            return Ok(None);
+        }
+        let labels = self.label_set(&row)?.collect::<Result<Vec<u32>, _>>()?;
+        if id as u64 + labels.len() as u64 >= self.record_count as u64 || !labels.iter().enumerate().all(|(k, _)| self.is_composed(id + 1 + k as u32)) {
+            return Err(PackError::Corrupt { section: "CMPD", detail: "a header's composed children are missing" });
+        }
+        Ok(Some((id + 1, labels)))
+    }
+
+    /// The first record at or after `id` that is not composed.
+    fn next_stored(&self, mut id: u32) -> u32 {
+        while id < self.record_count && self.is_composed(id) {
+            id += 1;
+        }
+        id
+    }
+
+    /// Where a stored record's code part begins in `TEXT`.
+    fn entry_start(&self, row: &Row) -> Result<usize, PackError> {
+        let mut pos = row.payload as usize;
+        if row.has_label_set {
+            varint::read(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "label set id truncated" })?;
+        }
+        Ok(pos)
+    }
+
+    /// The record id of a normalized code (`E119`, see
+    /// [`crate::normalize::normalize_code`]).
+    pub fn find_code(&self, normalized: &str) -> Option<u32> {
+        self.codes.get(normalized).and_then(|v| u32::try_from(v).ok()).filter(|&id| id < self.record_count)
+    }
+
+    /// Normalized codes starting with `prefix`, in code order, at most
+    /// `limit` of them, as `(normalized code, record id)`.
+    pub fn codes_with_prefix(&self, prefix: &str, limit: usize) -> Vec<(String, u32)> {
+        let automaton = fst::automaton::Str::new(prefix);
+        let mut stream = self.codes.search(fst::Automaton::starts_with(automaton)).into_stream();
+        let mut out = Vec::new();
+        while let Some((key, value)) = stream.next() {
+            if out.len() >= limit {
+                break;
+            }
+            if let (Ok(k), Ok(id)) = (std::str::from_utf8(key), u32::try_from(value)) {
+                if id < self.record_count {
+                    out.push((k.to_string(), id));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether any code starts with `prefix` (normalized).
+    pub fn has_code_prefix(&self, prefix: &str) -> bool {
+        let automaton = fst::automaton::Str::new(prefix);
+        let mut stream = self.codes.search(fst::Automaton::starts_with(automaton)).into_stream();
+        stream.next().is_some()
+    }
+
+    /// The official (display) form of the code of record `id` (`E11.9`).
+    pub fn code(&self, id: u32) -> Result<String, PackError> {
+        // Codes are front-coded against the parent's code, so decode the
+        // chain from the top down. Chains are short (at most ~8 levels).
+        let mut chain = Vec::with_capacity(8);
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            if chain.len() > 64 {
+                return Err(PackError::Corrupt { section: "RECS", detail: "parent chain too long" });
+            }
+            chain.push(c);
+            cur = self.row(c)?.parent;
+        }
+        let mut code = String::new();
+        for &c in chain.iter().rev() {
+            let row = self.row(c)?;
+            if row.composed {
+                let label = self.label_char(row.payload)?;
+                code = self.compose_code(&code, label);
+            } else {
+                let (shared, suffix) = self.code_part(&row)?;
+                if shared > code.len() || !code.is_char_boundary(shared) {
+                    return Err(PackError::Corrupt { section: "TEXT", detail: "code prefix longer than the parent's code" });
+                }
+                code.truncate(shared);
+                code.push_str(suffix);
+            }
+        }
+        Ok(code)
+    }
+
+    /// The normalized form of the code of record `id` (`E119`).
+    pub fn normalized_code(&self, id: u32) -> Result<String, PackError> {
+        Ok(self.code(id)?.chars().filter(|c| *c != '.').collect())
+    }
+
+    fn compose_code(&self, parent_code: &str, ch: char) -> String {
+        let mut normalized: String = parent_code.chars().filter(|c| *c != '.').collect();
+        while normalized.len() < self.compose.pad_to as usize {
+            normalized.push(self.compose.placeholder as char);
+        }
+        normalized.push(ch);
+        let dot = self.compose.dot_after as usize;
+        if dot > 0 && normalized.len() > dot && normalized.is_char_boundary(dot) {
+            normalized.insert(dot, '.');
+        }
+        normalized
+    }
+
+    /// The title of record `id`, as the code book prints it.
+    pub fn title(&self, id: u32) -> Result<String, PackError> {
+        let row = self.row(id)?;
+        if row.composed {
+            let parent = row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
+            let mut title = self.title(parent)?;
+            let (_, label_text) = self.label(row.payload)?;
+            title.push_str(", ");
+            title.push_str(&label_text);
+            return Ok(title);
+        }
+        let mut pos = self.skip_code_part(&row)?;
+        varint::read(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "title truncated" })?;
+        self.decode_text(self.text, &mut pos, "TEXT")
+    }
+
+    /// Number of content words in the title of record `id` (not stop
+    /// words, not "unspecified"-like words; see
+    /// [`crate::normalize::content_words`]), read without decoding the title.
+    pub fn content_words(&self, id: u32) -> Result<u32, PackError> {
+        let row = self.row(id)?;
+        if row.composed {
+            let parent = row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
+            let entry = self.labels.entry(row.payload).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+            let mut pos = 1;
+            let n = varint::read_u32(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
+            return Ok(self.content_words(parent)?.saturating_add(n));
+        }
+        let mut pos = self.skip_code_part(&row)?;
+        varint::read_u32(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "title truncated" })
+    }
+
+    /// The notes of record `id` (its own, not its ancestors'), in book order.
+    pub fn notes(&self, id: u32) -> Result<Vec<(NoteKind, String)>, PackError> {
+        let row = self.row(id)?;
+        if row.composed {
+            return self.label_notes(row.payload);
+        }
+        if !row.has_notes {
+            return Ok(Vec::new());
+        }
+        let mut pos = self.skip_code_part(&row)?;
+        varint::read(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "title truncated" })?;
+        self.skip_text(self.text, &mut pos, "TEXT")?;
+        self.decode_notes(self.text, &mut pos, "TEXT")
+    }
+
+    /// The children of record `id` in book order; `None` lists the top level.
+    pub fn children(&self, id: Option<u32>) -> Result<Vec<u32>, PackError> {
+        if let Some(p) = id {
+            if let Some((first, labels)) = self.composed_children(p)? {
+                return Ok((first..first + labels.len() as u32).collect());
+            }
+        }
+        // Records are stored in pre-order, so the children of `id` follow it
+        // and its subtree ends at the first record whose parent precedes it.
+        // Runs of composed records belong to the header before them and are
+        // skipped whole.
+        let mut out = Vec::new();
+        let mut j = match id {
+            Some(p) => p + 1,
+            None => 0,
+        };
+        loop {
+            j = self.next_stored(j);
+            if j >= self.record_count {
+                break;
+            }
+            let parent = self.row(j)?.parent;
+            match (parent, id) {
+                (p, q) if p == q => out.push(j),
+                (Some(p), Some(q)) if p < q => break,
+                (None, Some(_)) => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        Ok(out)
+    }
+
+    /// Whether record `id` has children.
+    pub fn has_children(&self, id: u32) -> Result<bool, PackError> {
+        if id.saturating_add(1) >= self.record_count {
+            return Ok(false);
+        }
+        Ok(self.row(id + 1)?.parent == Some(id))
+    }
+
+    /// The ids from the top level down to `id` (inclusive).
+    pub fn ancestry(&self, id: u32) -> Result<Vec<u32>, PackError> {
+        let mut chain = vec![id];
+        let mut cur = self.row(id)?.parent;
+        while let Some(c) = cur {
+            if chain.len() > 64 {
+                return Err(PackError::Corrupt { section: "RECS", detail: "parent chain too long" });
+            }
+            chain.push(c);
+            cur = self.row(c)?.parent;
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+
+    /// The end (exclusive) of the subtree rooted at `id`.
+    pub fn subtree_end(&self, id: u32) -> Result<u32, PackError> {
+        self.row(id)?;
+        let mut j = id + 1;
+        loop {
+            j = self.next_stored(j);
+            if j >= self.record_count {
+                return Ok(self.record_count);
+            }
+            match self.row(j)?.parent {
+                Some(p) if p >= id => j += 1,
+                _ => return Ok(j),
+            }
+        }
+    }
+
+    /// Number of 7th-character labels.
+    pub fn label_count(&self) -> u32 {
+        self.labels.count
+    }
+
+    /// The rule that composes 7th-character codes.
+    pub fn compose_rule(&self) -> ComposeRule {
+        self.compose
+    }
+
+    fn label_char(&self, index: u32) -> Result<char, PackError> {
+        let entry = self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        match entry.first() {
+            Some(&b) if b.is_ascii_alphanumeric() => Ok(b as char),
+            _ => Err(PackError::Corrupt { section: "LABL", detail: "label character is not a letter or digit" }),
+        }
+    }
+
+    /// Label `index`: its 7th character and its text.
+    pub fn label(&self, index: u32) -> Result<(char, String), PackError> {
+        let ch = self.label_char(index)?;
+        let entry = self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        let mut pos = 1;
+        varint::read(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
+        let text = self.decode_text(entry, &mut pos, "LABL")?;
+        Ok((ch, text))
+    }
+
+    fn label_notes(&self, index: u32) -> Result<Vec<(NoteKind, String)>, PackError> {
+        let entry = self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        let mut pos = 1;
+        varint::read(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
+        self.skip_text(entry, &mut pos, "LABL")?;
+        self.decode_notes(entry, &mut pos, "LABL")
+    }
+
+    /// Looks up one term of the term dictionary.
+    pub fn term(&self, key: &str) -> Option<TermRef> {
+        self.terms.get(key).map(TermRef::from_value)
+    }
+
+    /// Calls `f` for every term starting with `prefix`, in term order, until
+    /// `f` returns `false`.
+    pub fn for_terms_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str, TermRef) -> bool) {
+        let automaton = fst::automaton::Str::new(prefix);
+        let mut stream = self.terms.search(fst::Automaton::starts_with(automaton)).into_stream();
+        while let Some((key, value)) = stream.next() {
+            if let Ok(k) = std::str::from_utf8(key) {
+                if !f(k, TermRef::from_value(value)) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Number of terms in the term dictionary.
+    pub fn term_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Appends the postings of `term` to `out`, in ascending record order.
+    pub fn postings(&self, term: TermRef, out: &mut Vec<Posting>) -> Result<(), PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "POST", detail };
+        let mut pos = usize::try_from(term.offset).map_err(|_| corrupt("offset out of range"))?;
+        if pos >= self.postings.len() {
+            return Err(corrupt("offset out of range"));
+        }
+        let count = varint::read(self.postings, &mut pos).ok_or_else(|| corrupt("count truncated"))?;
+        if count > (self.postings.len() - pos) as u64 {
+            return Err(corrupt("count larger than the section"));
+        }
+        out.reserve(count as usize);
+        let mut id: u64 = 0;
+        for i in 0..count {
+            let v = varint::read(self.postings, &mut pos).ok_or_else(|| corrupt("entry truncated"))?;
+            let delta = v >> format::POSTING_LOW_BITS;
+            if i > 0 && delta == 0 {
+                return Err(corrupt("record listed twice"));
+            }
+            id += delta;
+            if id >= self.record_count as u64 {
+                return Err(corrupt("record id out of range"));
+            }
+            out.push(Posting {
+                id: id as u32,
+                field: (v & ((1 << format::POSTING_FIELD_BITS) - 1)) as u8,
+                in_context: v & format::POSTING_CONTEXT_BIT != 0,
+            });
+        }
+        Ok(())
+    }
+
+    // ----- text entries -----
+
+    fn code_part(&self, row: &Row) -> Result<(usize, &'a str), PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "TEXT", detail };
+        let mut pos = self.entry_start(row)?;
+        let shared = varint::read_u32(self.text, &mut pos).ok_or_else(|| corrupt("code truncated"))? as usize;
+        let len = varint::read_u32(self.text, &mut pos).ok_or_else(|| corrupt("code truncated"))? as usize;
+        let bytes = self.text.get(pos..pos.saturating_add(len)).ok_or_else(|| corrupt("code truncated"))?;
+        let suffix = std::str::from_utf8(bytes).map_err(|_| corrupt("code is not UTF-8"))?;
+        Ok((shared, suffix))
+    }
+
+    fn skip_code_part(&self, row: &Row) -> Result<usize, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "TEXT", detail };
+        let mut pos = self.entry_start(row)?;
+        varint::read_u32(self.text, &mut pos).ok_or_else(|| corrupt("code truncated"))?;
+        let len = varint::read_u32(self.text, &mut pos).ok_or_else(|| corrupt("code truncated"))? as usize;
+        let end = pos.saturating_add(len);
+        if end > self.text.len() {
+            return Err(corrupt("code truncated"));
+        }
+        Ok(end)
+    }
+
+    fn piece(&self, id: u32, section: &'static str) -> Result<&'a str, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "WORD", detail };
+        if id >= self.words.count {
+            return Err(PackError::Corrupt { section, detail: "word id out of range" });
+        }
+        let mut pos = read_u32(self.words.samples, (id / format::WORD_BLOCK) as usize * 4).ok_or_else(|| corrupt("sample out of range"))? as usize;
+        for _ in 0..id % format::WORD_BLOCK {
+            let len = varint::read_u32(self.words.data, &mut pos).ok_or_else(|| corrupt("piece truncated"))?;
+            pos = pos.saturating_add(len as usize);
+        }
+        let len = varint::read_u32(self.words.data, &mut pos).ok_or_else(|| corrupt("piece truncated"))? as usize;
+        let bytes = self.words.data.get(pos..pos.saturating_add(len)).ok_or_else(|| corrupt("piece truncated"))?;
+        std::str::from_utf8(bytes).map_err(|_| corrupt("word is not UTF-8"))
+    }
+
+    fn decode_text(&self, stream: &[u8], pos: &mut usize, section: &'static str) -> Result<String, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section, detail };
+        let n = varint::read(stream, pos).ok_or_else(|| corrupt("text truncated"))?;
+        if n > MAX_PIECES {
+            return Err(corrupt("text longer than any entry can be"));
+        }
+        let mut out = String::new();
+        for i in 0..n {
+            let id = varint::read_u32(stream, pos).ok_or_else(|| corrupt("text truncated"))?;
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(self.piece(id, section)?);
+        }
+        Ok(out)
+    }
+
+    fn skip_text(&self, stream: &[u8], pos: &mut usize, section: &'static str) -> Result<(), PackError> {
+        let corrupt = |detail| PackError::Corrupt { section, detail };
+        let n = varint::read(stream, pos).ok_or_else(|| corrupt("text truncated"))?;
+        if n > MAX_PIECES {
+            return Err(corrupt("text longer than any entry can be"));
+        }
+        for _ in 0..n {
+            varint::read(stream, pos).ok_or_else(|| corrupt("text truncated"))?;
+        }
+        Ok(())
+    }
+
+    fn decode_notes(&self, stream: &[u8], pos: &mut usize, section: &'static str) -> Result<Vec<(NoteKind, String)>, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section, detail };
+        let n = varint::read(stream, pos).ok_or_else(|| corrupt("notes truncated"))?;
+        if n > (stream.len().saturating_sub(*pos)) as u64 {
+            return Err(corrupt("more notes than bytes"));
+        }
+        let mut out = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let kind = *stream.get(*pos).ok_or_else(|| corrupt("notes truncated"))?;
+            *pos += 1;
+            let kind = NoteKind::from_u8(kind).ok_or_else(|| corrupt("unknown note kind"))?;
+            out.push((kind, self.decode_text(stream, pos, section)?));
+        }
+        Ok(out)
+    }
+}
+
+fn parse_words(bytes: &[u8]) -> Result<Words<'_>, PackError> {
+    let corrupt = |detail| PackError::Corrupt { section: "WORD", detail };
+    let count = read_u32(bytes, 0).ok_or_else(|| corrupt("no piece count"))?;
+    let samples_len = (count.div_ceil(format::WORD_BLOCK) as usize + 1) * 4;
+    let samples = bytes.get(4..4 + samples_len).ok_or_else(|| corrupt("offset samples truncated"))?;
+    let data = &bytes[4 + samples_len..];
+    if read_u32(samples, samples_len - 4).map(|v| v as usize) != Some(data.len()) {
+        return Err(corrupt("last offset does not end the data"));
+    }
+    Ok(Words { count, samples, data })
+}
+
+fn parse_composed(bytes: &[u8], record_count: u32, stored_count: u32) -> Result<Composed<'_>, PackError> {
+    let corrupt = |detail| PackError::Corrupt { section: "CMPD", detail };
+    if read_u32(bytes, 0) != Some(record_count) {
+        return Err(corrupt("record count differs from the header's"));
+    }
+    let word_count = read_u32(bytes, 4).ok_or_else(|| corrupt("no word count"))? as usize;
+    if word_count != (record_count as usize).div_ceil(64) {
+        return Err(corrupt("bit vector length does not match the record count"));
+    }
+    let words = bytes.get(8..8 + word_count * 8).ok_or_else(|| corrupt("bit vector truncated"))?;
+    let blocks = word_count.div_ceil(format::RANK_BLOCK_WORDS) + 1;
+    let ranks = bytes.get(8 + word_count * 8..8 + word_count * 8 + blocks * 4).ok_or_else(|| corrupt("rank directory truncated"))?;
+    let c = Composed { words, ranks };
+    if record_count > 0 && (c.rank0(record_count - 1) + u32::from(!c.get(record_count - 1))) != stored_count {
+        return Err(corrupt("stored records do not match the rows"));
+    }
+    if record_count > 0 && c.get(0) {
+        return Err(corrupt("the first record is composed"));
+    }
+    Ok(c)
+}
+
+fn align4(n: usize) -> usize {
+    (n + 3) & !3
+}
+
+struct Sections<'a> {
+    bytes: &'a [u8],
+    header_len: usize,
+    table: &'a [u8],
+}
+
+impl<'a> Sections<'a> {
+    fn get(&mut self, wanted: [u8; 4], name: &'static str) -> Result<&'a [u8], PackError> {
+        for e in self.table.chunks_exact(format::SECTION_ENTRY_LEN) {
+            if e[..4] != wanted {
+                continue;
+            }
+            let offset = u32::from_le_bytes([e[4], e[5], e[6], e[7]]);
+            let len = u32::from_le_bytes([e[8], e[9], e[10], e[11]]);
+            let start = offset as usize;
+            let end = start.checked_add(len as usize);
+            return match end {
+                Some(end) if start >= self.header_len && end <= self.bytes.len() => Ok(&self.bytes[start..end]),
+                _ => Err(PackError::SectionOutOfBounds { tag: name.to_string(), offset, len }),
+            };
+        }
+        Err(PackError::MissingSection(name))
+    }
+}
+
+fn walk_meta<'a>(meta: &'a [u8], mut f: impl FnMut(&'a str, &'a str)) -> Result<(), PackError> {
+    let corrupt = |detail| PackError::Corrupt { section: "META", detail };
+    let count = read_u32(meta, 0).ok_or_else(|| corrupt("no entry count"))?;
+    let mut pos = 4;
+    let read_str = |pos: &mut usize| -> Result<&'a str, PackError> {
+        let len = varint::read_u32(meta, pos).ok_or_else(|| corrupt("entry truncated"))? as usize;
+        let bytes = meta.get(*pos..pos.saturating_add(len)).ok_or_else(|| corrupt("entry truncated"))?;
+        *pos += len;
+        std::str::from_utf8(bytes).map_err(|_| corrupt("entry is not UTF-8"))
+    };
+    for _ in 0..count {
+        let k = read_str(&mut pos)?;
+        let v = read_str(&mut pos)?;
+        f(k, v);
+    }
+    Ok(())
+}
+
+fn validate_meta(meta: &[u8]) -> Result<(), PackError> {
+    walk_meta(meta, |_, _| {})
+}

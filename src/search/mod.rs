@@ -1,0 +1,425 @@
+//! The search core: lookup, browse and type-ahead search over one or more
+//! open packs. The same code runs natively (CLI, tests, benches) and in the
+//! wasm module; it allocates per request, never per pack.
+
+pub mod abbreviations;
+pub mod query;
+mod text;
+
+use crate::error::{PackError, QueryError};
+use crate::model::{Kind, NoteKind};
+use crate::normalize;
+use crate::pack::Pack;
+use serde::Serialize;
+
+/// The most hits a search returns, whatever `limit` asks.
+pub const MAX_LIMIT: usize = 1000;
+/// Hits a search returns when `limit` is not set.
+pub const DEFAULT_LIMIT: usize = 20;
+
+/// A record in a list: what every hit, child and ancestor shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Code system id (`icd10cm`).
+    pub system: &'static str,
+    /// The code in its official form (`E11.9`).
+    pub code: String,
+    pub title: String,
+    pub kind: Kind,
+    pub billable: bool,
+    /// The parent's code; `None` at the top level.
+    pub parent: Option<String>,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hit {
+    #[serde(flatten)]
+    pub entry: Entry,
+    /// Relevance: higher is better. Ties are broken by billable, shorter
+    /// title and book order, so equal scores can still be ordered.
+    pub score: u32,
+    /// The query words (folded) this hit matched, in query order.
+    pub matched: Vec<String>,
+    /// Character ranges `[start, end)` of the title to highlight.
+    pub highlights: Vec<[u32; 2]>,
+}
+
+/// A note of a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub text: String,
+}
+
+/// Notes that a record inherits from one of its ancestors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InheritedNotes {
+    /// The ancestor the notes stand under.
+    pub code: String,
+    pub notes: Vec<Note>,
+}
+
+/// A valid 7th character of a code that needs one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeventhCharacter {
+    #[serde(rename = "char")]
+    pub character: String,
+    /// The label ("initial encounter for closed fracture").
+    pub label: String,
+    /// The complete code it makes (`S72.001A`).
+    pub code: String,
+}
+
+/// Everything about one record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    #[serde(flatten)]
+    pub entry: Entry,
+    /// Release of the book the record comes from.
+    pub release: String,
+    /// From the top of the book down to the parent.
+    pub ancestors: Vec<Entry>,
+    /// The record's own notes, in book order.
+    pub notes: Vec<Note>,
+    /// Notes of the ancestors, nearest first. Coders read these too: an
+    /// Excludes1 note at the category applies to every code below it.
+    pub inherited_notes: Vec<InheritedNotes>,
+    pub children_count: u32,
+    /// When the record needs a 7th character: the valid ones.
+    pub seventh_characters: Vec<SeventhCharacter>,
+}
+
+/// The answer to a lookup: the record if the code exists, and help when it
+/// does not, or when the record is not a billable code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lookup {
+    /// The code as given.
+    pub query: String,
+    pub record: Option<Record>,
+    /// What to do instead: why the code is not billable or not found.
+    pub help: Option<String>,
+    /// Codes that the help points to (children, valid 7th characters, the
+    /// nearest existing code).
+    pub candidates: Vec<Entry>,
+}
+
+/// What a search asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// Code systems to search; empty = every loaded book.
+    pub systems: Vec<String>,
+    /// Most hits to return (capped at [`MAX_LIMIT`]).
+    pub limit: usize,
+    /// Only complete, billable codes.
+    pub billable_only: bool,
+    /// Restrict to these codes' subtrees, code ranges (`E08-E13`) or
+    /// chapters/sections (`A00-B99`); empty = no restriction.
+    pub within: Vec<String>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions { systems: Vec::new(), limit: DEFAULT_LIMIT, billable_only: false, within: Vec::new() }
+    }
+}
+
+/// The loaded code books.
+#[derive(Debug, Clone)]
+pub struct CodeBook<'a> {
+    packs: Vec<Pack<'a>>,
+}
+
+impl<'a> CodeBook<'a> {
+    /// A code book over open packs; at most one pack per code system.
+    pub fn new(packs: Vec<Pack<'a>>) -> Result<CodeBook<'a>, PackError> {
+        for (i, p) in packs.iter().enumerate() {
+            if packs[..i].iter().any(|q| q.system().id == p.system().id) {
+                return Err(PackError::BadHeader("two packs for the same code system"));
+            }
+        }
+        Ok(CodeBook { packs })
+    }
+
+    /// Opens every pack and makes a code book of them.
+    pub fn open(packs: &[&'a [u8]]) -> Result<CodeBook<'a>, PackError> {
+        CodeBook::new(packs.iter().map(|b| Pack::open(b)).collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// The open packs, in load order.
+    pub fn packs(&self) -> &[Pack<'a>] {
+        &self.packs
+    }
+
+    /// The pack of one system (`icd10cm`, `ICD-10-CM`).
+    pub fn pack(&self, system: &str) -> Result<&Pack<'a>, QueryError> {
+        self.packs
+            .iter()
+            .find(|p| crate::model::CodeSystem::from_id(system).is_some_and(|s| s.id == p.system().id))
+            .ok_or_else(|| QueryError::UnknownSystem { given: system.to_string(), loaded: self.system_ids() })
+    }
+
+    fn system_ids(&self) -> Vec<String> {
+        self.packs.iter().map(|p| p.system().id.to_string()).collect()
+    }
+
+    /// The packs a request names (all when `systems` is empty).
+    fn selected(&self, systems: &[String]) -> Result<Vec<&Pack<'a>>, QueryError> {
+        if systems.is_empty() {
+            return Ok(self.packs.iter().collect());
+        }
+        let mut out: Vec<&Pack<'a>> = Vec::new();
+        for s in systems {
+            let p = self.pack(s)?;
+            if !out.iter().any(|q| std::ptr::eq(*q, p)) {
+                out.push(p);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Searches: a code or code prefix (`E11`, `e11.6`) completes codes; words
+    /// search titles and inclusion terms; both together (`diabetes e11`)
+    /// search words within the codes.
+    pub fn search(&self, query: &str, options: &SearchOptions) -> Result<Vec<Hit>, QueryError> {
+        let packs = self.selected(&options.systems)?;
+        let limit = options.limit.min(MAX_LIMIT);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let parsed = query::Query::parse(query, &packs);
+        if parsed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut filter = text::Filter::default();
+        for w in &options.within {
+            filter.add_within(&packs, w)?;
+        }
+        if parsed.slots.is_empty() {
+            return text::complete_codes(&packs, &parsed.codes, &filter, options.billable_only, limit);
+        }
+        for code in &parsed.codes {
+            filter.add_code_prefix(&packs, code)?;
+        }
+        text::search_words(&packs, &parsed.slots, &filter, options.billable_only, limit)
+    }
+
+    /// Looks a code up (`E11.9`, `e119`, ` E11.9 `, `E11.` for E11's children).
+    pub fn lookup(&self, code: &str, system: Option<&str>) -> Result<Lookup, QueryError> {
+        let packs = match system {
+            Some(s) => vec![self.pack(s)?],
+            None => self.packs.iter().collect(),
+        };
+        let trimmed = code.trim();
+        let wants_children = trimmed.ends_with('.') || trimmed.ends_with(".-") || trimmed.ends_with('-');
+        let not_a_code = |detail: &str| Lookup {
+            query: code.to_string(),
+            record: None,
+            help: Some(detail.to_string()),
+            candidates: Vec::new(),
+        };
+        let Some(normalized) = normalize::normalize_code(trimmed.trim_end_matches('-')) else {
+            return Ok(not_a_code("not a code: codes are letters and digits, with an optional dot (E11.9)"));
+        };
+        for pack in &packs {
+            if let Some(id) = pack.find_code(&normalized) {
+                return Ok(found(pack, id, code, wants_children)?);
+            }
+        }
+        // Not found: explain, from the pack whose codes come closest.
+        let mut best: Option<(&Pack<'a>, usize)> = None;
+        for pack in &packs {
+            let len = longest_existing_prefix(pack, &normalized);
+            if len > best.map_or(0, |b| b.1) {
+                best = Some((pack, len));
+            }
+        }
+        let Some((pack, len)) = best else {
+            let names: Vec<&str> = packs.iter().map(|p| p.system().name).collect();
+            return Ok(not_a_code(&format!("no {} code starts with {normalized}", names.join(" or "))));
+        };
+        not_found(pack, code, &normalized, len)
+    }
+
+    /// The children of a code in book order; `None` lists the top level
+    /// (chapters). Returns `Ok(None)` when the code does not exist.
+    pub fn children(&self, code: Option<&str>, system: Option<&str>) -> Result<Option<Vec<Entry>>, QueryError> {
+        let packs = match system {
+            Some(s) => vec![self.pack(s)?],
+            None => self.packs.iter().collect(),
+        };
+        match code.map(|c| normalize::normalize_code(c.trim().trim_end_matches(['.', '-']))) {
+            None => {
+                let mut out = Vec::new();
+                for p in &packs {
+                    for id in p.children(None)? {
+                        out.push(entry(p, id)?);
+                    }
+                }
+                Ok(Some(out))
+            }
+            Some(None) => Ok(None),
+            Some(Some(normalized)) => {
+                for p in &packs {
+                    if let Some(id) = p.find_code(&normalized) {
+                        return Ok(Some(p.children(Some(id))?.into_iter().map(|c| entry(p, c)).collect::<Result<_, _>>()?));
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// Every record of one book (or of all), in book order.
+    pub fn dump(&self, system: Option<&str>, mut each: impl FnMut(Entry)) -> Result<(), QueryError> {
+        let packs = match system {
+            Some(s) => vec![self.pack(s)?],
+            None => self.packs.iter().collect(),
+        };
+        for p in packs {
+            // Walk in order keeping the chain of codes, so that each code is
+            // decoded once (front-coded against its parent).
+            let mut chain: Vec<(u32, String)> = Vec::new();
+            for id in 0..p.record_count() {
+                let row = p.row(id)?;
+                while chain.last().is_some_and(|(c, _)| Some(*c) != row.parent) {
+                    chain.pop();
+                }
+                let code = p.code(id)?;
+                let parent = chain.last().map(|(_, c)| c.clone());
+                each(Entry {
+                    system: p.system().id,
+                    code: code.clone(),
+                    title: p.title(id)?,
+                    kind: row.kind,
+                    billable: row.billable,
+                    parent,
+                });
+                chain.push((id, code));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The list form of record `id`.
+pub fn entry(pack: &Pack<'_>, id: u32) -> Result<Entry, PackError> {
+    let row = pack.row(id)?;
+    Ok(Entry {
+        system: pack.system().id,
+        code: pack.code(id)?,
+        title: pack.title(id)?,
+        kind: row.kind,
+        billable: row.billable,
+        parent: row.parent.map(|p| pack.code(p)).transpose()?,
+    })
+}
+
+fn notes(pack: &Pack<'_>, id: u32) -> Result<Vec<Note>, PackError> {
+    Ok(pack.notes(id)?.into_iter().map(|(kind, text)| Note { kind, text }).collect())
+}
+
+/// Everything about record `id`.
+pub fn record(pack: &Pack<'_>, id: u32) -> Result<Record, PackError> {
+    let chain = pack.ancestry(id)?;
+    let ancestors = chain[..chain.len() - 1].iter().map(|&a| entry(pack, a)).collect::<Result<Vec<_>, _>>()?;
+    let mut inherited_notes = Vec::new();
+    for (&a, e) in chain[..chain.len() - 1].iter().zip(&ancestors).rev() {
+        let n = notes(pack, a)?;
+        if !n.is_empty() {
+            inherited_notes.push(InheritedNotes { code: e.code.clone(), notes: n });
+        }
+    }
+    let children = pack.children(Some(id))?;
+    let mut seventh_characters = Vec::new();
+    for &c in &children {
+        let row = pack.row(c)?;
+        if row.composed {
+            let (ch, label) = pack.label(row.payload)?;
+            seventh_characters.push(SeventhCharacter { character: ch.to_string(), label, code: pack.code(c)? });
+        }
+    }
+    Ok(Record {
+        entry: entry(pack, id)?,
+        release: pack.release().to_string(),
+        ancestors,
+        notes: notes(pack, id)?,
+        inherited_notes,
+        children_count: children.len() as u32,
+        seventh_characters,
+    })
+}
+
+fn found(pack: &Pack<'_>, id: u32, query: &str, wants_children: bool) -> Result<Lookup, PackError> {
+    let rec = record(pack, id)?;
+    let mut help = None;
+    let mut candidates = Vec::new();
+    if !rec.seventh_characters.is_empty() {
+        let chars: Vec<&str> = rec.seventh_characters.iter().map(|s| s.character.as_str()).collect();
+        help = Some(format!(
+            "{} is not billable: a 7th character is required ({})",
+            rec.entry.code,
+            chars.join(", ")
+        ));
+        candidates = pack.children(Some(id))?.into_iter().map(|c| entry(pack, c)).collect::<Result<_, _>>()?;
+    } else if wants_children || (!rec.entry.billable && rec.children_count > 0) {
+        if !rec.entry.billable {
+            help = Some(format!(
+                "{} is a {}, not a billable code: choose one of its {} children",
+                rec.entry.code,
+                rec.entry.kind.as_str(),
+                rec.children_count
+            ));
+        }
+        candidates = pack.children(Some(id))?.into_iter().map(|c| entry(pack, c)).collect::<Result<_, _>>()?;
+    }
+    Ok(Lookup { query: query.to_string(), record: Some(rec), help, candidates })
+}
+
+/// Length of the longest prefix of `normalized` that is a code of `pack`.
+fn longest_existing_prefix(pack: &Pack<'_>, normalized: &str) -> usize {
+    (1..=normalized.len()).rev().find(|&n| normalized.is_char_boundary(n) && pack.find_code(&normalized[..n]).is_some()).unwrap_or(0)
+}
+
+fn not_found(pack: &Pack<'_>, query: &str, normalized: &str, prefix_len: usize) -> Result<Lookup, QueryError> {
+    let book = format!("{} {}", pack.system().name, pack.release());
+    let Some(id) = pack.find_code(&normalized[..prefix_len]) else {
+        return Ok(Lookup { query: query.to_string(), record: None, help: Some(format!("not a code in {book}")), candidates: Vec::new() });
+    };
+    let near = entry(pack, id)?;
+    let children = pack.children(Some(id))?;
+    let composed = match children.first() {
+        Some(&c) => pack.row(c)?.composed,
+        None => false,
+    };
+    let (help, candidates) = if composed && normalized.len() == prefix_len + 1 + count_placeholders(normalized, prefix_len, pack) {
+        let seventh = normalized.chars().last().unwrap_or(' ');
+        let valid: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
+        let chars: Vec<String> = valid.iter().filter_map(|e| e.code.chars().last().map(String::from)).collect();
+        (
+            format!("{seventh} is not a valid 7th character for {}; valid: {}", near.code, chars.join(", ")),
+            valid,
+        )
+    } else if composed {
+        let valid: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
+        (format!("not a code in {book}; {} takes a 7th character", near.code), valid)
+    } else if children.is_empty() {
+        (format!("not a code in {book}; the nearest is {} {}", near.code, near.title), vec![near])
+    } else {
+        let kids: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
+        (format!("not a code in {book}; {} has these codes", near.code), kids)
+    };
+    Ok(Lookup { query: query.to_string(), record: None, help: Some(help), candidates })
+}
+
+/// How many placeholder characters follow the code's first `prefix_len`
+/// characters before its last one (`S0990` + `X` + `A`).
+fn count_placeholders(normalized: &str, prefix_len: usize, pack: &Pack<'_>) -> usize {
+    let rule = pack.compose_rule();
+    let body = &normalized[prefix_len..normalized.len().saturating_sub(1)];
+    if body.bytes().all(|b| b == rule.placeholder) {
+        body.len()
+    } else {
+        usize::MAX / 2
+    }
+}

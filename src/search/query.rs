@@ -1,0 +1,172 @@
+//! Reading a query: which tokens are codes, which are words, and what each
+//! word may match (its stem, a prefix, an abbreviation's expansions).
+
+use super::abbreviations;
+use crate::normalize::{self, Token};
+use crate::pack::Pack;
+
+/// Queries are cut to this many words, and words to this many characters:
+/// nobody types more, and it bounds the work a pasted novel can cause.
+pub const MAX_WORDS: usize = 12;
+/// See [`MAX_WORDS`].
+pub const MAX_WORD_CHARS: usize = 48;
+/// A query longer than this (in bytes) is cut before it is read.
+pub const MAX_QUERY_BYTES: usize = 1024;
+
+/// One word of the query and what it may match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// The word as typed, folded (reported back in `matched`).
+    pub typed: String,
+    /// Term keys the word matches exactly (its stem).
+    pub exact: Vec<String>,
+    /// The last word also matches every term it begins.
+    pub prefix: Option<String>,
+    /// Abbreviation expansions: each a list of term keys that must all occur.
+    pub phrases: Vec<Vec<String>>,
+}
+
+impl Slot {
+    fn new(word: &str, is_last: bool) -> Slot {
+        let typed: String = word.chars().take(MAX_WORD_CHARS).collect();
+        let exact = vec![normalize::term_key(&typed)];
+        let prefix = is_last.then(|| typed.clone());
+        let phrases = abbreviations::expansions(&typed)
+            .map(|exps| {
+                exps.iter()
+                    .map(|phrase| {
+                        normalize::tokens(phrase)
+                            .into_iter()
+                            .filter(|t| !normalize::is_stop_word(&t.folded))
+                            .map(|t| normalize::term_key(&t.folded))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Slot { typed, exact, prefix, phrases }
+    }
+
+    /// Whether one word of a text (a title, a label) matches this slot on
+    /// its own: its stem is the word's, or it starts with the prefix, or it
+    /// is a word of an expansion. Returns how many characters of the token
+    /// to highlight.
+    pub fn matches_token(&self, token: &Token) -> Option<usize> {
+        let key = normalize::term_key(&token.folded);
+        let whole = token.end - token.start;
+        if self.exact.contains(&key) || self.phrases.iter().any(|p| p.contains(&key)) {
+            return Some(whole);
+        }
+        match &self.prefix {
+            Some(p) if token.folded.starts_with(p.as_str()) => {
+                // Highlight only the typed part when folding kept lengths.
+                Some(if token.folded.chars().count() == whole { p.chars().count() } else { whole })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a text, given as its tokens, satisfies this slot: one token
+    /// matches, or every word of one expansion occurs.
+    pub fn matches_tokens(&self, tokens: &[Token], keys: &[String]) -> bool {
+        let direct = tokens.iter().any(|t| {
+            let key = normalize::term_key(&t.folded);
+            self.exact.contains(&key) || self.prefix.as_deref().is_some_and(|p| t.folded.starts_with(p))
+        });
+        direct || self.phrases.iter().any(|p| p.iter().all(|w| keys.contains(w)))
+    }
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Code tokens, normalized (`E11`).
+    pub codes: Vec<String>,
+    /// Word slots, in query order.
+    pub slots: Vec<Slot>,
+}
+
+impl Query {
+    /// Reads a query against the packs that will answer it (a token is a
+    /// code only if some code of those packs starts with it).
+    pub fn parse(text: &str, packs: &[&Pack<'_>]) -> Query {
+        let mut cut = text.len().min(MAX_QUERY_BYTES);
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let text = &text[..cut];
+        let raw: Vec<&str> = text.split_whitespace().collect();
+        let mut codes = Vec::new();
+        let mut words: Vec<String> = Vec::new();
+        for token in &raw {
+            if let Some(code) = code_token(token, raw.len() == 1, packs) {
+                codes.push(code);
+                continue;
+            }
+            for t in normalize::tokens(token) {
+                if !normalize::is_stop_word(&t.folded) && words.len() < MAX_WORDS {
+                    words.push(t.folded);
+                }
+            }
+        }
+        // A query of nothing but stop words ("of") still asks for something.
+        if words.is_empty() && codes.is_empty() {
+            if let Some(t) = normalize::tokens(text).into_iter().last() {
+                words.push(t.folded);
+            }
+        }
+        let n = words.len();
+        let slots = words.iter().enumerate().map(|(i, w)| Slot::new(w, i + 1 == n)).collect();
+        Query { codes, slots }
+    }
+
+    /// Whether the query asks for nothing.
+    pub fn is_empty(&self) -> bool {
+        self.codes.is_empty() && self.slots.is_empty()
+    }
+}
+
+/// A whitespace-separated token is read as a code when it normalizes to a
+/// code (letters, digits, dots), holds a digit, and some code of the packs
+/// starts with it; short tokens (`E1`) count only when they are the whole
+/// query, so that the `2` of "type 2 diabetes" stays a word.
+fn code_token(token: &str, alone: bool, packs: &[&Pack<'_>]) -> Option<String> {
+    let code = normalize::normalize_code(token.trim_end_matches('-'))?;
+    if code.contains('-') || !code.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if code.len() < 3 && !alone {
+        return None;
+    }
+    packs.iter().any(|p| p.has_code_prefix(&code)).then_some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_know_stems_prefixes_and_abbreviations() {
+        let q = Query::parse("Diabetes chf hypert", &[]);
+        assert!(q.codes.is_empty());
+        let typed: Vec<_> = q.slots.iter().map(|s| s.typed.as_str()).collect();
+        assert_eq!(typed, vec!["diabetes", "chf", "hypert"]);
+        assert_eq!(q.slots[0].exact, vec!["diabete"]);
+        assert_eq!(q.slots[0].prefix, None);
+        assert_eq!(q.slots[1].phrases, vec![vec!["heart".to_string(), "failure".to_string()]]);
+        assert_eq!(q.slots[2].prefix.as_deref(), Some("hypert"));
+    }
+
+    #[test]
+    fn huge_and_odd_queries_are_bounded() {
+        let long = "a".repeat(10_000);
+        let q = Query::parse(&long, &[]);
+        assert_eq!(q.slots.len(), 1);
+        assert!(q.slots[0].typed.len() <= MAX_WORD_CHARS);
+        let many = "word ".repeat(5_000);
+        assert!(Query::parse(&many, &[]).slots.len() <= MAX_WORDS);
+        assert!(Query::parse("🩺 \u{202e}\u{0} ", &[]).is_empty());
+        assert!(Query::parse("", &[]).is_empty());
+        assert_eq!(Query::parse("of the", &[]).slots.len(), 1);
+    }
+}
