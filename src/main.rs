@@ -35,6 +35,25 @@ Options:
 Exit status: 0 found, 1 not found, 2 bad usage or input.
 ";
 
+/// Writes a line to stdout. A closed pipe (`chartcode dump | head`) ends the
+/// program quietly; any other write error is reported.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            output_failed(e);
+        }
+    }};
+}
+
+fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("chartcode: cannot write output: {e}");
+    std::process::exit(2);
+}
+
 /// A failure that ends the command: exit 2 with one line on stderr.
 struct Fail(String);
 
@@ -99,11 +118,11 @@ fn run() -> Result<ExitCode, Fail> {
     let args = parse_args()?;
     match args.command.as_str() {
         "help" => {
-            print!("{USAGE}");
+            outln!("{}", USAGE.trim_end());
             Ok(ExitCode::SUCCESS)
         }
         "version" => {
-            println!("chartcode {}", env!("CARGO_PKG_VERSION"));
+            outln!("chartcode {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
         "build" => build(&args),
@@ -173,7 +192,7 @@ fn single_system(args: &Args) -> Result<Option<&str>, Fail> {
 }
 
 fn print_json<T: Serialize>(value: &T) -> Result<(), Fail> {
-    println!("{}", serde_json::to_string(value)?);
+    outln!("{}", serde_json::to_string(value)?);
     Ok(())
 }
 
@@ -199,7 +218,7 @@ fn build(args: &Args) -> Result<ExitCode, Fail> {
     let written = compile::write_packs(&out, &packs)?;
     for (built, path) in packs.iter().zip(&written) {
         let pack = Pack::open(&built.bytes)?;
-        println!(
+        outln!(
             "{}  {} {}  {} records, {} billable  {} bytes",
             path.display(),
             pack.system().name,
@@ -208,9 +227,9 @@ fn build(args: &Args) -> Result<ExitCode, Fail> {
             group(pack.billable_count() as u64),
             group(pack.size() as u64)
         );
-        println!("  {:<8} {:>11}", "header", group(pack.header_len() as u64));
+        outln!("  {:<8} {:>11}", "header", group(pack.header_len() as u64));
         for s in pack.sections() {
-            println!("  {:<8} {:>11}  {}", s.name(), group(s.len as u64), section_role(&s.name()));
+            outln!("  {:<8} {:>11}  {}", s.name(), group(s.len as u64), section_role(&s.name()));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -269,29 +288,29 @@ fn billable_word(billable: bool) -> &'static str {
 
 fn print_lookup(l: &Lookup) {
     if let Some(r) = &l.record {
-        println!("{}  {}", r.entry.code, r.entry.title);
-        println!("  {} {} · {} · {}", r.entry.system, r.release, r.entry.kind.as_str(), billable_word(r.entry.billable));
+        outln!("{}  {}", r.entry.code, r.entry.title);
+        outln!("  {} {} · {} · {}", r.entry.system, r.release, r.entry.kind.as_str(), billable_word(r.entry.billable));
         for (depth, a) in r.ancestors.iter().enumerate() {
-            println!("  {}{} {}", "  ".repeat(depth), a.code, a.title);
+            outln!("  {}{} {}", "  ".repeat(depth), a.code, a.title);
         }
         for n in &r.notes {
-            println!("  {}: {}", n.kind.heading(), n.text);
+            outln!("  {}: {}", n.kind.heading(), n.text);
         }
         for inherited in &r.inherited_notes {
             for n in &inherited.notes {
-                println!("  ({}) {}: {}", inherited.code, n.kind.heading(), n.text);
+                outln!("  ({}) {}: {}", inherited.code, n.kind.heading(), n.text);
             }
         }
     }
     if let Some(h) = &l.help {
         if l.record.is_some() {
-            println!("  {h}");
+            outln!("  {h}");
         } else {
-            println!("{}: {h}", l.query.trim());
+            outln!("{}: {h}", l.query.trim());
         }
     }
     for c in &l.candidates {
-        println!("    {:<9} {}  [{}]", c.code, c.title, billable_word(c.billable));
+        outln!("    {:<9} {}  [{}]", c.code, c.title, billable_word(c.billable));
     }
 }
 
@@ -309,7 +328,7 @@ fn search_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     } else {
         for h in &hits {
             let marker = if h.entry.billable { "" } else { "  [not billable]" };
-            println!("{:<9} {}{marker}", h.entry.code, h.entry.title);
+            outln!("{:<9} {}{marker}", h.entry.code, h.entry.title);
         }
         if hits.is_empty() {
             eprintln!("no codes match {query:?}");
@@ -333,7 +352,7 @@ fn children(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     } else {
         for c in &list {
             let marker = if c.billable { "" } else { "  [not billable]" };
-            println!("{:<9} {}{marker}", c.code, c.title);
+            outln!("{:<9} {}{marker}", c.code, c.title);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -385,16 +404,16 @@ fn stats(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         print_json(&Stats { systems: out })?;
     } else {
         for s in &out {
-            println!("{} ({})  {}", s.name, s.system, s.release);
-            println!("  records   {:>9}", group(s.records as u64));
-            println!("  billable  {:>9}", group(s.billable as u64));
+            outln!("{} ({})  {}", s.name, s.system, s.release);
+            outln!("  records   {:>9}", group(s.records as u64));
+            outln!("  billable  {:>9}", group(s.billable as u64));
             for k in Kind::ALL {
                 if let Some(n) = s.counts.get(k.as_str()) {
-                    println!("  {:<9} {:>9}", k.as_str(), group(*n as u64));
+                    outln!("  {:<9} {:>9}", k.as_str(), group(*n as u64));
                 }
             }
-            println!("  terms     {:>9}", group(s.terms as u64));
-            println!("  bytes     {:>9}", group(s.bytes as u64));
+            outln!("  terms     {:>9}", group(s.terms as u64));
+            outln!("  bytes     {:>9}", group(s.bytes as u64));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -407,18 +426,12 @@ fn dump(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     use std::io::Write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut failed: Option<String> = None;
     book.dump(single_system(args)?, |e| {
-        if failed.is_none() {
-            if let Err(err) = serde_json::to_writer(&mut out, &e).map_err(|e| e.to_string()).and_then(|_| writeln!(out).map_err(|e| e.to_string())) {
-                failed = Some(err);
-            }
+        let written = serde_json::to_writer(&mut out, &e).map_err(std::io::Error::from).and_then(|_| writeln!(out));
+        if let Err(err) = written {
+            output_failed(err);
         }
     })?;
-    out.flush()?;
-    match failed {
-        // A closed pipe (`| head`) is not an error of ours.
-        Some(e) if !e.contains("Broken pipe") => Err(Fail(e)),
-        _ => Ok(ExitCode::SUCCESS),
-    }
+    out.flush().unwrap_or_else(|e| output_failed(e));
+    Ok(ExitCode::SUCCESS)
 }

@@ -301,8 +301,8 @@ impl<'a> Pack<'a> {
             return Err(PackError::Corrupt { section: "LABL", detail: "placeholder is not a letter or digit" });
         }
         let labels = Table::parse("LABL", &labels[4..])?;
-        let codes = fst::Map::new(codes).map_err(|e| PackError::Fst { section: "CODE", message: e.to_string() })?;
-        let terms = fst::Map::new(terms).map_err(|e| PackError::Fst { section: "TERM", message: e.to_string() })?;
+        let codes = open_fst(codes, "CODE")?;
+        let terms = open_fst(terms, "TERM")?;
 
         Ok(Pack {
             bytes,
@@ -875,6 +875,15 @@ impl<'a> Pack<'a> {
         }
         Ok(out)
     }
+}
+
+/// Opens an `fst` map and checks its own checksum. The `fst` crate trusts
+/// the structure of the bytes it is given, so a section table that points
+/// it at the wrong bytes must be caught here, before a traversal.
+fn open_fst<'a>(bytes: &'a [u8], section: &'static str) -> Result<fst::Map<&'a [u8]>, PackError> {
+    let map = fst::Map::new(bytes).map_err(|e| PackError::Fst { section, message: e.to_string() })?;
+    map.as_fst().verify().map_err(|e| PackError::Fst { section, message: e.to_string() })?;
+    Ok(map)
 }
 
 fn parse_words(bytes: &[u8]) -> Result<Words<'_>, PackError> {

@@ -1,0 +1,150 @@
+//! The `chartcode` command line: build, lookup, search, children, stats,
+//! dump; exit codes 0 found, 1 not found, 2 bad usage or input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_chartcode"))
+}
+
+/// Packs built once by `chartcode build` into a scratch directory.
+fn packs() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-packs");
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = bin().arg("build").arg("--codebooks").arg(common::codebooks_dir()).arg("--out").arg(&dir).output().unwrap();
+        assert!(out.status.success(), "build failed: {}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("icd10cm.pack") && stdout.contains("74,719 billable") && stdout.contains("POST"), "{stdout}");
+        dir
+    })
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).arg("--packs").arg(packs()).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(o)))
+}
+
+#[test]
+fn lookup_json_has_the_stable_fields() {
+    let o = run(&["lookup", "E11.9", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains(r#""title":"Type 2 diabetes mellitus without complications""#), "{text}");
+    assert!(text.contains(r#""billable":true"#), "{text}");
+    let v = json(&o);
+    assert_eq!(v["system"], "icd10cm");
+    assert_eq!(v["code"], "E11.9");
+    assert_eq!(v["kind"], "code");
+    assert_eq!(v["parent"], "E11");
+    assert_eq!(v["found"], true);
+    // Typed any way, shown in official form.
+    let v = json(&run(&["lookup", "e119", "--json"]));
+    assert_eq!(v["code"], "E11.9");
+    let v = json(&run(&["lookup", "s72001a", "--json"]));
+    assert_eq!(v["code"], "S72.001A");
+}
+
+#[test]
+fn lookup_of_an_unknown_code_exits_1_with_help() {
+    let o = run(&["lookup", "S72.001Z"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("not a valid 7th character"), "{}", stdout(&o));
+    let v = json(&run(&["lookup", "E11.99", "--json"]));
+    assert_eq!(v["found"], false);
+    assert!(v["help"].as_str().unwrap().contains("E11.9"));
+}
+
+#[test]
+fn search_json_is_an_array_of_hits_best_first() {
+    let o = run(&["search", "type 2 diabetes without complications", "--json", "--limit", "5"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    let hits = v.as_array().unwrap();
+    assert_eq!(hits.len(), 5);
+    assert_eq!(hits[0]["code"], "E11.9");
+    for field in ["system", "code", "title", "kind", "billable", "parent", "score", "matched", "highlights"] {
+        assert!(hits[0].get(field).is_some(), "missing {field}");
+    }
+    let o = run(&["search", "fracture", "--billable", "--json", "--limit", "30"]);
+    assert!(json(&o).as_array().unwrap().iter().all(|h| h["billable"] == true));
+    let o = run(&["search", "zzzzqqq"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn children_stats_and_dump() {
+    let v = json(&run(&["children", "E11", "--json"]));
+    assert_eq!(v.as_array().unwrap().len(), 10);
+    let v = json(&run(&["children", "--json"]));
+    assert_eq!(v.as_array().unwrap().len(), 22);
+    assert_eq!(run(&["children", "Q99.99"]).status.code(), Some(1));
+
+    let v = json(&run(&["stats", "--json"]));
+    let s = &v["systems"][0];
+    assert_eq!(s["system"], "icd10cm");
+    assert_eq!(s["billable"], 74_719);
+    assert_eq!(s["release"], "FY2026 (April 1, 2026 update)");
+    assert_eq!(s["counts"]["chapter"], 22);
+    assert_eq!(s["counts"]["section"], 297);
+    assert_eq!(s["counts"]["category"], 1_918);
+
+    let o = run(&["dump", "--system", "icd10cm"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), common::icd10cm_book().records.len());
+    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(first["code"], "A00-B99");
+    assert_eq!(first["kind"], "chapter");
+    let billable = lines.iter().filter(|l| l.contains(r#""billable":true"#)).count();
+    assert_eq!(billable, 74_719);
+}
+
+#[test]
+fn bad_usage_and_input_exit_2_with_one_line() {
+    for args in [
+        vec!["frobnicate"],
+        vec!["lookup"],
+        vec!["search", "x", "--limit", "many"],
+        vec!["lookup", "E11.9", "--system", "cpt"],
+        vec!["search", "x", "--within", "not a code!"],
+        vec!["lookup", "E11.9", "--bogus"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("chartcode: "), "{err}");
+    }
+    let missing = bin().args(["lookup", "E11.9", "--packs", "/nonexistent/packs"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("chartcode build"));
+}
+
+#[test]
+fn a_corrupt_pack_file_is_refused_with_its_name() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-corrupt");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes = std::fs::read(packs().join("icd10cm.pack")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(dir.join("icd10cm.pack"), &bytes).unwrap();
+    let o = bin().args(["lookup", "E11.9", "--packs"]).arg(&dir).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("icd10cm.pack") && err.contains("corrupt"), "{err}");
+}

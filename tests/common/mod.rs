@@ -1,0 +1,37 @@
+//! Shared by the integration tests: the real ICD-10-CM book, compiled once
+//! per test binary from the vendored sources in `codebooks/`.
+#![allow(dead_code)]
+
+use chartcode::compile::{self, Book};
+use chartcode::{CodeBook, Pack};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+pub fn codebooks_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("codebooks")
+}
+
+/// The compiled ICD-10-CM book (the compiler's view).
+pub fn icd10cm_book() -> &'static Book {
+    static BOOK: OnceLock<Book> = OnceLock::new();
+    BOOK.get_or_init(|| {
+        let dir = codebooks_dir();
+        let manifest = compile::sources::Manifest::load(&dir).expect("manifest");
+        let entry = manifest.books.iter().find(|b| b.system == "icd10cm").expect("icd10cm in manifest");
+        compile::compile_book(&dir, entry).expect("ICD-10-CM compiles")
+    })
+}
+
+/// The ICD-10-CM pack bytes.
+pub fn icd10cm_pack() -> &'static [u8] {
+    static PACK: OnceLock<Vec<u8>> = OnceLock::new();
+    PACK.get_or_init(|| compile::writer::write_pack(icd10cm_book()).expect("pack writes"))
+}
+
+pub fn pack() -> Pack<'static> {
+    Pack::open(icd10cm_pack()).expect("pack opens")
+}
+
+pub fn codebook() -> CodeBook<'static> {
+    CodeBook::open(&[icd10cm_pack()]).expect("code book opens")
+}

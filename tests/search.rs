@@ -1,0 +1,263 @@
+//! Search, lookup and browse behaviour on the real ICD-10-CM book.
+
+mod common;
+
+use chartcode::search::{Hit, SearchOptions};
+use chartcode::Kind;
+use common::*;
+
+fn search(q: &str) -> Vec<Hit> {
+    codebook().search(q, &SearchOptions::default()).unwrap()
+}
+
+fn codes(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.entry.code.as_str()).collect()
+}
+
+#[test]
+fn clinician_queries_rank_the_expected_code_first() {
+    for (query, first) in [
+        ("type 2 diabetes without complications", "E11.9"),
+        ("essential hypertension", "I10"),
+        ("Essential Hypertension", "I10"),
+        ("hypertension essential", "I10"),
+        ("chf", "I50.9"),
+        ("htn", "I10"),
+        ("copd", "J44.9"),
+        ("afib", "I48.91"),
+        ("uti", "N39.0"),
+        ("dm2", "E11.9"),
+        ("pneumonia", "J18.9"),
+        ("fractures of femur", "S72"),
+    ] {
+        let hits = search(query);
+        assert_eq!(hits.first().map(|h| h.entry.code.as_str()), Some(first), "{query}: {:?}", codes(&hits));
+    }
+}
+
+#[test]
+fn abbreviations_find_their_conditions() {
+    // Each expansion of the curated table must find codes in the book, or
+    // the table carries dead weight.
+    let cb = codebook();
+    for (abbr, expansions) in chartcode::search::abbreviations::ABBREVIATIONS {
+        for phrase in *expansions {
+            let hits = cb.search(phrase, &SearchOptions { limit: 1, ..SearchOptions::default() }).unwrap();
+            assert!(hits.first().is_some_and(|h| h.matched.len() == phrase.split(' ').filter(|w| !chartcode::normalize::is_stop_word(w)).count()), "{abbr}: {phrase:?} finds nothing whole");
+        }
+        let hits = cb.search(abbr, &SearchOptions { limit: 3, ..SearchOptions::default() }).unwrap();
+        assert!(!hits.is_empty(), "{abbr} finds nothing");
+    }
+    let chf = search("chf");
+    assert!(chf.iter().take(5).all(|h| h.entry.code.starts_with("I50")), "{:?}", codes(&chf));
+}
+
+#[test]
+fn words_match_in_any_order_case_and_accent_insensitive() {
+    let a = codes(&search("diabetes type 2")).iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let b = codes(&search("TYPE 2 DIABETES")).iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(a, b);
+    for q in ["sezary", "SÉZARY", "Sézary disease"] {
+        let hits = search(q);
+        assert!(hits.first().is_some_and(|h| h.entry.code.starts_with("C84.1")), "{q}: {:?}", codes(&hits));
+    }
+    let hits = search("alzheimers");
+    assert!(hits.first().is_some_and(|h| h.entry.code.starts_with("G30")), "{:?}", codes(&hits));
+}
+
+#[test]
+fn the_last_word_is_a_prefix() {
+    let hits = search("diab");
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.entry.title.to_lowercase().contains("diab")), "{:?}", codes(&hits));
+    let hits = search("type 2 diabetes without compl");
+    assert_eq!(hits[0].entry.code, "E11.9");
+    let hits = search("hypert");
+    assert!(hits.iter().take(3).all(|h| h.entry.title.to_lowercase().contains("hypertension")), "{:?}", codes(&hits));
+}
+
+#[test]
+fn hits_say_what_matched_and_where() {
+    let hits = search("type 2 diab");
+    let e119 = hits.iter().find(|h| h.entry.code == "E11.9").expect("E11.9 among the hits");
+    assert_eq!(e119.matched, vec!["type", "2", "diab"]);
+    // "Type 2 diabetes mellitus without complications": Type, 2, diab|etes.
+    assert_eq!(e119.highlights, vec![[0, 4], [5, 6], [7, 11]]);
+    let chf = &search("chf")[0];
+    assert_eq!(chf.matched, vec!["chf"]);
+    assert_eq!(chf.highlights, vec![[0, 5], [6, 13]]); // Heart failure
+    let sez = &search("sezary")[0];
+    assert_eq!(sez.highlights[0], [0, 6]);
+}
+
+#[test]
+fn all_words_beat_some_words_and_titles_beat_inclusion_terms() {
+    let hits = search("femur fracture shaft");
+    let full = hits.iter().take_while(|h| h.matched.len() == 3).count();
+    assert!(full > 0);
+    assert!(hits[full..].iter().all(|h| h.matched.len() < 3));
+    // "high blood pressure" is an inclusion term of I10, not its title.
+    assert_eq!(search("high blood pressure")[0].entry.code, "I10");
+}
+
+#[test]
+fn ranking_is_deterministic() {
+    for q in ["fracture", "d", "heart", "pain left"] {
+        let a = search(q);
+        for _ in 0..3 {
+            assert_eq!(search(q), a, "{q}");
+        }
+    }
+}
+
+#[test]
+fn seventh_character_words_reach_composed_codes() {
+    let hits = search("fracture neck right femur initial closed");
+    assert_eq!(hits[0].entry.code, "S72.001A", "{:?}", codes(&hits));
+    assert_eq!(hits[0].matched.len(), 6);
+    let hits = search("poisoning penicillins accidental initial");
+    assert_eq!(hits[0].entry.code, "T36.0X1A", "{:?}", codes(&hits));
+}
+
+#[test]
+fn filters_billable_range_chapter_and_limit() {
+    let cb = codebook();
+    let opts = |billable_only: bool, within: &[&str], limit: usize| SearchOptions {
+        systems: vec![],
+        limit,
+        billable_only,
+        within: within.iter().map(|s| s.to_string()).collect(),
+    };
+    let hits = cb.search("fracture femur", &opts(true, &[], 50)).unwrap();
+    assert_eq!(hits.len(), 50);
+    assert!(hits.iter().all(|h| h.entry.billable));
+    assert!(hits[0].entry.code.starts_with("S72"), "{:?}", codes(&hits));
+
+    let hits = cb.search("diabetes", &opts(false, &["E08-E13"], 100)).unwrap();
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| ("E08".."E14").contains(&&h.entry.code[..3])), "{:?}", codes(&hits));
+
+    let hits = cb.search("diabetes", &opts(false, &["O00-O9A"], 20)).unwrap();
+    assert!(hits.iter().all(|h| h.entry.code.starts_with('O')), "{:?}", codes(&hits));
+
+    assert_eq!(cb.search("fracture", &opts(false, &[], 3)).unwrap().len(), 3);
+    assert!(cb.search("fracture", &opts(false, &[], 0)).unwrap().is_empty());
+    assert_eq!(cb.search("fracture", &opts(false, &[], 1_000_000)).unwrap().len(), chartcode::search::MAX_LIMIT);
+    assert!(cb.search("fracture", &opts(false, &["not a code!"], 3)).is_err());
+    assert!(cb.search("fracture", &SearchOptions { systems: vec!["cpt".into()], ..SearchOptions::default() }).is_err());
+}
+
+#[test]
+fn codes_in_the_query_complete_or_narrow() {
+    let hits = search("e11");
+    assert_eq!(hits[0].entry.code, "E11");
+    assert!(hits.iter().all(|h| h.entry.code.starts_with("E11")));
+    let hits = search("E11.6");
+    assert_eq!(hits[0].entry.code, "E11.6");
+    let hits = search("diabetes e11");
+    assert!(!hits.is_empty());
+    assert!(hits.iter().all(|h| h.entry.code.starts_with("E11")), "{:?}", codes(&hits));
+    assert_eq!(hits[0].entry.code, "E11.9");
+    let hits = search("S72.00");
+    assert_eq!(hits[0].entry.code, "S72.00");
+}
+
+#[test]
+fn odd_queries_return_promptly_without_panic() {
+    let cb = codebook();
+    let long = "a".repeat(10_000);
+    let words = "diabetes ".repeat(1_200);
+    let queries = [
+        "",
+        "   ",
+        long.as_str(),
+        words.as_str(),
+        "🩺💉❤️",
+        "قلب مرض السكري",
+        "סוכרת",
+        "\u{202e}diabetes\u{202c}",
+        "\u{0}\u{1}\u{7}\u{1b}[31m",
+        "diabetes\u{0}type",
+        "e\u{301}\u{301}\u{301}",
+        "((((((",
+        ".-.-.-",
+        "E11.-",
+        "ℌ𝔢𝔞𝔯𝔱",
+    ];
+    for q in queries {
+        let hits = cb.search(q, &SearchOptions::default()).unwrap();
+        assert!(hits.len() <= chartcode::search::DEFAULT_LIMIT);
+        let _ = cb.lookup(q, None).unwrap();
+        let _ = cb.children(Some(q), None).unwrap();
+    }
+    assert!(cb.search("", &SearchOptions::default()).unwrap().is_empty());
+    assert!(cb.search("🩺", &SearchOptions::default()).unwrap().is_empty());
+    assert!(!cb.search(&words, &SearchOptions::default()).unwrap().is_empty());
+}
+
+#[test]
+fn lookup_forms_and_help() {
+    let cb = codebook();
+    let id = |code: &str| cb.lookup(code, None).unwrap().record.map(|r| r.entry.code);
+    assert_eq!(id("E11.9").as_deref(), Some("E11.9"));
+    assert_eq!(id("e119").as_deref(), Some("E11.9"));
+    assert_eq!(id(" E11.9 ").as_deref(), Some("E11.9"));
+    assert_eq!(id("e11.9").as_deref(), Some("E11.9"));
+
+    // A header that needs a 7th character says so and lists the valid ones.
+    let l = cb.lookup("S72.001", None).unwrap();
+    let rec = l.record.as_ref().unwrap();
+    assert!(!rec.entry.billable);
+    assert!(l.help.as_ref().unwrap().contains("7th character is required"), "{:?}", l.help);
+    let chars: Vec<&str> = rec.seventh_characters.iter().map(|s| s.character.as_str()).collect();
+    assert_eq!(chars, ["A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "M", "N", "P", "Q", "R", "S"]);
+    assert_eq!(rec.seventh_characters[0].code, "S72.001A");
+    assert_eq!(l.candidates.len(), 16);
+
+    // An invalid 7th character names the valid ones.
+    let l = cb.lookup("S72.001Z", None).unwrap();
+    assert!(l.record.is_none());
+    assert!(l.help.unwrap().contains("Z is not a valid 7th character for S72.001"));
+    // Placeholder X: S09.90 takes S09.90XA.
+    assert!(cb.lookup("S09.90XA", None).unwrap().record.is_some());
+    assert!(cb.lookup("S0990XA", None).unwrap().record.is_some());
+
+    // "E11." lists E11's children.
+    let l = cb.lookup("E11.", None).unwrap();
+    assert_eq!(l.record.unwrap().entry.code, "E11");
+    assert_eq!(l.candidates.first().map(|c| c.code.as_str()), Some("E11.0"));
+    assert_eq!(l.candidates.last().map(|c| c.code.as_str()), Some("E11.A"));
+
+    // A code that does not exist points to the nearest one.
+    let l = cb.lookup("E11.99", None).unwrap();
+    assert!(l.record.is_none());
+    assert!(l.help.as_ref().unwrap().contains("E11.9"), "{:?}", l.help);
+    let l = cb.lookup("E11.7", None).unwrap();
+    assert!(l.record.is_none());
+    assert!(l.candidates.iter().any(|c| c.code == "E11.9"));
+    let l = cb.lookup("hello", None).unwrap();
+    assert!(l.record.is_none() && l.help.is_some());
+    assert!(cb.lookup("E11.9", Some("hcpcs")).is_err());
+}
+
+#[test]
+fn browse_from_the_top() {
+    let cb = codebook();
+    let chapters = cb.children(None, None).unwrap().unwrap();
+    assert_eq!(chapters.len(), 22);
+    assert!(chapters.iter().all(|c| c.kind == Kind::Chapter));
+    assert_eq!(chapters[0].code, "A00-B99");
+    assert_eq!(chapters[21].code, "U00-U85");
+    let sections = cb.children(Some("A00-B99"), None).unwrap().unwrap();
+    assert_eq!(sections[0].code, "A00-A09");
+    assert!(sections.iter().all(|c| c.kind == Kind::Section));
+    let cats = cb.children(Some("A00-A09"), None).unwrap().unwrap();
+    assert_eq!(cats[0].code, "A00");
+    let e11: Vec<String> = cb.children(Some("E11"), None).unwrap().unwrap().into_iter().map(|e| e.code).collect();
+    assert_eq!(e11, ["E11.0", "E11.1", "E11.2", "E11.3", "E11.4", "E11.5", "E11.6", "E11.8", "E11.9", "E11.A"]);
+    let s72001: Vec<String> = cb.children(Some("S72.001"), None).unwrap().unwrap().into_iter().map(|e| e.code).collect();
+    assert_eq!(s72001.len(), 16);
+    assert_eq!(s72001[0], "S72.001A");
+    assert!(cb.children(Some("E11.9"), None).unwrap().unwrap().is_empty());
+    assert!(cb.children(Some("Q99.99"), None).unwrap().is_none());
+}
