@@ -182,6 +182,10 @@ pub enum Field {
     Synonym = 3,
     /// An "Includes" note.
     Note = 4,
+    /// The record's title, in a clause negated by "without" ("Osteoporosis
+    /// without current pathological fracture" holds "fracture" here). A
+    /// query word matches it fully only when the query negates it too.
+    TitleNegated = 5,
 }
 
 impl Field {
@@ -195,6 +199,16 @@ impl Field {
             0 => 4,
             1..=3 => 3,
             _ => 1,
+        }
+    }
+
+    /// [`Field::weight`] for a query word that is itself negated
+    /// ("without complications"): a negated title word is then a title match.
+    pub fn weight_negated(raw: u8) -> u32 {
+        if raw == Field::TitleNegated as u8 {
+            Field::weight(Field::Title as u8)
+        } else {
+            Field::weight(raw)
         }
     }
 }

@@ -78,6 +78,29 @@ pub fn content_words(text: &str) -> u32 {
     count
 }
 
+/// Which tokens of a text stand in a clause negated by "without": from the
+/// word after "without" up to the next "with", stop word or comma, the same
+/// scope [`content_words`] leaves out.
+pub fn negated_tokens(text: &str) -> Vec<bool> {
+    let mut out = Vec::new();
+    for segment in text.split(',') {
+        let mut negated = false;
+        for t in tokens(segment) {
+            let w = t.folded.as_str();
+            if w == "without" {
+                out.push(false);
+                negated = true;
+            } else if w == "with" || is_stop_word(w) {
+                out.push(false);
+                negated = false;
+            } else {
+                out.push(negated);
+            }
+        }
+    }
+    out
+}
+
 /// Whether a folded word is a stop word.
 pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.binary_search(&word).is_ok()
@@ -273,6 +296,10 @@ mod tests {
         assert_eq!(content_words("Supracondylar fracture without intracondylar extension of lower end of femur"), 5);
         assert_eq!(content_words("Other specified diabetes mellitus without complications"), 4);
         assert_eq!(content_words("Human immunodeficiency virus [HIV] disease"), 4);
+        assert_eq!(
+            negated_tokens("Osteoporosis without current pathological fracture, right"),
+            [false, false, true, true, true, false]
+        );
     }
 
     #[test]

@@ -261,3 +261,47 @@ fn browse_from_the_top() {
     assert!(cb.children(Some("E11.9"), None).unwrap().unwrap().is_empty());
     assert!(cb.children(Some("Q99.99"), None).unwrap().is_none());
 }
+
+#[test]
+fn a_small_limit_returns_the_head_of_a_large_one() {
+    // The search prunes candidates that cannot reach the top `limit`; that
+    // must never change which hits come first.
+    let cb = codebook();
+    let run = |q: &str, limit: usize, billable_only: bool| {
+        cb.search(q, &SearchOptions { limit, billable_only, ..SearchOptions::default() }).unwrap().into_iter().map(|h| h.entry.code).collect::<Vec<_>>()
+    };
+    for q in [
+        "fracture femur",
+        "fracture of neck of right femur i",
+        "fracture of neck of right femur initial",
+        "pneumonia u",
+        "type 2 d",
+        "diabetes without complications",
+        "chf",
+        "heart failure acute on chronic",
+        "d",
+        "poisoning penicillins accidental init",
+        "copd exacerbation",
+        "zzz fracture",
+    ] {
+        for billable_only in [false, true] {
+            let big = run(q, 400, billable_only);
+            for limit in [1, 5, 20] {
+                let small = run(q, limit, billable_only);
+                assert_eq!(small[..], big[..small.len().min(big.len())], "{q} limit {limit} billable {billable_only}");
+                assert_eq!(small.len(), limit.min(big.len()), "{q} limit {limit}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_word_being_typed_never_outranks_the_finished_words() {
+    // "fracture o": the "o" is still being typed; hits must match "fracture".
+    for q in ["fracture o", "fracture of neck o", "pneumonia u", "diabetes t"] {
+        let first_word = q.split(' ').next().unwrap();
+        let hits = search(q);
+        assert!(!hits.is_empty(), "{q}");
+        assert!(hits.iter().all(|h| h.matched.iter().any(|m| m == first_word)), "{q}: {:?}", codes(&hits));
+    }
+}

@@ -335,10 +335,12 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
             None => &[],
         };
         let mut add = |text: &str, field: Field| {
-            for t in normalize::tokens(text) {
+            let negated = if field == Field::Title { normalize::negated_tokens(text) } else { Vec::new() };
+            for (i, t) in normalize::tokens(text).into_iter().enumerate() {
                 if normalize::is_stop_word(&t.folded) {
                     continue;
                 }
+                let field = if negated.get(i).copied().unwrap_or(false) { Field::TitleNegated } else { field };
                 let key = normalize::term_key(&t.folded);
                 let in_context = context.contains(&key);
                 let list = terms.entry(key).or_default();
@@ -366,7 +368,8 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
         let mut prev = 0u32;
         for &(id, field, in_context) in list {
             let context = if in_context { format::POSTING_CONTEXT_BIT } else { 0 };
-            varint::write(&mut postings, (u64::from(id - prev) << format::POSTING_LOW_BITS) | context | u64::from(field));
+            let billable = if book.records[id as usize].billable { format::POSTING_BILLABLE_BIT } else { 0 };
+            varint::write(&mut postings, (u64::from(id - prev) << format::POSTING_LOW_BITS) | billable | context | u64::from(field));
             prev = id;
         }
         let df = (list.len() as u64).min((1 << format::TERM_DF_BITS) - 1);

@@ -76,16 +76,20 @@ pub const MAX_RECORDS: usize = PARENT_MASK as usize;
 /// Pieces of the `WORD` dictionary per offset sample: a piece is found by
 /// its block's offset and at most this many length-prefixed steps.
 pub const WORD_BLOCK: u32 = 16;
-/// 64-bit words of the `CMPD` bit vector per rank sample.
-pub const RANK_BLOCK_WORDS: usize = 8;
+/// 64-bit words of the `CMPD` bit vector per rank sample (1: a rank is one
+/// lookup and one popcount, for 4 bytes per 64 records).
+pub const RANK_BLOCK_WORDS: usize = 1;
 
 /// Low bits of a posting that hold the field (`model::Field`).
 pub const POSTING_FIELD_BITS: u32 = 3;
 /// The posting bit above the field: the term also occurs in the title of
 /// the record's category (its three-character ancestor, or itself).
 pub const POSTING_CONTEXT_BIT: u64 = 1 << POSTING_FIELD_BITS;
+/// The next bit: the record is billable (a copy of its row's flag, so that
+/// ranking needs no row read until the last step).
+pub const POSTING_BILLABLE_BIT: u64 = 1 << (POSTING_FIELD_BITS + 1);
 /// Bits of a posting below the record-id delta.
-pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 1;
+pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 2;
 /// Low bits of a term value that hold the document frequency; the rest is
 /// the postings offset.
 pub const TERM_DF_BITS: u32 = 24;

@@ -55,6 +55,8 @@ pub struct Posting {
     pub field: u8,
     /// The term also occurs in the title of the record's category.
     pub in_context: bool,
+    /// The record is billable.
+    pub billable: bool,
 }
 
 /// One section as listed in the section table.
@@ -186,6 +188,17 @@ pub struct Pack<'a> {
     compose: ComposeRule,
     terms: fst::Map<&'a [u8]>,
     postings: &'a [u8],
+    /// The 7th-character labels as words, read on first use by the search
+    /// (a few hundred words, whatever the pack's size).
+    label_words: std::sync::OnceLock<Result<Vec<LabelWords>, PackError>>,
+}
+
+/// The words of one 7th-character label, as the search compares them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelWords {
+    pub tokens: Vec<crate::normalize::Token>,
+    /// The term key of each token.
+    pub keys: Vec<String>,
 }
 
 impl std::fmt::Debug for Pack<'_> {
@@ -324,7 +337,23 @@ impl<'a> Pack<'a> {
             compose,
             terms,
             postings,
+            label_words: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The words of every 7th-character label (see [`LabelWords`]).
+    pub fn label_words(&self) -> Result<&[LabelWords], PackError> {
+        let words = self.label_words.get_or_init(|| {
+            (0..self.labels.count)
+                .map(|l| {
+                    let (_, text) = self.label(l)?;
+                    let tokens = crate::normalize::tokens(&text);
+                    let keys = tokens.iter().map(|t| crate::normalize::term_key(&t.folded)).collect();
+                    Ok(LabelWords { tokens, keys })
+                })
+                .collect()
+        });
+        words.as_deref().map_err(Clone::clone)
     }
 
     /// The code system of this pack.
@@ -472,11 +501,15 @@ impl<'a> Pack<'a> {
     /// The composed children of record `id`: `(first child id, labels)`;
     /// the children are the ids that follow `id`, one per label.
     pub fn composed_children(&self, id: u32) -> Result<Option<(u32, Vec<u32>)>, PackError> {
-        let row = self.row(id)?;
+        self.composed_children_of(id, &self.row(id)?)
+    }
+
+    /// [`Pack::composed_children`] for a row already read.
+    pub fn composed_children_of(&self, id: u32, row: &Row) -> Result<Option<(u32, Vec<u32>)>, PackError> {
         if !row.has_label_set {
             return Ok(None);
         }
-        let labels = self.label_set(&row)?.collect::<Result<Vec<u32>, _>>()?;
+        let labels = self.label_set(row)?.collect::<Result<Vec<u32>, _>>()?;
         if id as u64 + labels.len() as u64 >= self.record_count as u64 || !labels.iter().enumerate().all(|(k, _)| self.is_composed(id + 1 + k as u32)) {
             return Err(PackError::Corrupt { section: "CMPD", detail: "a header's composed children are missing" });
         }
@@ -787,6 +820,7 @@ impl<'a> Pack<'a> {
                 id: id as u32,
                 field: (v & ((1 << format::POSTING_FIELD_BITS) - 1)) as u8,
                 in_context: v & format::POSTING_CONTEXT_BIT != 0,
+                billable: v & format::POSTING_BILLABLE_BIT != 0,
             });
         }
         Ok(())

@@ -24,10 +24,13 @@ pub struct Slot {
     pub prefix: Option<String>,
     /// Abbreviation expansions: each a list of term keys that must all occur.
     pub phrases: Vec<Vec<String>>,
+    /// The query negates the word ("without complications"): it then fully
+    /// matches a title word that stands after "without".
+    pub negated: bool,
 }
 
 impl Slot {
-    fn new(word: &str, is_last: bool) -> Slot {
+    fn new(word: &str, is_last: bool, negated: bool) -> Slot {
         let typed: String = word.chars().take(MAX_WORD_CHARS).collect();
         let exact = vec![normalize::term_key(&typed)];
         let prefix = is_last.then(|| typed.clone());
@@ -44,7 +47,7 @@ impl Slot {
                     .collect()
             })
             .unwrap_or_default();
-        Slot { typed, exact, prefix, phrases }
+        Slot { typed, exact, prefix, phrases, negated }
     }
 
     /// Whether one word of a text (a title, a label) matches this slot on
@@ -69,9 +72,8 @@ impl Slot {
     /// Whether a text, given as its tokens, satisfies this slot: one token
     /// matches, or every word of one expansion occurs.
     pub fn matches_tokens(&self, tokens: &[Token], keys: &[String]) -> bool {
-        let direct = tokens.iter().any(|t| {
-            let key = normalize::term_key(&t.folded);
-            self.exact.contains(&key) || self.prefix.as_deref().is_some_and(|p| t.folded.starts_with(p))
+        let direct = tokens.iter().zip(keys).any(|(t, key)| {
+            self.exact.contains(key) || self.prefix.as_deref().is_some_and(|p| t.folded.starts_with(p))
         });
         direct || self.phrases.iter().any(|p| p.iter().all(|w| keys.contains(w)))
     }
@@ -116,7 +118,16 @@ impl Query {
             }
         }
         let n = words.len();
-        let slots = words.iter().enumerate().map(|(i, w)| Slot::new(w, i + 1 == n)).collect();
+        let mut negated = false;
+        let mut slots = Vec::with_capacity(n);
+        for (i, w) in words.iter().enumerate() {
+            slots.push(Slot::new(w, i + 1 == n, negated && w != "without" && w != "with"));
+            match w.as_str() {
+                "without" => negated = true,
+                "with" => negated = false,
+                _ => {}
+            }
+        }
         Query { codes, slots }
     }
 
@@ -155,6 +166,9 @@ mod tests {
         assert_eq!(q.slots[0].prefix, None);
         assert_eq!(q.slots[1].phrases, vec![vec!["heart".to_string(), "failure".to_string()]]);
         assert_eq!(q.slots[2].prefix.as_deref(), Some("hypert"));
+        let q = Query::parse("diabetes without complications with coma", &[]);
+        let negated: Vec<bool> = q.slots.iter().map(|s| s.negated).collect();
+        assert_eq!(negated, [false, false, true, false, false]);
     }
 
     #[test]

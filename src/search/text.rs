@@ -30,7 +30,7 @@ use std::cmp::Reverse;
 
 /// Postings decoded for one prefix at most. A one-letter prefix begins
 /// thousands of words; the commonest ones are the likeliest completions.
-const PREFIX_POSTINGS_BUDGET: u64 = 12_000;
+const PREFIX_POSTINGS_BUDGET: u64 = 6_000;
 /// Terms looked at for one prefix at most.
 const PREFIX_TERMS_SCANNED: usize = 4_000;
 
@@ -149,6 +149,10 @@ struct SlotMatch {
     id: u32,
     field: u8,
     in_context: bool,
+    /// The slot's word is negated in the query (see `Slot::negated`).
+    negated: bool,
+    /// The record is billable.
+    billable: bool,
     /// Matched by the whole word or an expansion, not only as a prefix.
     whole: bool,
     /// For a prefix match, how common the completed word is (log2 of its
@@ -161,7 +165,8 @@ impl SlotMatch {
     /// The field weight, a point less when the word only begins a term:
     /// "uti" typed whole is the abbreviation before it is "utilities".
     fn weight(&self) -> u32 {
-        Field::weight(self.field) * 2 - u32::from(!self.whole)
+        let field = if self.negated { Field::weight_negated(self.field) } else { Field::weight(self.field) };
+        field * 2 - u32::from(!self.whole)
     }
 }
 
@@ -177,8 +182,9 @@ fn popularity(doc_freq: u32) -> u8 {
 fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackError> {
     let mut all: Vec<SlotMatch> = Vec::new();
     let mut buf: Vec<Posting> = Vec::new();
+    let negated = slot.negated;
     let take = |buf: &mut Vec<Posting>, whole: bool, popularity: u8, all: &mut Vec<SlotMatch>| {
-        all.extend(buf.drain(..).map(|p| SlotMatch { id: p.id, field: p.field, in_context: p.in_context, whole, popularity }));
+        all.extend(buf.drain(..).map(|p| SlotMatch { id: p.id, field: p.field, in_context: p.in_context, negated, billable: p.billable, whole, popularity }));
     };
     for key in &slot.exact {
         if let Some(t) = pack.term(key) {
@@ -187,6 +193,12 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
     }
     take(&mut buf, true, WHOLE_POPULARITY, &mut all);
     if let Some(prefix) = &slot.prefix {
+        // A one- or two-letter prefix says little; read less for it.
+        let (budget, scan) = match prefix.chars().count() {
+            1 => (PREFIX_POSTINGS_BUDGET / 6, PREFIX_TERMS_SCANNED / 8),
+            2 => (PREFIX_POSTINGS_BUDGET / 2, PREFIX_TERMS_SCANNED / 2),
+            _ => (PREFIX_POSTINGS_BUDGET, PREFIX_TERMS_SCANNED),
+        };
         let mut terms: Vec<(usize, TermRef)> = Vec::new();
         let mut scanned = 0;
         pack.for_terms_with_prefix(prefix, |k, t| {
@@ -194,14 +206,19 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
             if !slot.exact.iter().any(|e| e == k) {
                 terms.push((k.len(), t));
             }
-            scanned < PREFIX_TERMS_SCANNED
+            scanned < scan
         });
         let total: u64 = terms.iter().map(|t| u64::from(t.1.doc_freq)).sum();
-        if total > PREFIX_POSTINGS_BUDGET {
+        if total > budget {
             terms.sort_by_key(|(len, t)| (Reverse(t.doc_freq), *len));
             let mut spent = 0u64;
+            // From three letters on, the commonest completion is read even
+            // past the budget ("fra" is "fracture"); a one- or two-letter
+            // prefix skips words too common to say anything ("u" is not
+            // "unspecified").
+            let short = prefix.chars().count() < 3 && terms.len() > 1;
             terms.retain(|(_, t)| {
-                let keep = spent == 0 || spent + u64::from(t.doc_freq) <= PREFIX_POSTINGS_BUDGET;
+                let keep = (spent == 0 && !short) || spent + u64::from(t.doc_freq) <= budget;
                 if keep {
                     spent += u64::from(t.doc_freq);
                 }
@@ -228,7 +245,11 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
         buf.extend(acc.unwrap_or_default());
         take(&mut buf, true, WHOLE_POPULARITY, &mut all);
     }
-    all.sort_unstable_by_key(|p| p.id);
+    if all.windows(2).all(|w| w[0].id < w[1].id) {
+        return Ok(all); // one source list: already ascending and unique
+    }
+    // A stable sort finds the ascending runs (one per term) and merges them.
+    all.sort_by_key(|p| p.id);
     let mut out: Vec<SlotMatch> = Vec::with_capacity(all.len());
     for p in all {
         match out.last_mut() {
@@ -255,7 +276,7 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                out.push(Posting { id: a[i].id, field: a[i].field.max(b[j].field), in_context: a[i].in_context && b[j].in_context });
+                out.push(Posting { field: a[i].field.max(b[j].field), in_context: a[i].in_context && b[j].in_context, ..a[i] });
                 i += 1;
                 j += 1;
             }
@@ -287,13 +308,21 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn primary(&self) -> (u32, u32, u32, u32, bool) {
-        (self.mask.count_ones(), self.weight, self.popularity, self.context, self.billable)
+    fn primary(&self, prefix: u32) -> (u32, u32, u32, u32, bool) {
+        (level(self.mask, prefix), self.weight, self.popularity, self.context, self.billable)
     }
 
-    fn score(&self) -> u32 {
-        self.mask.count_ones() * 1000 + self.weight * 10 + self.context * 2 + u32::from(self.billable)
+    fn score(&self, prefix: u32) -> u32 {
+        level(self.mask, prefix) * 1000 + self.weight * 10 + self.context * 2 + u32::from(self.billable)
     }
+}
+
+/// How much of the query a record matched: two points for each finished
+/// word, one for the word still being typed (the last, matched as a
+/// prefix, bit `prefix`). A record that matches "pneumonia" beats one that
+/// only matches the "u" typed after it.
+fn level(mask: u32, prefix: u32) -> u32 {
+    2 * (mask & !prefix).count_ones() + (mask & prefix).count_ones()
 }
 
 /// How many title words a slot accounts for when it matches.
@@ -301,132 +330,318 @@ fn slot_width(slot: &Slot) -> u32 {
     slot.phrases.iter().map(|p| p.len() as u32).min().unwrap_or(1).max(1)
 }
 
+/// Shortest prefix that may complete a word of a 7th-character label. A
+/// label completes a header's title for every header of its category, so
+/// "fracture o" matching "open" would make every fracture code a candidate;
+/// one or two letters are too little to ask for that.
+const LABEL_PREFIX_MIN: usize = 3;
+
 /// Which slots each 7th-character label of a pack satisfies.
 fn label_masks(pack: &Pack<'_>, slots: &[Slot]) -> Result<Vec<u32>, PackError> {
-    let mut masks = Vec::with_capacity(pack.label_count() as usize);
-    for l in 0..pack.label_count() {
-        let (_, text) = pack.label(l)?;
-        let tokens = normalize::tokens(&text);
-        let keys: Vec<String> = tokens.iter().map(|t| normalize::term_key(&t.folded)).collect();
-        let mut mask = 0u32;
-        for (s, slot) in slots.iter().enumerate() {
-            if slot.matches_tokens(&tokens, &keys) {
-                mask |= 1 << s;
+    let short: Vec<Slot> = slots
+        .iter()
+        .map(|s| match &s.prefix {
+            Some(p) if p.chars().count() < LABEL_PREFIX_MIN => Slot { prefix: None, ..s.clone() },
+            _ => s.clone(),
+        })
+        .collect();
+    Ok(pack
+        .label_words()?
+        .iter()
+        .map(|l| {
+            short.iter().enumerate().filter(|(_, slot)| slot.matches_tokens(&l.tokens, &l.keys)).fold(0u32, |m, (s, _)| m | 1 << s)
+        })
+        .collect())
+}
+
+/// The lowest level (see `level`) a candidate needs to still reach the top
+/// `limit`: once `limit` candidates are at level `n` or above, one below
+/// can only rank below them.
+#[derive(Debug)]
+struct Floor {
+    limit: usize,
+    /// Candidates kept, by level (see `level`).
+    at: [usize; 66],
+    floor: u32,
+}
+
+impl Floor {
+    fn new(limit: usize) -> Floor {
+        Floor { limit, at: [0; 66], floor: 0 }
+    }
+
+    fn add(&mut self, level: u32) {
+        self.at[level as usize] += 1;
+        if level <= self.floor {
+            return; // cannot raise the floor
+        }
+        let mut total = 0;
+        for n in (self.floor as usize + 1..self.at.len()).rev() {
+            total += self.at[n];
+            if total >= self.limit {
+                self.floor = n as u32;
+                break;
             }
         }
-        masks.push(mask);
     }
-    Ok(masks)
+}
+
+/// One pack's share of a word search: its slot lists and labels.
+struct PackSearch<'s, 'p> {
+    index: usize,
+    pack: &'s Pack<'p>,
+    lists: Vec<Vec<SlotMatch>>,
+    /// Which slots each 7th-character label satisfies.
+    labels: Vec<u32>,
+    /// Every slot some label satisfies: the most a label can add.
+    label_any: u32,
+}
+
+/// The state shared by the packs of one search.
+struct Collector<'a> {
+    widths: Vec<u32>,
+    /// The bit of the slot matched as a prefix (the last word), or 0.
+    prefix: u32,
+    billable_only: bool,
+    filter: &'a Filter,
+    candidates: Vec<Candidate>,
+    floor: Floor,
+}
+
+impl Collector<'_> {
+    /// Scores record `id`, matched as `matches` says, and its composed
+    /// children; keeps those that can still reach the top.
+    fn evaluate(&mut self, packs: &[&Pack<'_>], ps: &PackSearch<'_, '_>, id: u32, matches: &[Option<SlotMatch>]) -> Result<(), PackError> {
+        let (mut mask, mut weight, mut context, mut title_words, mut popularity) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        let mut billable = false;
+        for (s, m) in matches.iter().enumerate() {
+            if let Some(p) = m {
+                billable = p.billable;
+                mask |= 1 << s;
+                weight += p.weight();
+                popularity += u32::from(p.popularity);
+                context += u32::from(p.in_context);
+                if p.field == Field::Title as u8 {
+                    title_words += self.widths[s];
+                }
+            }
+        }
+        if level(mask | ps.label_any, self.prefix) < self.floor.floor || !self.filter.allows(packs, ps.index, id)? {
+            return Ok(());
+        }
+        if (billable || !self.billable_only) && level(mask, self.prefix) >= self.floor.floor {
+            self.candidates.push(Candidate { pack: ps.index, id, mask, weight, popularity, context, billable, title_words, extra_words: 0 });
+            self.floor.add(level(mask, self.prefix));
+        }
+        // Composed children (7th characters) follow their header; they are
+        // hits of their own when their label matches more of the query, or
+        // when only billable codes are wanted. Only then is the row read.
+        if billable || (!self.billable_only && ps.label_any & !mask == 0) {
+            return Ok(());
+        }
+        let row = ps.pack.row(id)?;
+        if !row.has_label_set {
+            return Ok(());
+        }
+        let Some((first, child_labels)) = ps.pack.composed_children_of(id, &row)? else {
+            return Ok(());
+        };
+        for (k, label) in child_labels.into_iter().enumerate() {
+            let label_mask = ps.labels.get(label as usize).copied().unwrap_or(0);
+            let new_mask = mask | label_mask;
+            if (new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.floor.floor {
+                continue;
+            }
+            let (mut w, mut tw, mut pop) = (0, 0, 0);
+            for (s, m) in matches.iter().enumerate() {
+                if label_mask & (1 << s) != 0 {
+                    w += Field::weight(Field::Title as u8) * 2;
+                    pop += u32::from(WHOLE_POPULARITY);
+                    tw += self.widths[s];
+                } else if let Some(m) = m {
+                    w += m.weight();
+                    pop += u32::from(m.popularity);
+                    if m.field == Field::Title as u8 {
+                        tw += self.widths[s];
+                    }
+                }
+            }
+            self.candidates.push(Candidate { pack: ps.index, id: first + k as u32, mask: new_mask, weight: w, popularity: pop, context, billable: true, title_words: tw, extra_words: 0 });
+            self.floor.add(level(new_mask, self.prefix));
+        }
+        Ok(())
+    }
+
+    /// Records by how many slots they match, best first, until no more can
+    /// reach the top `limit`. The rounds count "required" slots: the
+    /// finished words that no 7th-character label can satisfy, or if there
+    /// are none, all finished words, or if there are none, the word being
+    /// typed. The other slots are looked up but not required. A record that
+    /// misses `m` required slots appears in at least one of any `m + 1` of
+    /// their lists, so round `m` walks the union of the `m + 1` shortest
+    /// lists and looks the record up in the others. Most queries end after
+    /// round 0, having read only the shortest list.
+    fn by_rounds(&mut self, packs: &[&Pack<'_>], ps: &PackSearch<'_, '_>) -> Result<(), PackError> {
+        let n = ps.lists.len();
+        let free = ps.label_any;
+        let finished: Vec<usize> = (0..n).filter(|&s| self.prefix & (1 << s) == 0).collect();
+        let mut required: Vec<usize> = finished.iter().copied().filter(|&s| free & (1 << s) == 0).collect();
+        if required.is_empty() {
+            required = finished;
+        }
+        if required.is_empty() {
+            required = (0..n).collect();
+        }
+        required.sort_by_key(|&s| ps.lists[s].len());
+        let required_mask = required.iter().fold(0u32, |m, &s| m | 1 << s);
+        let all_slots = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
+        // What missing each required slot costs at best (a label may
+        // restore a free one), cheapest first.
+        let mut costs: Vec<u32> = required
+            .iter()
+            .map(|&s| {
+                if free & (1 << s) != 0 {
+                    0
+                } else {
+                    level(1 << s, self.prefix)
+                }
+            })
+            .collect();
+        costs.sort_unstable();
+        let r = required.len();
+        let mut matches: Vec<Option<SlotMatch>> = vec![None; n];
+        for missing in 0..r {
+            let drivers = &required[..=missing];
+            let mut heads = vec![0usize; drivers.len()];
+            let mut cursors = vec![0usize; n];
+            loop {
+                let next = drivers.iter().zip(&heads).filter_map(|(&s, &h)| ps.lists[s].get(h).map(|p| p.id)).min();
+                let Some(id) = next else { break };
+                for (k, &s) in drivers.iter().enumerate() {
+                    if ps.lists[s].get(heads[k]).is_some_and(|p| p.id == id) {
+                        heads[k] += 1;
+                    }
+                }
+                let mut hit = 0u32;
+                for s in 0..n {
+                    matches[s] = seek(&ps.lists[s], &mut cursors[s], id);
+                    if matches[s].is_some() {
+                        hit |= 1 << s;
+                    }
+                }
+                // Records matching more were taken in an earlier round.
+                if (hit & required_mask).count_ones() as usize == r - missing {
+                    self.evaluate(packs, ps, id, &matches)?;
+                }
+            }
+            if missing + 1 >= r {
+                break;
+            }
+            // The best a record of the next round (missing one more required
+            // slot, the cheapest ones) can reach.
+            let next_best = level(all_slots, self.prefix).saturating_sub(costs[..=missing].iter().sum::<u32>());
+            if next_best < self.floor.floor {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every record that matches any slot: a merge of all slot lists.
+    fn any_slot(&mut self, packs: &[&Pack<'_>], ps: &PackSearch<'_, '_>) -> Result<(), PackError> {
+        let n = ps.lists.len();
+        let mut heads = vec![0usize; n];
+        let mut matches: Vec<Option<SlotMatch>> = vec![None; n];
+        loop {
+            let min = (0..n).filter_map(|s| ps.lists[s].get(heads[s]).map(|p| p.id)).min();
+            let Some(min) = min else { break };
+            for s in 0..n {
+                matches[s] = match ps.lists[s].get(heads[s]) {
+                    Some(p) if p.id == min => {
+                        heads[s] += 1;
+                        Some(*p)
+                    }
+                    _ => None,
+                };
+            }
+            self.evaluate(packs, ps, min, &matches)?;
+        }
+        Ok(())
+    }
+}
+
+/// Moves `cursor` forward to `id` in an ascending list (galloping, since
+/// the ids asked for only grow) and returns the match there, if any.
+fn seek(list: &[SlotMatch], cursor: &mut usize, id: u32) -> Option<SlotMatch> {
+    let mut step = 1;
+    let mut hi = *cursor;
+    while hi < list.len() && list[hi].id < id {
+        *cursor = hi;
+        hi += step;
+        step *= 2;
+    }
+    let hi = hi.min(list.len());
+    *cursor += list[*cursor..hi].partition_point(|p| p.id < id);
+    list.get(*cursor).filter(|p| p.id == id).copied()
 }
 
 /// Word search over the packs.
 pub fn search_words(packs: &[&Pack<'_>], slots: &[Slot], filter: &Filter, billable_only: bool, limit: usize) -> Result<Vec<Hit>, QueryError> {
-    let widths: Vec<u32> = slots.iter().map(slot_width).collect();
-    let mut candidates: Vec<Candidate> = Vec::new();
-    for (pi, pack) in packs.iter().enumerate() {
+    let mut searches = Vec::with_capacity(packs.len());
+    for (index, pack) in packs.iter().enumerate() {
         let lists: Vec<Vec<SlotMatch>> = slots.iter().map(|s| slot_candidates(pack, s)).collect::<Result<_, _>>()?;
         let labels = if pack.label_count() > 0 { label_masks(pack, slots)? } else { Vec::new() };
-        let mut heads = vec![0usize; lists.len()];
-        let mut matches: Vec<Option<SlotMatch>> = vec![None; lists.len()];
-        loop {
-            let mut min = u32::MAX;
-            for (s, list) in lists.iter().enumerate() {
-                if let Some(p) = list.get(heads[s]) {
-                    min = min.min(p.id);
-                }
-            }
-            if min == u32::MAX {
-                break;
-            }
-            let (mut mask, mut weight, mut context, mut title_words, mut popularity) = (0u32, 0u32, 0u32, 0u32, 0u32);
-            for (s, list) in lists.iter().enumerate() {
-                if let Some(p) = list.get(heads[s]) {
-                    if p.id == min {
-                        mask |= 1 << s;
-                        weight += p.weight();
-                        popularity += u32::from(p.popularity);
-                        context += u32::from(p.in_context);
-                        if p.field == Field::Title as u8 {
-                            title_words += widths[s];
-                        }
-                        matches[s] = Some(*p);
-                        heads[s] += 1;
-                    }
-                }
-            }
-            if !filter.allows(packs, pi, min)? {
-                continue;
-            }
-            let row = pack.row(min)?;
-            if row.billable || !billable_only {
-                candidates.push(Candidate { pack: pi, id: min, mask, weight, popularity, context, billable: row.billable, title_words, extra_words: 0 });
-            }
-            // Composed children (7th characters) follow their header.
-            if let Some((first, child_labels)) = pack.composed_children(min)? {
-                for (k, label) in child_labels.into_iter().enumerate() {
-                    let label_mask = labels.get(label as usize).copied().unwrap_or(0);
-                    let new_mask = mask | label_mask;
-                    if new_mask == mask && !billable_only {
-                        continue;
-                    }
-                    let (mut w, mut tw, mut pop) = (0, 0, 0);
-                    for (s, m) in matches.iter().enumerate() {
-                        if label_mask & (1 << s) != 0 {
-                            w += Field::weight(Field::Title as u8) * 2;
-                            pop += u32::from(WHOLE_POPULARITY);
-                            tw += widths[s];
-                        } else if let Some(m) = m.filter(|_| mask & (1 << s) != 0) {
-                            w += m.weight();
-                            pop += u32::from(m.popularity);
-                            if m.field == Field::Title as u8 {
-                                tw += widths[s];
-                            }
-                        }
-                    }
-                    candidates.push(Candidate {
-                        pack: pi,
-                        id: first + k as u32,
-                        mask: new_mask,
-                        weight: w,
-                        popularity: pop,
-                        context,
-                        billable: true,
-                        title_words: tw,
-                        extra_words: 0,
-                    });
-                }
-            }
-        }
+        let label_any = labels.iter().fold(0u32, |m, l| m | l);
+        searches.push(PackSearch { index, pack, lists, labels, label_any });
     }
-    rank(packs, slots, candidates, limit)
+    let prefix = slots.iter().enumerate().filter(|(_, s)| s.prefix.is_some()).fold(0u32, |m, (i, _)| m | 1 << i);
+    let mut collector = Collector {
+        widths: slots.iter().map(slot_width).collect(),
+        prefix,
+        billable_only,
+        filter,
+        candidates: Vec::new(),
+        floor: Floor::new(limit),
+    };
+    for ps in &searches {
+        collector.by_rounds(packs, ps)?;
+    }
+    let floor = collector.floor.floor;
+    let mut candidates = collector.candidates;
+    candidates.retain(|c| level(c.mask, prefix) >= floor);
+    rank(packs, slots, candidates, limit, prefix)
 }
 
 /// Orders candidates and decodes the best `limit` of them.
-fn rank(packs: &[&Pack<'_>], slots: &[Slot], mut candidates: Vec<Candidate>, limit: usize) -> Result<Vec<Hit>, QueryError> {
+fn rank(packs: &[&Pack<'_>], slots: &[Slot], mut candidates: Vec<Candidate>, limit: usize, prefix: u32) -> Result<Vec<Hit>, QueryError> {
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
     // Only candidates at least as good as the limit-th on the cheap key
     // need their title read.
     if candidates.len() > limit {
-        let mut keys: Vec<(u32, u32, u32, u32, bool)> = candidates.iter().map(Candidate::primary).collect();
+        let mut keys: Vec<(u32, u32, u32, u32, bool)> = candidates.iter().map(|c| c.primary(prefix)).collect();
         let nth = keys.len() - limit;
         let (_, threshold, _) = keys.select_nth_unstable(nth);
         let threshold = *threshold;
-        candidates.retain(|c| c.primary() >= threshold);
+        candidates.retain(|c| c.primary(prefix) >= threshold);
     }
     for c in &mut candidates {
         c.extra_words = packs[c.pack].content_words(c.id)?.saturating_sub(c.title_words);
     }
-    candidates.sort_unstable_by_key(|c| (Reverse(c.primary()), c.extra_words, c.pack, c.id));
-    candidates.truncate(limit);
+    let key = |c: &Candidate| (Reverse(c.primary(prefix)), c.extra_words, c.pack, c.id);
+    if candidates.len() > limit {
+        candidates.select_nth_unstable_by_key(limit - 1, key);
+        candidates.truncate(limit);
+    }
+    candidates.sort_unstable_by_key(key);
     let mut hits = Vec::with_capacity(candidates.len());
     for c in candidates {
         let pack = packs[c.pack];
         let e = entry(pack, c.id)?;
         let matched = slots.iter().enumerate().filter(|(s, _)| c.mask & (1 << s) != 0).map(|(_, slot)| slot.typed.clone()).collect();
         let highlights = highlights(&e.title, slots, c.mask);
-        hits.push(Hit { entry: e, score: c.score(), matched, highlights });
+        hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights });
     }
     Ok(hits)
 }

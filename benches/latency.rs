@@ -1,0 +1,90 @@
+//! Prints the table of `docs/PERFORMANCE.md`: pack sizes by section, and
+//! per-keystroke latency (p50/p99) of type-ahead search and of lookup.
+//!
+//! Every prefix of every query is searched `ROUNDS` times; the percentiles
+//! are over all those searches. Run with `make bench`.
+
+#[path = "common.rs"]
+mod common;
+
+use chartcode::{CodeBook, Pack, SearchOptions};
+use std::time::Instant;
+
+const ROUNDS: usize = 200;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    // `cargo bench` passes --bench; nothing else is understood.
+    let packs = common::packs();
+    println!("## Pack sizes\n");
+    println!("| pack | section | bytes |");
+    println!("|---|---|---:|");
+    for built in &packs {
+        let pack = Pack::open(&built.bytes).unwrap();
+        let name = format!("{}.pack", built.system.id);
+        println!("| {name} | header | {} |", pack.header_len());
+        for s in pack.sections() {
+            println!("| {name} | {} | {} |", s.name(), s.len);
+        }
+        println!("| {name} | **total** | **{}** |", pack.size());
+    }
+
+    let slices: Vec<&[u8]> = packs.iter().map(|p| p.bytes.as_slice()).collect();
+    let book = CodeBook::open(&slices).unwrap();
+    let options = SearchOptions::default();
+
+    println!("\n## Type-ahead latency per keystroke ({ROUNDS} rounds, limit {})\n", options.limit);
+    println!("| query | keystrokes | p50 µs | p99 µs | max µs |");
+    println!("|---|---:|---:|---:|---:|");
+    let mut all = Vec::new();
+    for q in common::QUERIES {
+        let prefixes: Vec<&str> = (1..=q.len()).filter(|&n| q.is_char_boundary(n)).map(|n| &q[..n]).collect();
+        let mut times = Vec::with_capacity(prefixes.len() * ROUNDS);
+        for _ in 0..ROUNDS {
+            for p in &prefixes {
+                let t = Instant::now();
+                let hits = book.search(p, &options).unwrap();
+                times.push(t.elapsed().as_secs_f64() * 1e6);
+                std::hint::black_box(hits);
+            }
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "| `{q}` | {} | {:.0} | {:.0} | {:.0} |",
+            prefixes.len(),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+            times[times.len() - 1]
+        );
+        all.extend(times);
+    }
+    all.sort_by(|a, b| a.total_cmp(b));
+    println!("| **all keystrokes** | {} | **{:.0}** | **{:.0}** | {:.0} |", all.len() / ROUNDS, percentile(&all, 0.5), percentile(&all, 0.99), all[all.len() - 1]);
+
+    println!("\n## Lookup latency ({ROUNDS} rounds)\n");
+    println!("| code | p50 µs | p99 µs |");
+    println!("|---|---:|---:|");
+    for code in common::LOOKUPS {
+        let mut times = Vec::with_capacity(ROUNDS);
+        for _ in 0..ROUNDS {
+            let t = Instant::now();
+            std::hint::black_box(book.lookup(code, None).unwrap());
+            times.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!("| `{code}` | {:.1} | {:.1} |", percentile(&times, 0.5), percentile(&times, 0.99));
+    }
+
+    let mut times = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        std::hint::black_box(CodeBook::open(&slices).unwrap());
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!("\nOpening all packs (header + checksums): p50 {:.0} µs", percentile(&times, 0.5));
+}

@@ -1,0 +1,43 @@
+//! Criterion benchmarks: lookup, and type-ahead (every prefix of a query,
+//! as it is typed).
+
+#[path = "common.rs"]
+mod common;
+
+use chartcode::{CodeBook, SearchOptions};
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+
+fn benches(c: &mut Criterion) {
+    let packs = common::packs();
+    let slices: Vec<&[u8]> = packs.iter().map(|p| p.bytes.as_slice()).collect();
+    let book = CodeBook::open(&slices).unwrap();
+    let options = SearchOptions::default();
+
+    c.bench_function("open/all packs", |b| b.iter(|| CodeBook::open(black_box(&slices)).unwrap()));
+
+    let mut lookup = c.benchmark_group("lookup");
+    for code in common::LOOKUPS {
+        lookup.bench_function(*code, |b| b.iter(|| book.lookup(black_box(code), None).unwrap()));
+    }
+    lookup.finish();
+
+    let mut typing = c.benchmark_group("typeahead (whole query, every prefix)");
+    for q in common::QUERIES {
+        let prefixes: Vec<&str> = (1..=q.len()).filter(|&n| q.is_char_boundary(n)).map(|n| &q[..n]).collect();
+        typing.bench_function(*q, |b| {
+            b.iter(|| {
+                for p in &prefixes {
+                    black_box(book.search(p, &options).unwrap());
+                }
+            })
+        });
+    }
+    typing.finish();
+}
+
+criterion_group! {
+    name = search;
+    config = Criterion::default().sample_size(30).warm_up_time(std::time::Duration::from_millis(500)).measurement_time(std::time::Duration::from_secs(2));
+    targets = benches
+}
+criterion_main!(search);
