@@ -63,7 +63,13 @@ fn main() {
         all.extend(times);
     }
     all.sort_by(|a, b| a.total_cmp(b));
-    println!("| **all keystrokes** | {} | **{:.0}** | **{:.0}** | {:.0} |", all.len() / ROUNDS, percentile(&all, 0.5), percentile(&all, 0.99), all[all.len() - 1]);
+    println!(
+        "| **all keystrokes** | {} | **{:.0}** | **{:.0}** | {:.0} |",
+        all.len() / ROUNDS,
+        percentile(&all, 0.5),
+        percentile(&all, 0.99),
+        all[all.len() - 1]
+    );
 
     println!("\n## Lookup latency ({ROUNDS} rounds)\n");
     println!("| code | p50 µs | p99 µs |");

@@ -14,7 +14,10 @@ fn main() {
                 hits = book.search(p, &SearchOptions::default()).unwrap();
             }
             let us = t.elapsed().as_secs_f64() * 1e6 / 50.0;
-            println!("{us:8.0} µs  {p:<45} {}", hits.first().map(|h| format!("{} {}", h.entry.code, h.entry.title)).unwrap_or_default());
+            println!(
+                "{us:8.0} µs  {p:<45} {}",
+                hits.first().map(|h| format!("{} {}", h.entry.code, h.entry.title)).unwrap_or_default()
+            );
         }
     }
 }

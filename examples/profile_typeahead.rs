@@ -6,7 +6,16 @@ fn main() {
     let slices: Vec<&[u8]> = packs.iter().map(|p| p.bytes.as_slice()).collect();
     let book = CodeBook::open(&slices).unwrap();
     let q: Vec<String> = std::env::args().skip(1).collect();
-    let queries: Vec<&str> = if q.is_empty() { vec!["type 2 diabetes without complications", "fracture of neck of right femur initial", "pneumonia unspecified organism", "chf"] } else { q.iter().map(|s| s.as_str()).collect() };
+    let queries: Vec<&str> = if q.is_empty() {
+        vec![
+            "type 2 diabetes without complications",
+            "fracture of neck of right femur initial",
+            "pneumonia unspecified organism",
+            "chf",
+        ]
+    } else {
+        q.iter().map(|s| s.as_str()).collect()
+    };
     let t = std::time::Instant::now();
     let mut n = 0;
     let rounds: usize = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(100);

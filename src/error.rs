@@ -87,10 +87,9 @@ impl fmt::Display for QueryError {
                 "unknown code system {given:?}; loaded: {}",
                 if loaded.is_empty() { "none".to_string() } else { loaded.join(", ") }
             ),
-            QueryError::BadFilter(s) => write!(
-                f,
-                "bad filter {s:?}: give a code (E11), a range (E08-E13) or a chapter/section code"
-            ),
+            QueryError::BadFilter(s) => {
+                write!(f, "bad filter {s:?}: give a code (E11), a range (E08-E13) or a chapter/section code")
+            }
             QueryError::Pack(e) => e.fmt(f),
         }
     }

@@ -274,7 +274,13 @@ struct LookupJson<'a> {
 
 impl<'a> From<&'a Lookup> for LookupJson<'a> {
     fn from(l: &'a Lookup) -> Self {
-        LookupJson { query: &l.query, found: l.record.is_some(), record: l.record.as_ref(), help: l.help.as_deref(), candidates: &l.candidates }
+        LookupJson {
+            query: &l.query,
+            found: l.record.is_some(),
+            record: l.record.as_ref(),
+            help: l.help.as_deref(),
+            candidates: &l.candidates,
+        }
     }
 }
 

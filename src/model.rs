@@ -18,21 +18,14 @@ pub struct CodeSystem {
 }
 
 /// Every code system chartcode knows.
-pub const SYSTEMS: &[CodeSystem] = &[CodeSystem {
-    id: "icd10cm",
-    name: "ICD-10-CM",
-    fhir_uri: "http://hl7.org/fhir/sid/icd-10-cm",
-}];
+pub const SYSTEMS: &[CodeSystem] =
+    &[CodeSystem { id: "icd10cm", name: "ICD-10-CM", fhir_uri: "http://hl7.org/fhir/sid/icd-10-cm" }];
 
 impl CodeSystem {
     /// The system with this id (`icd10cm`), ignoring ASCII case and `-`/`_`
     /// (`ICD-10-CM` works too).
     pub fn from_id(id: &str) -> Option<&'static CodeSystem> {
-        let key: String = id
-            .chars()
-            .filter(|c| *c != '-' && *c != '_')
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let key: String = id.chars().filter(|c| *c != '-' && *c != '_').map(|c| c.to_ascii_lowercase()).collect();
         SYSTEMS.iter().find(|s| s.id == key)
     }
 }

@@ -11,8 +11,7 @@
 /// `other` are deliberately *not* here: "without complications" and "other
 /// specified" decide between codes.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "its", "of", "on",
-    "or", "than", "the", "to",
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "its", "of", "on", "or", "than", "the", "to",
 ];
 
 /// Words that only say that nothing more is known ("unspecified", "NOS",
@@ -317,10 +316,7 @@ mod tests {
     fn tokens_carry_character_offsets() {
         let t = tokens("Sézary disease, unspecified site");
         let words: Vec<_> = t.iter().map(|t| (t.folded.as_str(), t.start, t.end)).collect();
-        assert_eq!(
-            words,
-            vec![("sezary", 0, 6), ("disease", 7, 14), ("unspecified", 16, 27), ("site", 28, 32)]
-        );
+        assert_eq!(words, vec![("sezary", 0, 6), ("disease", 7, 14), ("unspecified", 16, 27), ("site", 28, 32)]);
     }
 
     #[test]

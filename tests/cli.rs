@@ -17,10 +17,14 @@ fn packs() -> &'static Path {
     DIR.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-packs");
         let _ = std::fs::remove_dir_all(&dir);
-        let out = bin().arg("build").arg("--codebooks").arg(common::codebooks_dir()).arg("--out").arg(&dir).output().unwrap();
+        let out =
+            bin().arg("build").arg("--codebooks").arg(common::codebooks_dir()).arg("--out").arg(&dir).output().unwrap();
         assert!(out.status.success(), "build failed: {}", String::from_utf8_lossy(&out.stderr));
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(stdout.contains("icd10cm.pack") && stdout.contains("74,719 billable") && stdout.contains("POST"), "{stdout}");
+        assert!(
+            stdout.contains("icd10cm.pack") && stdout.contains("74,719 billable") && stdout.contains("POST"),
+            "{stdout}"
+        );
         dir
     })
 }

@@ -21,7 +21,8 @@ fn counts_equal_the_official_ones() {
     assert_eq!(book.count_kind(Kind::Chapter), CHAPTERS);
     assert_eq!(book.count_kind(Kind::Section), SECTIONS);
     assert_eq!(book.count_kind(Kind::Category), CATEGORIES);
-    let stored_diags = book.records.iter().filter(|r| r.label.is_none() && !matches!(r.kind, Kind::Chapter | Kind::Section)).count();
+    let stored_diags =
+        book.records.iter().filter(|r| r.label.is_none() && !matches!(r.kind, Kind::Chapter | Kind::Section)).count();
     assert_eq!(stored_diags, DIAG_ELEMENTS);
 
     let pack = pack();
@@ -44,7 +45,12 @@ fn counts_equal_the_official_ones() {
 #[test]
 fn the_76_s06_combinations_are_not_codes() {
     let book = icd10cm_book();
-    let composed_s06: Vec<&str> = book.records.iter().filter(|r| r.label.is_some() && r.code.starts_with("S06")).map(|r| r.code.as_str()).collect();
+    let composed_s06: Vec<&str> = book
+        .records
+        .iter()
+        .filter(|r| r.label.is_some() && r.code.starts_with("S06"))
+        .map(|r| r.code.as_str())
+        .collect();
     for code in &composed_s06 {
         let sixth = code.chars().nth(6).unwrap();
         let seventh = code.chars().nth(7).unwrap();
@@ -155,7 +161,10 @@ fn e11_keeps_its_includes_and_excludes_notes() {
     // A code below E11 shows them as inherited notes.
     let e119 = codebook().lookup("E11.9", None).unwrap().record.unwrap();
     let from_e11 = e119.inherited_notes.iter().find(|n| n.code == "E11").expect("E11 notes inherited");
-    assert!(from_e11.notes.iter().any(|n| n.kind == NoteKind::Excludes1 && n.text == "type 1 diabetes mellitus (E10.-)"));
+    assert!(from_e11
+        .notes
+        .iter()
+        .any(|n| n.kind == NoteKind::Excludes1 && n.text == "type 1 diabetes mellitus (E10.-)"));
     assert_eq!(e119.ancestors.iter().map(|a| a.code.as_str()).collect::<Vec<_>>(), vec!["E00-E89", "E08-E13", "E11"]);
 }
 
@@ -183,10 +192,15 @@ fn every_note_kind_of_the_tabular_list_is_kept() {
         assert!(counts.get(&kind).copied().unwrap_or(0) > 0, "no {kind:?} notes");
     }
     // The visual impairment table of H54 is kept as notes.
-    let table = book.records.iter().find(|r| r.notes.iter().any(|(_, t)| t.contains("6/18"))).expect("visual impairment table");
+    let table =
+        book.records.iter().find(|r| r.notes.iter().any(|(_, t)| t.contains("6/18"))).expect("visual impairment table");
     assert!(table.code.starts_with("H54"), "{}", table.code);
     // The 7th-character inclusion note under S72's extension B.
-    let b = book.labels.iter().find(|l| l.ch == 'B' && l.text == "initial encounter for open fracture type I or II").unwrap();
+    let b = book
+        .labels
+        .iter()
+        .find(|l| l.ch == 'B' && l.text == "initial encounter for open fracture type I or II")
+        .unwrap();
     assert_eq!(b.notes, vec![(NoteKind::InclusionTerm, "initial encounter for open fracture NOS".to_string())]);
 }
 
@@ -196,10 +210,9 @@ fn notes_round_trip_through_the_pack() {
     let pack = pack();
     for (id, r) in book.records.iter().enumerate().step_by(7) {
         let notes = pack.notes(id as u32).unwrap();
-        if r.label.is_none() {
-            assert_eq!(notes, r.notes, "{}", r.code);
-        } else {
-            assert_eq!(notes, book.labels[r.label.unwrap() as usize].notes, "{}", r.code);
+        match r.label {
+            None => assert_eq!(notes, r.notes, "{}", r.code),
+            Some(l) => assert_eq!(notes, book.labels[l as usize].notes, "{}", r.code),
         }
     }
 }

@@ -48,7 +48,10 @@ fn wrong_magic_version_and_system_are_named() {
     let mut b = good.to_vec();
     b[8..10].copy_from_slice(&(format::FORMAT_VERSION + 1).to_le_bytes());
     let err = Pack::open(&b).unwrap_err();
-    assert_eq!(err, PackError::UnsupportedVersion { found: format::FORMAT_VERSION + 1, supported: format::FORMAT_VERSION });
+    assert_eq!(
+        err,
+        PackError::UnsupportedVersion { found: format::FORMAT_VERSION + 1, supported: format::FORMAT_VERSION }
+    );
     assert!(err.to_string().contains("rebuild the pack"));
 
     let mut b = good.to_vec();

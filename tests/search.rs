@@ -43,7 +43,12 @@ fn abbreviations_find_their_conditions() {
     for (abbr, expansions) in chartcode::search::abbreviations::ABBREVIATIONS {
         for phrase in *expansions {
             let hits = cb.search(phrase, &SearchOptions { limit: 1, ..SearchOptions::default() }).unwrap();
-            assert!(hits.first().is_some_and(|h| h.matched.len() == phrase.split(' ').filter(|w| !chartcode::normalize::is_stop_word(w)).count()), "{abbr}: {phrase:?} finds nothing whole");
+            assert!(
+                hits.first()
+                    .is_some_and(|h| h.matched.len()
+                        == phrase.split(' ').filter(|w| !chartcode::normalize::is_stop_word(w)).count()),
+                "{abbr}: {phrase:?} finds nothing whole"
+            );
         }
         let hits = cb.search(abbr, &SearchOptions { limit: 3, ..SearchOptions::default() }).unwrap();
         assert!(!hits.is_empty(), "{abbr} finds nothing");
@@ -255,7 +260,8 @@ fn browse_from_the_top() {
     assert_eq!(cats[0].code, "A00");
     let e11: Vec<String> = cb.children(Some("E11"), None).unwrap().unwrap().into_iter().map(|e| e.code).collect();
     assert_eq!(e11, ["E11.0", "E11.1", "E11.2", "E11.3", "E11.4", "E11.5", "E11.6", "E11.8", "E11.9", "E11.A"]);
-    let s72001: Vec<String> = cb.children(Some("S72.001"), None).unwrap().unwrap().into_iter().map(|e| e.code).collect();
+    let s72001: Vec<String> =
+        cb.children(Some("S72.001"), None).unwrap().unwrap().into_iter().map(|e| e.code).collect();
     assert_eq!(s72001.len(), 16);
     assert_eq!(s72001[0], "S72.001A");
     assert!(cb.children(Some("E11.9"), None).unwrap().unwrap().is_empty());
@@ -268,7 +274,11 @@ fn a_small_limit_returns_the_head_of_a_large_one() {
     // must never change which hits come first.
     let cb = codebook();
     let run = |q: &str, limit: usize, billable_only: bool| {
-        cb.search(q, &SearchOptions { limit, billable_only, ..SearchOptions::default() }).unwrap().into_iter().map(|h| h.entry.code).collect::<Vec<_>>()
+        cb.search(q, &SearchOptions { limit, billable_only, ..SearchOptions::default() })
+            .unwrap()
+            .into_iter()
+            .map(|h| h.entry.code)
+            .collect::<Vec<_>>()
     };
     for q in [
         "fracture femur",

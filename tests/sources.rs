@@ -81,7 +81,8 @@ fn a_corrupt_compressed_source_is_refused() {
 #[test]
 fn a_broken_manifest_is_reported_with_its_line() {
     let books = copy_codebooks("sources-manifest");
-    std::fs::write(books.join("manifest.json"), "{\n  \"books\": [\n    { \"system\": \"icd10cm\" }\n  ]\n}\n").unwrap();
+    std::fs::write(books.join("manifest.json"), "{\n  \"books\": [\n    { \"system\": \"icd10cm\" }\n  ]\n}\n")
+        .unwrap();
     let err = compile::build_all(&books).unwrap_err().to_string();
     assert!(err.contains("manifest.json") && err.contains("line"), "{err}");
 }

@@ -60,7 +60,8 @@ pub fn parse_tabular(xml: &str, file: &str, release: &str) -> Result<Book, Compi
     if p.records.is_empty() {
         return Err(p.err(root, "no chapters".into()));
     }
-    let system = CodeSystem::from_id("icd10cm").ok_or_else(|| CompileError::Invalid("icd10cm is not a known system".into()))?;
+    let system =
+        CodeSystem::from_id("icd10cm").ok_or_else(|| CompileError::Invalid("icd10cm is not a known system".into()))?;
     Ok(Book {
         system,
         release: release.to_string(),
@@ -144,8 +145,9 @@ impl<'input> Parser<'_, 'input> {
     fn chapter(&mut self, node: Node) -> Result<(), CompileError> {
         let number = self.required_text(node, "name")?;
         let title = self.required_text(node, "desc")?;
-        let code = trailing_range(&title)
-            .ok_or_else(|| self.err(node, format!("chapter {number}: title {title:?} does not end with its code range")))?;
+        let code = trailing_range(&title).ok_or_else(|| {
+            self.err(node, format!("chapter {number}: title {title:?} does not end with its code range"))
+        })?;
         let id = self.push(BookRecord {
             code,
             title,
@@ -210,7 +212,13 @@ impl<'input> Parser<'_, 'input> {
         Ok(())
     }
 
-    fn diag(&mut self, node: Node, parent: u32, parent_code: Option<&str>, inherited: &[(char, u32)]) -> Result<(), CompileError> {
+    fn diag(
+        &mut self,
+        node: Node,
+        parent: u32,
+        parent_code: Option<&str>,
+        inherited: &[(char, u32)],
+    ) -> Result<(), CompileError> {
         let code = self.required_text(node, "name")?;
         if !is_code(&code) {
             return Err(self.err(node, format!("{code:?} is not an ICD-10-CM code")));
@@ -238,7 +246,10 @@ impl<'input> Parser<'_, 'input> {
                     for (kind, text) in self.notes(child)? {
                         if let Some(rule) = parse_exclusion(&text) {
                             if rule.category != code {
-                                return Err(self.err(child, format!("a 7th-character rule for {} stands under {code}", rule.category)));
+                                return Err(self.err(
+                                    child,
+                                    format!("a 7th-character rule for {} stands under {code}", rule.category),
+                                ));
                             }
                             self.exclusions.push(rule);
                         }
@@ -256,7 +267,15 @@ impl<'input> Parser<'_, 'input> {
             (false, true) => Kind::Code,
             (false, false) => Kind::Subcategory,
         };
-        let id = self.push(BookRecord { code: code.clone(), title: title.clone(), kind, billable, parent: Some(parent), notes, label: None });
+        let id = self.push(BookRecord {
+            code: code.clone(),
+            title: title.clone(),
+            kind,
+            billable,
+            parent: Some(parent),
+            notes,
+            label: None,
+        });
 
         if needs_seventh {
             let normalized: String = code.chars().filter(|c| *c != '.').collect();
@@ -293,7 +312,9 @@ impl<'input> Parser<'_, 'input> {
     fn excluded(&self, padded: &str, seventh: char) -> bool {
         let sixth = padded.chars().nth(5);
         self.exclusions.iter().any(|r| {
-            padded.starts_with(&r.category) && sixth.is_some_and(|s| r.sixth.contains(&s)) && r.seventh.contains(&seventh)
+            padded.starts_with(&r.category)
+                && sixth.is_some_and(|s| r.sixth.contains(&s))
+                && r.seventh.contains(&seventh)
         })
     }
 
@@ -380,7 +401,8 @@ impl<'input> Parser<'_, 'input> {
 
     /// The table of visual impairment categories under H54, one note a row.
     fn visual_impairment(&self, node: Node) -> Result<Vec<(NoteKind, String)>, CompileError> {
-        let headings: Vec<String> = node.descendants().filter(|n| n.has_tag_name("heading")).map(|n| collapse(&text_of(n))).collect();
+        let headings: Vec<String> =
+            node.descendants().filter(|n| n.has_tag_name("heading")).map(|n| collapse(&text_of(n))).collect();
         let heading = |i: usize, fallback: &str| headings.get(i).cloned().unwrap_or_else(|| fallback.to_string());
         let (category, acuity, max, min) = (
             heading(0, "Category of visual impairment"),
@@ -394,10 +416,19 @@ impl<'input> Parser<'_, 'input> {
                 continue; // the heading row
             };
             let values = |tag: &str| -> Vec<String> {
-                row.descendants().filter(|n| n.has_tag_name(tag)).flat_map(|n| n.children().filter(|c| c.has_tag_name("value"))).map(|v| collapse(&text_of(v))).collect()
+                row.descendants()
+                    .filter(|n| n.has_tag_name(tag))
+                    .flat_map(|n| n.children().filter(|c| c.has_tag_name("value")))
+                    .map(|v| collapse(&text_of(v)))
+                    .collect()
             };
             let (maxes, mins) = (values("visMax"), values("visMin"));
-            let mut text = format!("{category} {} ({}): {max} {}", collapse(&text_of(value)), acuity.to_lowercase(), maxes.join(", "));
+            let mut text = format!(
+                "{category} {} ({}): {max} {}",
+                collapse(&text_of(value)),
+                acuity.to_lowercase(),
+                maxes.join(", ")
+            );
             if !mins.is_empty() {
                 text.push_str(&format!("; {min} {}", mins.join(", ")));
             }
@@ -432,7 +463,9 @@ fn is_code(s: &str) -> bool {
     match s.split_once('.') {
         None => is_category(s),
         Some((cat, rest)) => {
-            is_category(cat) && (1..=4).contains(&rest.len()) && rest.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            is_category(cat)
+                && (1..=4).contains(&rest.len())
+                && rest.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
         }
     }
 }
@@ -473,10 +506,20 @@ mod tests {
         let codes: Vec<_> = book.records.iter().map(|r| (r.code.as_str(), r.billable)).collect();
         assert_eq!(
             codes,
-            vec![("S00-T88", false), ("S70-S79", false), ("S72", false), ("S72.9", false), ("S72.9XXA", true), ("S72.9XXB", true)]
+            vec![
+                ("S00-T88", false),
+                ("S70-S79", false),
+                ("S72", false),
+                ("S72.9", false),
+                ("S72.9XXA", true),
+                ("S72.9XXB", true)
+            ]
         );
         assert_eq!(book.records[4].title, "Unspecified fracture of femur, initial encounter for closed fracture");
-        assert_eq!(book.labels[1].notes, vec![(NoteKind::InclusionTerm, "initial encounter for open fracture NOS".to_string())]);
+        assert_eq!(
+            book.labels[1].notes,
+            vec![(NoteKind::InclusionTerm, "initial encounter for open fracture NOS".to_string())]
+        );
     }
 
     #[test]
@@ -490,7 +533,10 @@ mod tests {
     fn malformed_sources_are_located() {
         let err = parse(r#"<diag><name>S72</name><desc>Fracture</desc><bogus/></diag>"#).unwrap_err().to_string();
         assert!(err.starts_with("test.xml:4:") && err.contains("unexpected element <bogus>"), "{err}");
-        let err = parse(r#"<diag><name>S72</name><desc>Fracture</desc><diag><name>S73.1</name><desc>x</desc></diag></diag>"#).unwrap_err().to_string();
+        let err =
+            parse(r#"<diag><name>S72</name><desc>Fracture</desc><diag><name>S73.1</name><desc>x</desc></diag></diag>"#)
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("S73.1 does not extend its parent code S72"), "{err}");
         let err = parse(r#"<diag><name>S72</name></diag>"#).unwrap_err().to_string();
         assert!(err.contains("has no <desc>"), "{err}");

@@ -59,10 +59,8 @@ impl Manifest {
     pub fn load(codebooks: &Path) -> Result<Manifest, CompileError> {
         let path = codebooks.join(MANIFEST_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| CompileError::Io { path: path.clone(), source })?;
-        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| CompileError::Manifest {
-            path: path.clone(),
-            detail: format!("line {}: {e}", e.line()),
-        })?;
+        let manifest: Manifest = serde_json::from_str(&text)
+            .map_err(|e| CompileError::Manifest { path: path.clone(), detail: format!("line {}: {e}", e.line()) })?;
         if manifest.books.is_empty() {
             return Err(CompileError::Manifest { path, detail: "lists no books".into() });
         }
@@ -78,10 +76,8 @@ impl BookEntry {
 
     /// Provenance entries for the pack's META section.
     pub fn meta_pairs(&self) -> Vec<(String, String)> {
-        let mut out = vec![
-            ("publisher".to_string(), self.publisher.clone()),
-            ("effective".to_string(), self.effective.clone()),
-        ];
+        let mut out =
+            vec![("publisher".to_string(), self.publisher.clone()), ("effective".to_string(), self.effective.clone())];
         for f in &self.files {
             out.push((format!("source.{}", f.role), f.official_name.clone()));
             out.push((format!("source.{}.sha256", f.role), f.sha256.clone()));

@@ -34,7 +34,10 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
         let mut j = i + 1;
         while j < book.records.len() && book.records[j].label.is_some() {
             if book.records[j].parent != Some(i as u32) {
-                return Err(CompileError::Invalid(format!("{}: a composed code does not follow its header", book.records[j].code)));
+                return Err(CompileError::Invalid(format!(
+                    "{}: a composed code does not follow its header",
+                    book.records[j].code
+                )));
             }
             labels.push(book.records[j].label.unwrap_or(0));
             composed_bits[j / 64] |= 1 << (j % 64);
@@ -95,7 +98,11 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
         })
         .collect();
     write_table(&mut lset, &entries);
-    let composed = if composed_bits.iter().any(|w| *w != 0) { composed_section(book.records.len(), &composed_bits) } else { Vec::new() };
+    let composed = if composed_bits.iter().any(|w| *w != 0) {
+        composed_section(book.records.len(), &composed_bits)
+    } else {
+        Vec::new()
+    };
 
     // CODE: normalized code → record id.
     let mut codes: Vec<(String, u64)> = book
@@ -163,7 +170,11 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
 
 fn validate(book: &Book) -> Result<(), CompileError> {
     if book.records.len() > format::MAX_RECORDS {
-        return Err(CompileError::Invalid(format!("{} records, a pack holds at most {}", book.records.len(), format::MAX_RECORDS)));
+        return Err(CompileError::Invalid(format!(
+            "{} records, a pack holds at most {}",
+            book.records.len(),
+            format::MAX_RECORDS
+        )));
     }
     if book.release.len() > format::MAX_RELEASE_LEN {
         return Err(CompileError::Invalid("release label too long".into()));
@@ -316,7 +327,10 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
         category.push(c);
     }
     let title_terms = |id: u32| -> Vec<String> {
-        normalize::tokens(&book.records[id as usize].title).into_iter().map(|t| normalize::term_key(&t.folded)).collect()
+        normalize::tokens(&book.records[id as usize].title)
+            .into_iter()
+            .map(|t| normalize::term_key(&t.folded))
+            .collect()
     };
     let mut terms: BTreeMap<String, Vec<(u32, u8, bool)>> = BTreeMap::new();
     let mut cached_category: Option<(u32, Vec<String>)> = None;
@@ -369,7 +383,10 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
         for &(id, field, in_context) in list {
             let context = if in_context { format::POSTING_CONTEXT_BIT } else { 0 };
             let billable = if book.records[id as usize].billable { format::POSTING_BILLABLE_BIT } else { 0 };
-            varint::write(&mut postings, (u64::from(id - prev) << format::POSTING_LOW_BITS) | billable | context | u64::from(field));
+            varint::write(
+                &mut postings,
+                (u64::from(id - prev) << format::POSTING_LOW_BITS) | billable | context | u64::from(field),
+            );
             prev = id;
         }
         let df = (list.len() as u64).min((1 << format::TERM_DF_BITS) - 1);

@@ -40,10 +40,7 @@ pub struct TermRef {
 
 impl TermRef {
     fn from_value(v: u64) -> TermRef {
-        TermRef {
-            offset: v >> format::TERM_DF_BITS,
-            doc_freq: (v & ((1 << format::TERM_DF_BITS) - 1)) as u32,
-        }
+        TermRef { offset: v >> format::TERM_DF_BITS, doc_freq: (v & ((1 << format::TERM_DF_BITS) - 1)) as u32 }
     }
 }
 
@@ -134,7 +131,9 @@ struct Composed<'a> {
 
 impl Composed<'_> {
     fn word(&self, i: usize) -> u64 {
-        self.words.get(i * 8..i * 8 + 8).map_or(0, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
+        self.words
+            .get(i * 8..i * 8 + 8)
+            .map_or(0, |b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]))
     }
 
     fn get(&self, id: u32) -> bool {
@@ -301,7 +300,12 @@ impl<'a> Pack<'a> {
         let composed = match composed {
             Some(c) => Some(parse_composed(c, record_count, stored_count)?),
             None if stored_count == record_count => None,
-            None => return Err(PackError::Corrupt { section: "RECS", detail: "fewer rows than records and no CMPD section" }),
+            None => {
+                return Err(PackError::Corrupt {
+                    section: "RECS",
+                    detail: "fewer rows than records and no CMPD section",
+                })
+            }
         };
         validate_meta(meta)?;
         let words = parse_words(words)?;
@@ -440,13 +444,23 @@ impl<'a> Pack<'a> {
                 return Err(PackError::Corrupt { section: "CMPD", detail: "run of composed records too long" });
             }
         }
-        let header = first.checked_sub(1).ok_or(PackError::Corrupt { section: "CMPD", detail: "a composed record has no header" })?;
+        let header = first
+            .checked_sub(1)
+            .ok_or(PackError::Corrupt { section: "CMPD", detail: "a composed record has no header" })?;
         let header_row = self.stored_row(header, bits.rank0(header))?;
         let label = self
             .label_set(&header_row)?
             .nth((id - first) as usize)
             .ok_or(PackError::Corrupt { section: "LSET", detail: "fewer labels than composed records" })??;
-        Ok(Row { parent: Some(header), kind: Kind::Code, billable: true, composed: true, has_notes: false, has_label_set: false, payload: label })
+        Ok(Row {
+            parent: Some(header),
+            kind: Kind::Code,
+            billable: true,
+            composed: true,
+            has_notes: false,
+            has_label_set: false,
+            payload: label,
+        })
     }
 
     fn stored_row(&self, id: u32, index: u32) -> Result<Row, PackError> {
@@ -490,7 +504,8 @@ impl<'a> Pack<'a> {
         let n = varint::read_u32(entry, &mut at).ok_or_else(|| corrupt("label set truncated"))?;
         let labels = self.labels.count;
         Ok((0..n).map(move |_| {
-            let l = varint::read_u32(entry, &mut at).ok_or(PackError::Corrupt { section: "LSET", detail: "label set truncated" })?;
+            let l = varint::read_u32(entry, &mut at)
+                .ok_or(PackError::Corrupt { section: "LSET", detail: "label set truncated" })?;
             if l >= labels {
                 return Err(PackError::Corrupt { section: "LSET", detail: "label index out of range" });
             }
@@ -510,7 +525,9 @@ impl<'a> Pack<'a> {
             return Ok(None);
         }
         let labels = self.label_set(row)?.collect::<Result<Vec<u32>, _>>()?;
-        if id as u64 + labels.len() as u64 >= self.record_count as u64 || !labels.iter().enumerate().all(|(k, _)| self.is_composed(id + 1 + k as u32)) {
+        if id as u64 + labels.len() as u64 >= self.record_count as u64
+            || !labels.iter().enumerate().all(|(k, _)| self.is_composed(id + 1 + k as u32))
+        {
             return Err(PackError::Corrupt { section: "CMPD", detail: "a header's composed children are missing" });
         }
         Ok(Some((id + 1, labels)))
@@ -528,7 +545,8 @@ impl<'a> Pack<'a> {
     fn entry_start(&self, row: &Row) -> Result<usize, PackError> {
         let mut pos = row.payload as usize;
         if row.has_label_set {
-            varint::read(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "label set id truncated" })?;
+            varint::read(self.text, &mut pos)
+                .ok_or(PackError::Corrupt { section: "TEXT", detail: "label set id truncated" })?;
         }
         Ok(pos)
     }
@@ -587,7 +605,10 @@ impl<'a> Pack<'a> {
             } else {
                 let (shared, suffix) = self.code_part(&row)?;
                 if shared > code.len() || !code.is_char_boundary(shared) {
-                    return Err(PackError::Corrupt { section: "TEXT", detail: "code prefix longer than the parent's code" });
+                    return Err(PackError::Corrupt {
+                        section: "TEXT",
+                        detail: "code prefix longer than the parent's code",
+                    });
                 }
                 code.truncate(shared);
                 code.push_str(suffix);
@@ -618,7 +639,8 @@ impl<'a> Pack<'a> {
     pub fn title(&self, id: u32) -> Result<String, PackError> {
         let row = self.row(id)?;
         if row.composed {
-            let parent = row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
+            let parent =
+                row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
             let mut title = self.title(parent)?;
             let (_, label_text) = self.label(row.payload)?;
             title.push_str(", ");
@@ -636,10 +658,15 @@ impl<'a> Pack<'a> {
     pub fn content_words(&self, id: u32) -> Result<u32, PackError> {
         let row = self.row(id)?;
         if row.composed {
-            let parent = row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
-            let entry = self.labels.entry(row.payload).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+            let parent =
+                row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
+            let entry = self
+                .labels
+                .entry(row.payload)
+                .ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
             let mut pos = 1;
-            let n = varint::read_u32(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
+            let n = varint::read_u32(entry, &mut pos)
+                .ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
             return Ok(self.content_words(parent)?.saturating_add(n));
         }
         let mut pos = self.skip_code_part(&row)?;
@@ -744,7 +771,10 @@ impl<'a> Pack<'a> {
     }
 
     fn label_char(&self, index: u32) -> Result<char, PackError> {
-        let entry = self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        let entry = self
+            .labels
+            .entry(index)
+            .ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
         match entry.first() {
             Some(&b) if b.is_ascii_alphanumeric() => Ok(b as char),
             _ => Err(PackError::Corrupt { section: "LABL", detail: "label character is not a letter or digit" }),
@@ -754,7 +784,10 @@ impl<'a> Pack<'a> {
     /// Label `index`: its 7th character and its text.
     pub fn label(&self, index: u32) -> Result<(char, String), PackError> {
         let ch = self.label_char(index)?;
-        let entry = self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        let entry = self
+            .labels
+            .entry(index)
+            .ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
         let mut pos = 1;
         varint::read(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
         let text = self.decode_text(entry, &mut pos, "LABL")?;
@@ -762,7 +795,10 @@ impl<'a> Pack<'a> {
     }
 
     fn label_notes(&self, index: u32) -> Result<Vec<(NoteKind, String)>, PackError> {
-        let entry = self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        let entry = self
+            .labels
+            .entry(index)
+            .ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
         let mut pos = 1;
         varint::read(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
         self.skip_text(entry, &mut pos, "LABL")?;
@@ -855,7 +891,8 @@ impl<'a> Pack<'a> {
         if id >= self.words.count {
             return Err(PackError::Corrupt { section, detail: "word id out of range" });
         }
-        let mut pos = read_u32(self.words.samples, (id / format::WORD_BLOCK) as usize * 4).ok_or_else(|| corrupt("sample out of range"))? as usize;
+        let mut pos = read_u32(self.words.samples, (id / format::WORD_BLOCK) as usize * 4)
+            .ok_or_else(|| corrupt("sample out of range"))? as usize;
         for _ in 0..id % format::WORD_BLOCK {
             let len = varint::read_u32(self.words.data, &mut pos).ok_or_else(|| corrupt("piece truncated"))?;
             pos = pos.saturating_add(len as usize);
@@ -894,7 +931,12 @@ impl<'a> Pack<'a> {
         Ok(())
     }
 
-    fn decode_notes(&self, stream: &[u8], pos: &mut usize, section: &'static str) -> Result<Vec<(NoteKind, String)>, PackError> {
+    fn decode_notes(
+        &self,
+        stream: &[u8],
+        pos: &mut usize,
+        section: &'static str,
+    ) -> Result<Vec<(NoteKind, String)>, PackError> {
         let corrupt = |detail| PackError::Corrupt { section, detail };
         let n = varint::read(stream, pos).ok_or_else(|| corrupt("notes truncated"))?;
         if n > (stream.len().saturating_sub(*pos)) as u64 {
@@ -943,7 +985,9 @@ fn parse_composed(bytes: &[u8], record_count: u32, stored_count: u32) -> Result<
     }
     let words = bytes.get(8..8 + word_count * 8).ok_or_else(|| corrupt("bit vector truncated"))?;
     let blocks = word_count.div_ceil(format::RANK_BLOCK_WORDS) + 1;
-    let ranks = bytes.get(8 + word_count * 8..8 + word_count * 8 + blocks * 4).ok_or_else(|| corrupt("rank directory truncated"))?;
+    let ranks = bytes
+        .get(8 + word_count * 8..8 + word_count * 8 + blocks * 4)
+        .ok_or_else(|| corrupt("rank directory truncated"))?;
     let c = Composed { words, ranks };
     if record_count > 0 && (c.rank0(record_count - 1) + u32::from(!c.get(record_count - 1))) != stored_count {
         return Err(corrupt("stored records do not match the rows"));

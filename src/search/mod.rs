@@ -262,7 +262,9 @@ impl<'a> CodeBook<'a> {
             Some(Some(normalized)) => {
                 for p in &packs {
                     if let Some(id) = p.find_code(&normalized) {
-                        return Ok(Some(p.children(Some(id))?.into_iter().map(|c| entry(p, c)).collect::<Result<_, _>>()?));
+                        return Ok(Some(
+                            p.children(Some(id))?.into_iter().map(|c| entry(p, c)).collect::<Result<_, _>>()?,
+                        ));
                     }
                 }
                 Ok(None)
@@ -356,11 +358,7 @@ fn found(pack: &Pack<'_>, id: u32, query: &str, wants_children: bool) -> Result<
     let mut candidates = Vec::new();
     if !rec.seventh_characters.is_empty() {
         let chars: Vec<&str> = rec.seventh_characters.iter().map(|s| s.character.as_str()).collect();
-        help = Some(format!(
-            "{} is not billable: a 7th character is required ({})",
-            rec.entry.code,
-            chars.join(", ")
-        ));
+        help = Some(format!("{} is not billable: a 7th character is required ({})", rec.entry.code, chars.join(", ")));
         candidates = pack.children(Some(id))?.into_iter().map(|c| entry(pack, c)).collect::<Result<_, _>>()?;
     } else if wants_children || (!rec.entry.billable && rec.children_count > 0) {
         if !rec.entry.billable {
@@ -378,13 +376,21 @@ fn found(pack: &Pack<'_>, id: u32, query: &str, wants_children: bool) -> Result<
 
 /// Length of the longest prefix of `normalized` that is a code of `pack`.
 fn longest_existing_prefix(pack: &Pack<'_>, normalized: &str) -> usize {
-    (1..=normalized.len()).rev().find(|&n| normalized.is_char_boundary(n) && pack.find_code(&normalized[..n]).is_some()).unwrap_or(0)
+    (1..=normalized.len())
+        .rev()
+        .find(|&n| normalized.is_char_boundary(n) && pack.find_code(&normalized[..n]).is_some())
+        .unwrap_or(0)
 }
 
 fn not_found(pack: &Pack<'_>, query: &str, normalized: &str, prefix_len: usize) -> Result<Lookup, QueryError> {
     let book = format!("{} {}", pack.system().name, pack.release());
     let Some(id) = pack.find_code(&normalized[..prefix_len]) else {
-        return Ok(Lookup { query: query.to_string(), record: None, help: Some(format!("not a code in {book}")), candidates: Vec::new() });
+        return Ok(Lookup {
+            query: query.to_string(),
+            record: None,
+            help: Some(format!("not a code in {book}")),
+            candidates: Vec::new(),
+        });
     };
     let near = entry(pack, id)?;
     let children = pack.children(Some(id))?;
@@ -392,23 +398,21 @@ fn not_found(pack: &Pack<'_>, query: &str, normalized: &str, prefix_len: usize) 
         Some(&c) => pack.row(c)?.composed,
         None => false,
     };
-    let (help, candidates) = if composed && normalized.len() == prefix_len + 1 + count_placeholders(normalized, prefix_len, pack) {
-        let seventh = normalized.chars().last().unwrap_or(' ');
-        let valid: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
-        let chars: Vec<String> = valid.iter().filter_map(|e| e.code.chars().last().map(String::from)).collect();
-        (
-            format!("{seventh} is not a valid 7th character for {}; valid: {}", near.code, chars.join(", ")),
-            valid,
-        )
-    } else if composed {
-        let valid: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
-        (format!("not a code in {book}; {} takes a 7th character", near.code), valid)
-    } else if children.is_empty() {
-        (format!("not a code in {book}; the nearest is {} {}", near.code, near.title), vec![near])
-    } else {
-        let kids: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
-        (format!("not a code in {book}; {} has these codes", near.code), kids)
-    };
+    let (help, candidates) =
+        if composed && normalized.len() == prefix_len + 1 + count_placeholders(normalized, prefix_len, pack) {
+            let seventh = normalized.chars().last().unwrap_or(' ');
+            let valid: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
+            let chars: Vec<String> = valid.iter().filter_map(|e| e.code.chars().last().map(String::from)).collect();
+            (format!("{seventh} is not a valid 7th character for {}; valid: {}", near.code, chars.join(", ")), valid)
+        } else if composed {
+            let valid: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
+            (format!("not a code in {book}; {} takes a 7th character", near.code), valid)
+        } else if children.is_empty() {
+            (format!("not a code in {book}; the nearest is {} {}", near.code, near.title), vec![near])
+        } else {
+            let kids: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
+            (format!("not a code in {book}; {} has these codes", near.code), kids)
+        };
     Ok(Lookup { query: query.to_string(), record: None, help: Some(help), candidates })
 }
 

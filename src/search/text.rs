@@ -120,7 +120,13 @@ fn in_range(code: &str, lo: &str, hi: &str) -> bool {
 
 /// Code completion: records whose code starts with one of `codes`, the
 /// exact code first, then in code order.
-pub fn complete_codes(packs: &[&Pack<'_>], codes: &[String], filter: &Filter, billable_only: bool, limit: usize) -> Result<Vec<Hit>, QueryError> {
+pub fn complete_codes(
+    packs: &[&Pack<'_>],
+    codes: &[String],
+    filter: &Filter,
+    billable_only: bool,
+    limit: usize,
+) -> Result<Vec<Hit>, QueryError> {
     let mut hits = Vec::new();
     for code in codes {
         for (pi, pack) in packs.iter().enumerate() {
@@ -135,7 +141,17 @@ pub fn complete_codes(packs: &[&Pack<'_>], codes: &[String], filter: &Filter, bi
                 }
                 let exact = key == *code;
                 let e = entry(pack, id)?;
-                hits.push((exact, pi, key.len(), Hit { entry: e, score: if exact { 1000 } else { 900 }, matched: vec![code.to_lowercase()], highlights: Vec::new() }));
+                hits.push((
+                    exact,
+                    pi,
+                    key.len(),
+                    Hit {
+                        entry: e,
+                        score: if exact { 1000 } else { 900 },
+                        matched: vec![code.to_lowercase()],
+                        highlights: Vec::new(),
+                    },
+                ));
             }
         }
     }
@@ -184,7 +200,15 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
     let mut buf: Vec<Posting> = Vec::new();
     let negated = slot.negated;
     let take = |buf: &mut Vec<Posting>, whole: bool, popularity: u8, all: &mut Vec<SlotMatch>| {
-        all.extend(buf.drain(..).map(|p| SlotMatch { id: p.id, field: p.field, in_context: p.in_context, negated, billable: p.billable, whole, popularity }));
+        all.extend(buf.drain(..).map(|p| SlotMatch {
+            id: p.id,
+            field: p.field,
+            in_context: p.in_context,
+            negated,
+            billable: p.billable,
+            whole,
+            popularity,
+        }));
     };
     for key in &slot.exact {
         if let Some(t) = pack.term(key) {
@@ -276,7 +300,11 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                out.push(Posting { field: a[i].field.max(b[j].field), in_context: a[i].in_context && b[j].in_context, ..a[i] });
+                out.push(Posting {
+                    field: a[i].field.max(b[j].field),
+                    in_context: a[i].in_context && b[j].in_context,
+                    ..a[i]
+                });
                 i += 1;
                 j += 1;
             }
@@ -349,7 +377,11 @@ fn label_masks(pack: &Pack<'_>, slots: &[Slot]) -> Result<Vec<u32>, PackError> {
         .label_words()?
         .iter()
         .map(|l| {
-            short.iter().enumerate().filter(|(_, slot)| slot.matches_tokens(&l.tokens, &l.keys)).fold(0u32, |m, (s, _)| m | 1 << s)
+            short
+                .iter()
+                .enumerate()
+                .filter(|(_, slot)| slot.matches_tokens(&l.tokens, &l.keys))
+                .fold(0u32, |m, (s, _)| m | 1 << s)
         })
         .collect())
 }
@@ -411,7 +443,13 @@ struct Collector<'a> {
 impl Collector<'_> {
     /// Scores record `id`, matched as `matches` says, and its composed
     /// children; keeps those that can still reach the top.
-    fn evaluate(&mut self, packs: &[&Pack<'_>], ps: &PackSearch<'_, '_>, id: u32, matches: &[Option<SlotMatch>]) -> Result<(), PackError> {
+    fn evaluate(
+        &mut self,
+        packs: &[&Pack<'_>],
+        ps: &PackSearch<'_, '_>,
+        id: u32,
+        matches: &[Option<SlotMatch>],
+    ) -> Result<(), PackError> {
         let (mut mask, mut weight, mut context, mut title_words, mut popularity) = (0u32, 0u32, 0u32, 0u32, 0u32);
         let mut billable = false;
         for (s, m) in matches.iter().enumerate() {
@@ -430,7 +468,17 @@ impl Collector<'_> {
             return Ok(());
         }
         if (billable || !self.billable_only) && level(mask, self.prefix) >= self.floor.floor {
-            self.candidates.push(Candidate { pack: ps.index, id, mask, weight, popularity, context, billable, title_words, extra_words: 0 });
+            self.candidates.push(Candidate {
+                pack: ps.index,
+                id,
+                mask,
+                weight,
+                popularity,
+                context,
+                billable,
+                title_words,
+                extra_words: 0,
+            });
             self.floor.add(level(mask, self.prefix));
         }
         // Composed children (7th characters) follow their header; they are
@@ -466,7 +514,17 @@ impl Collector<'_> {
                     }
                 }
             }
-            self.candidates.push(Candidate { pack: ps.index, id: first + k as u32, mask: new_mask, weight: w, popularity: pop, context, billable: true, title_words: tw, extra_words: 0 });
+            self.candidates.push(Candidate {
+                pack: ps.index,
+                id: first + k as u32,
+                mask: new_mask,
+                weight: w,
+                popularity: pop,
+                context,
+                billable: true,
+                title_words: tw,
+                extra_words: 0,
+            });
             self.floor.add(level(new_mask, self.prefix));
         }
         Ok(())
@@ -497,16 +555,8 @@ impl Collector<'_> {
         let all_slots = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
         // What missing each required slot costs at best (a label may
         // restore a free one), cheapest first.
-        let mut costs: Vec<u32> = required
-            .iter()
-            .map(|&s| {
-                if free & (1 << s) != 0 {
-                    0
-                } else {
-                    level(1 << s, self.prefix)
-                }
-            })
-            .collect();
+        let mut costs: Vec<u32> =
+            required.iter().map(|&s| if free & (1 << s) != 0 { 0 } else { level(1 << s, self.prefix) }).collect();
         costs.sort_unstable();
         let r = required.len();
         let mut matches: Vec<Option<SlotMatch>> = vec![None; n];
@@ -546,28 +596,6 @@ impl Collector<'_> {
         }
         Ok(())
     }
-
-    /// Every record that matches any slot: a merge of all slot lists.
-    fn any_slot(&mut self, packs: &[&Pack<'_>], ps: &PackSearch<'_, '_>) -> Result<(), PackError> {
-        let n = ps.lists.len();
-        let mut heads = vec![0usize; n];
-        let mut matches: Vec<Option<SlotMatch>> = vec![None; n];
-        loop {
-            let min = (0..n).filter_map(|s| ps.lists[s].get(heads[s]).map(|p| p.id)).min();
-            let Some(min) = min else { break };
-            for s in 0..n {
-                matches[s] = match ps.lists[s].get(heads[s]) {
-                    Some(p) if p.id == min => {
-                        heads[s] += 1;
-                        Some(*p)
-                    }
-                    _ => None,
-                };
-            }
-            self.evaluate(packs, ps, min, &matches)?;
-        }
-        Ok(())
-    }
 }
 
 /// Moves `cursor` forward to `id` in an ascending list (galloping, since
@@ -586,7 +614,13 @@ fn seek(list: &[SlotMatch], cursor: &mut usize, id: u32) -> Option<SlotMatch> {
 }
 
 /// Word search over the packs.
-pub fn search_words(packs: &[&Pack<'_>], slots: &[Slot], filter: &Filter, billable_only: bool, limit: usize) -> Result<Vec<Hit>, QueryError> {
+pub fn search_words(
+    packs: &[&Pack<'_>],
+    slots: &[Slot],
+    filter: &Filter,
+    billable_only: bool,
+    limit: usize,
+) -> Result<Vec<Hit>, QueryError> {
     let mut searches = Vec::with_capacity(packs.len());
     for (index, pack) in packs.iter().enumerate() {
         let lists: Vec<Vec<SlotMatch>> = slots.iter().map(|s| slot_candidates(pack, s)).collect::<Result<_, _>>()?;
@@ -613,7 +647,13 @@ pub fn search_words(packs: &[&Pack<'_>], slots: &[Slot], filter: &Filter, billab
 }
 
 /// Orders candidates and decodes the best `limit` of them.
-fn rank(packs: &[&Pack<'_>], slots: &[Slot], mut candidates: Vec<Candidate>, limit: usize, prefix: u32) -> Result<Vec<Hit>, QueryError> {
+fn rank(
+    packs: &[&Pack<'_>],
+    slots: &[Slot],
+    mut candidates: Vec<Candidate>,
+    limit: usize,
+    prefix: u32,
+) -> Result<Vec<Hit>, QueryError> {
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
@@ -639,7 +679,12 @@ fn rank(packs: &[&Pack<'_>], slots: &[Slot], mut candidates: Vec<Candidate>, lim
     for c in candidates {
         let pack = packs[c.pack];
         let e = entry(pack, c.id)?;
-        let matched = slots.iter().enumerate().filter(|(s, _)| c.mask & (1 << s) != 0).map(|(_, slot)| slot.typed.clone()).collect();
+        let matched = slots
+            .iter()
+            .enumerate()
+            .filter(|(s, _)| c.mask & (1 << s) != 0)
+            .map(|(_, slot)| slot.typed.clone())
+            .collect();
         let highlights = highlights(&e.title, slots, c.mask);
         hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights });
     }
