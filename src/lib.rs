@@ -14,6 +14,7 @@
 pub mod error;
 pub mod model;
 pub mod normalize;
+pub mod pcs;
 pub mod pack;
 pub mod search;
 pub mod varint;

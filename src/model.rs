@@ -179,6 +179,11 @@ pub enum Field {
     /// without current pathological fracture" holds "fracture" here). A
     /// query word matches it fully only when the query negates it too.
     TitleNegated = 5,
+    /// A word of the labels of the record's composed children (a PCS table's
+    /// body parts, approaches, devices): it finds the header, whose children
+    /// then match through their labels; it is not a match of the header's
+    /// own title.
+    ChildLabel = 6,
 }
 
 impl Field {
@@ -191,6 +196,7 @@ impl Field {
         match raw {
             0 => 4,
             1..=3 => 3,
+            6 => 0,
             _ => 1,
         }
     }

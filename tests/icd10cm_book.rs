@@ -22,7 +22,7 @@ fn counts_equal_the_official_ones() {
     assert_eq!(book.count_kind(Kind::Section), SECTIONS);
     assert_eq!(book.count_kind(Kind::Category), CATEGORIES);
     let stored_diags =
-        book.records.iter().filter(|r| r.label.is_none() && !matches!(r.kind, Kind::Chapter | Kind::Section)).count();
+        book.records.iter().filter(|r| !r.is_composed() && !matches!(r.kind, Kind::Chapter | Kind::Section)).count();
     assert_eq!(stored_diags, DIAG_ELEMENTS);
 
     let pack = pack();
@@ -48,7 +48,7 @@ fn the_76_s06_combinations_are_not_codes() {
     let composed_s06: Vec<&str> = book
         .records
         .iter()
-        .filter(|r| r.label.is_some() && r.code.starts_with("S06"))
+        .filter(|r| r.is_composed() && r.code.starts_with("S06"))
         .map(|r| r.code.as_str())
         .collect();
     for code in &composed_s06 {
@@ -210,9 +210,9 @@ fn notes_round_trip_through_the_pack() {
     let pack = pack();
     for (id, r) in book.records.iter().enumerate().step_by(7) {
         let notes = pack.notes(id as u32).unwrap();
-        match r.label {
+        match r.labels.first() {
             None => assert_eq!(notes, r.notes, "{}", r.code),
-            Some(l) => assert_eq!(notes, book.labels[l as usize].notes, "{}", r.code),
+            Some(&l) => assert_eq!(notes, book.labels[l as usize].notes, "{}", r.code),
         }
     }
 }

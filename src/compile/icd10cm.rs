@@ -20,7 +20,8 @@ use roxmltree::{Document, Node};
 use std::collections::HashMap;
 
 /// How ICD-10-CM composes 7th-character codes: pad to 6 with `X`, dot after 3.
-pub const COMPOSE_RULE: ComposeRule = ComposeRule { pad_to: 6, placeholder: b'X', dot_after: 3 };
+pub const COMPOSE_RULE: ComposeRule =
+    ComposeRule { style: crate::pack::format::COMPOSE_SEVENTH, pad_to: 6, placeholder: b'X', dot_after: 3, labels_posted: false };
 
 /// Parses the tabular list. `file` names the source in errors; `release` is
 /// the label the pack will carry.
@@ -155,7 +156,8 @@ impl<'input> Parser<'_, 'input> {
             billable: false,
             parent: None,
             notes: Vec::new(),
-            label: None,
+            labels: Vec::new(),
+            composition: Vec::new(),
         });
         for child in node.children().filter(Node::is_element) {
             let tag = child.tag_name().name();
@@ -188,7 +190,8 @@ impl<'input> Parser<'_, 'input> {
             billable: false,
             parent: Some(parent),
             notes: Vec::new(),
-            label: None,
+            labels: Vec::new(),
+            composition: Vec::new(),
         });
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
@@ -274,7 +277,8 @@ impl<'input> Parser<'_, 'input> {
             billable,
             parent: Some(parent),
             notes,
-            label: None,
+            labels: Vec::new(),
+            composition: Vec::new(),
         });
 
         if needs_seventh {
@@ -286,10 +290,12 @@ impl<'input> Parser<'_, 'input> {
             while padded.len() < COMPOSE_RULE.pad_to as usize {
                 padded.push(COMPOSE_RULE.placeholder as char);
             }
+            let mut axis = Vec::new();
             for &(ch, label) in def {
                 if self.excluded(&padded, ch) {
                     continue;
                 }
+                axis.push(label);
                 let full = format!("{}.{}{}", &padded[..3], &padded[3..], ch);
                 let label_text = &self.labels[label as usize].text;
                 self.push(BookRecord {
@@ -299,9 +305,11 @@ impl<'input> Parser<'_, 'input> {
                     billable: true,
                     parent: Some(id),
                     notes: Vec::new(),
-                    label: Some(label),
+                    labels: vec![label],
+                    composition: Vec::new(),
                 });
             }
+            self.records[id as usize].composition = vec![vec![axis]];
         }
         for child in node.children().filter(|c| c.is_element() && c.tag_name().name() == "diag") {
             self.diag(child, id, Some(&code), def)?;

@@ -26,7 +26,7 @@ pub struct Book {
     /// Provenance written into the pack's META section.
     pub meta: Vec<(String, String)>,
     pub records: Vec<BookRecord>,
-    /// 7th-character labels referenced by composed records.
+    /// Labels referenced by compositions and composed records.
     pub labels: Vec<BookLabel>,
     pub compose: ComposeRule,
 }
@@ -44,13 +44,24 @@ pub struct BookRecord {
     /// Index of the parent in [`Book::records`].
     pub parent: Option<u32>,
     pub notes: Vec<(NoteKind, String)>,
-    /// `Some(label)`: code and title are composed from the parent and this
-    /// label of [`Book::labels`].
-    pub label: Option<u32>,
+    /// Non-empty: a composed record; code and title are composed from the
+    /// parent and these labels of [`Book::labels`] (one per axis).
+    pub labels: Vec<u32>,
+    /// Non-empty: a header whose composed children follow it, one per
+    /// combination of one label per axis, row after row (see
+    /// [`crate::pack::Pack::composition`]).
+    pub composition: Vec<Vec<Vec<u32>>>,
 }
 
-/// A 7th-character label: the character, its text and the inclusion notes
-/// the tabular list gives under it.
+impl BookRecord {
+    /// Whether the record is composed (has no row or text of its own).
+    pub fn is_composed(&self) -> bool {
+        !self.labels.is_empty()
+    }
+}
+
+/// A label of a composition axis (a 7th character, a PCS body part): the
+/// character, its text and the inclusion notes given under it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BookLabel {
     pub ch: char,

@@ -23,42 +23,60 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
     validate(book)?;
     let dictionary = Dictionary::build(book);
 
-    // Label sets: the labels each header's composed children take, in order.
-    let mut label_sets: Vec<Vec<u32>> = Vec::new();
-    let mut label_set_ids: HashMap<Vec<u32>, u32> = HashMap::new();
+    // Compositions: the labels each header's composed children take. The
+    // children must follow their header, one per combination, in order.
+    let mut compositions: Vec<Vec<u8>> = Vec::new();
+    let mut composition_ids: HashMap<Vec<u8>, u32> = HashMap::new();
     let mut set_of: HashMap<u32, u32> = HashMap::new();
     let mut composed_bits = vec![0u64; book.records.len().div_ceil(64)];
-    let mut i = 0;
-    while i < book.records.len() {
-        let mut labels = Vec::new();
-        let mut j = i + 1;
-        while j < book.records.len() && book.records[j].label.is_some() {
-            if book.records[j].parent != Some(i as u32) {
-                return Err(CompileError::Invalid(format!(
-                    "{}: a composed code does not follow its header",
-                    book.records[j].code
-                )));
-            }
-            labels.push(book.records[j].label.unwrap_or(0));
-            composed_bits[j / 64] |= 1 << (j % 64);
-            j += 1;
+    for (i, r) in book.records.iter().enumerate() {
+        if r.is_composed() {
+            composed_bits[i / 64] |= 1 << (i % 64);
         }
-        if !labels.is_empty() {
-            let next = label_sets.len() as u32;
-            let id = *label_set_ids.entry(labels.clone()).or_insert(next);
-            if id == next {
-                label_sets.push(labels);
-            }
-            set_of.insert(i as u32, id);
+        if r.composition.is_empty() {
+            continue;
         }
-        i = j;
+        let mut k = 0usize;
+        for axes in &r.composition {
+            for_each_combination(axes, |expected| {
+                let child = book.records.get(i + 1 + k);
+                if child.map(|c| (c.labels.as_slice(), c.parent)) != Some((expected, Some(i as u32))) {
+                    return Err(CompileError::Invalid(format!(
+                        "{}: composed child {k} does not follow its header in composition order",
+                        r.code
+                    )));
+                }
+                k += 1;
+                Ok(())
+            })?;
+        }
+        if book.records.get(i + 1 + k).is_some_and(|c| c.is_composed() && c.parent == Some(i as u32)) {
+            return Err(CompileError::Invalid(format!("{}: more composed children than combinations", r.code)));
+        }
+        let mut entry = Vec::new();
+        varint::write(&mut entry, r.composition.len() as u64);
+        for axes in &r.composition {
+            varint::write(&mut entry, axes.len() as u64);
+            for axis in axes {
+                varint::write(&mut entry, axis.len() as u64);
+                for &l in axis {
+                    varint::write(&mut entry, u64::from(l));
+                }
+            }
+        }
+        let next = compositions.len() as u32;
+        let id = *composition_ids.entry(entry.clone()).or_insert(next);
+        if id == next {
+            compositions.push(entry);
+        }
+        set_of.insert(i as u32, id);
     }
 
     // TEXT and RECS (stored records only).
     let mut text = Vec::new();
     let mut rows = Vec::with_capacity(book.records.len() * format::ROW_LEN);
     for (i, r) in book.records.iter().enumerate() {
-        if r.label.is_some() {
+        if r.is_composed() {
             continue;
         }
         let parent_plus_one = r.parent.map_or(0, |p| p + 1);
@@ -86,18 +104,7 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
         rows.extend_from_slice(&offset.to_le_bytes());
     }
     let mut lset = Vec::new();
-    let entries: Vec<Vec<u8>> = label_sets
-        .iter()
-        .map(|set| {
-            let mut e = Vec::new();
-            varint::write(&mut e, set.len() as u64);
-            for &l in set {
-                varint::write(&mut e, u64::from(l));
-            }
-            e
-        })
-        .collect();
-    write_table(&mut lset, &entries);
+    write_table(&mut lset, &compositions);
     let composed = if composed_bits.iter().any(|w| *w != 0) {
         composed_section(book.records.len(), &composed_bits)
     } else {
@@ -127,11 +134,17 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
     let (term_fst, postings) = build_terms(book)?;
 
     // LABL.
-    let mut labels = vec![book.compose.pad_to, book.compose.placeholder, book.compose.dot_after, 0];
+    let posted = if book.compose.labels_posted { 0x80 } else { 0 };
+    let mut labels = vec![book.compose.style, book.compose.pad_to, book.compose.placeholder, book.compose.dot_after | posted];
     let mut label_entries = Vec::new();
     for l in &book.labels {
         let mut e = vec![l.ch as u8];
-        varint::write(&mut e, u64::from(normalize::content_words(&l.text)));
+        let content = if book.compose.style == format::COMPOSE_AXES {
+            crate::pcs::label_content_words(&l.text)
+        } else {
+            normalize::content_words(&l.text)
+        };
+        varint::write(&mut e, u64::from(content));
         dictionary.encode(&l.text, &mut e);
         dictionary.encode_notes(&l.notes, &mut e);
         label_entries.push(e);
@@ -184,20 +197,51 @@ fn validate(book: &Book) -> Result<(), CompileError> {
             if p as usize >= i {
                 return Err(CompileError::Invalid(format!("{}: parent does not precede it", r.code)));
             }
-            if book.records[p as usize].label.is_some() {
+            if book.records[p as usize].is_composed() {
                 return Err(CompileError::Invalid(format!("{}: parent is a composed code", r.code)));
             }
         }
-        if let Some(l) = r.label {
-            if l as usize >= book.labels.len() || r.parent.is_none() {
-                return Err(CompileError::Invalid(format!("{}: composed without a label or parent", r.code)));
-            }
+        if r.is_composed() && (r.parent.is_none() || r.labels.iter().any(|&l| l as usize >= book.labels.len())) {
+            return Err(CompileError::Invalid(format!("{}: composed without valid labels or a parent", r.code)));
+        }
+        if r.composition.iter().flatten().flatten().any(|&l| l as usize >= book.labels.len()) {
+            return Err(CompileError::Invalid(format!("{}: composition names an unknown label", r.code)));
         }
         if r.code.is_empty() || !r.code.is_ascii() {
             return Err(CompileError::Invalid(format!("record {i}: code {:?} is not ASCII", r.code)));
         }
     }
     Ok(())
+}
+
+/// Calls `f` with every combination of one label per axis, the last axis
+/// varying fastest (the order of composed children).
+pub fn for_each_combination(
+    axes: &[Vec<u32>],
+    mut f: impl FnMut(&[u32]) -> Result<(), CompileError>,
+) -> Result<(), CompileError> {
+    if axes.is_empty() || axes.iter().any(Vec::is_empty) {
+        return Ok(());
+    }
+    let mut digits = vec![0usize; axes.len()];
+    let mut labels: Vec<u32> = axes.iter().map(|a| a[0]).collect();
+    loop {
+        f(&labels)?;
+        let mut a = axes.len();
+        loop {
+            if a == 0 {
+                return Ok(());
+            }
+            a -= 1;
+            digits[a] += 1;
+            if digits[a] < axes[a].len() {
+                labels[a] = axes[a][digits[a]];
+                break;
+            }
+            digits[a] = 0;
+            labels[a] = axes[a][0];
+        }
+    }
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {
@@ -219,7 +263,7 @@ impl Dictionary {
                 *counts.entry(p).or_default() += 1;
             }
         }
-        for r in book.records.iter().filter(|r| r.label.is_none()) {
+        for r in book.records.iter().filter(|r| !r.is_composed()) {
             add(&mut counts, &r.title);
             for (_, n) in &r.notes {
                 add(&mut counts, n);
@@ -335,8 +379,8 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
     let mut terms: BTreeMap<String, Vec<(u32, u8, bool)>> = BTreeMap::new();
     let mut cached_category: Option<(u32, Vec<String>)> = None;
     for (id, r) in book.records.iter().enumerate() {
-        if r.label.is_some() {
-            continue; // composed records are searched through their parent and label
+        if r.is_composed() {
+            continue; // composed records are searched through their header and labels
         }
         let id = id as u32;
         let context: &[String] = match category[id as usize] {
@@ -368,6 +412,14 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
         for (kind, text) in &r.notes {
             if let Some(field) = searched_field(*kind) {
                 add(text, field);
+            }
+        }
+        if book.compose.labels_posted {
+            let mut seen = std::collections::BTreeSet::new();
+            for &l in r.composition.iter().flatten().flatten() {
+                if seen.insert(l) {
+                    add(&book.labels[l as usize].text, Field::ChildLabel);
+                }
             }
         }
     }

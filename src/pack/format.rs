@@ -73,6 +73,13 @@ pub const FLAG_LABEL_SET: u32 = 1 << 31;
 /// Most records a pack can hold (the parent field is 24 bits).
 pub const MAX_RECORDS: usize = PARENT_MASK as usize;
 
+/// Composition style (`LABL` byte 0): a 7th character added to the
+/// header's code, padded with a placeholder (ICD-10-CM).
+pub const COMPOSE_SEVENTH: u8 = 1;
+/// Composition style: one character per axis appended to the header's code,
+/// the title composed from the axis labels (ICD-10-PCS tables).
+pub const COMPOSE_AXES: u8 = 2;
+
 /// Pieces of the `WORD` dictionary per offset sample: a piece is found by
 /// its block's offset and at most this many length-prefixed steps.
 pub const WORD_BLOCK: u32 = 16;

@@ -21,12 +21,14 @@ pub struct Row {
     pub parent: Option<u32>,
     pub kind: Kind,
     pub billable: bool,
-    /// Code and title are composed from the parent and label `payload`.
+    /// Code and title are composed from the parent (the header) and the
+    /// labels of child number `payload` of its composition.
     pub composed: bool,
     pub has_notes: bool,
     /// The record is a header whose composed children follow it.
     pub has_label_set: bool,
-    /// Text offset, or label index when `composed`.
+    /// Text offset; for a composed record, its index among its header's
+    /// composed children.
     pub payload: u32,
 }
 
@@ -71,15 +73,22 @@ impl SectionInfo {
     }
 }
 
-/// How a composed (7th-character) code is formed from its parent's code.
+/// How composed codes are formed, for the whole pack (the `LABL` header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComposeRule {
-    /// The parent's code is padded to this many characters...
+    /// [`format::COMPOSE_SEVENTH`] or [`format::COMPOSE_AXES`] (0: none).
+    pub style: u8,
+    /// Seventh character: the header's code is padded to this many
+    /// characters...
     pub pad_to: u8,
     /// ...with this placeholder (`X`) before the label's character is added.
     pub placeholder: u8,
     /// The display form has a dot after this many characters (0 = none).
     pub dot_after: u8,
+    /// The words of the labels are posted to their headers in the term
+    /// dictionary (field `ChildLabel`), so that a word found only in a label
+    /// still finds the header.
+    pub labels_posted: bool,
 }
 
 /// A table of length-prefixed entries: `count`, `count + 1` offsets, data.
@@ -151,6 +160,32 @@ impl Composed<'_> {
         let below = (1u64 << (id % 64)) - 1;
         r + (!self.word(w) & below).count_ones()
     }
+
+    /// The id of stored record number `n` (the position of the `n`-th
+    /// clear bit), found by binary search over the rank samples.
+    fn select0(&self, n: u32, word_count: usize) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, word_count);
+        // Last word whose sample (stored records before it) is <= n.
+        while lo + 1 < hi {
+            let mid = (lo + hi) / 2;
+            if read_u32(self.ranks, mid * 4)? <= n {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let mut left = n - read_u32(self.ranks, lo * 4)?;
+        let mut zeros = !self.word(lo);
+        while zeros != 0 {
+            let bit = zeros.trailing_zeros();
+            if left == 0 {
+                return Some(lo as u32 * 64 + bit);
+            }
+            left -= 1;
+            zeros &= zeros - 1;
+        }
+        None
+    }
 }
 
 /// The `WORD` piece dictionary: sampled offsets, length-prefixed pieces.
@@ -160,10 +195,6 @@ struct Words<'a> {
     samples: &'a [u8],
     data: &'a [u8],
 }
-
-/// Longest run of composed records one header may have (one per letter and
-/// digit); guards the walk back from a composed record to its header.
-const MAX_COMPOSED_RUN: u32 = 36;
 
 /// An open pack.
 #[derive(Clone)]
@@ -313,7 +344,16 @@ impl<'a> Pack<'a> {
         if labels.len() < 4 {
             return Err(PackError::Corrupt { section: "LABL", detail: "no compose rule" });
         }
-        let compose = ComposeRule { pad_to: labels[0], placeholder: labels[1], dot_after: labels[2] };
+        let compose = ComposeRule {
+            style: labels[0],
+            pad_to: labels[1],
+            placeholder: labels[2],
+            dot_after: labels[3] & 0x7F,
+            labels_posted: labels[3] & 0x80 != 0,
+        };
+        if compose.style > format::COMPOSE_AXES {
+            return Err(PackError::Corrupt { section: "LABL", detail: "unknown composition style" });
+        }
         if !compose.placeholder.is_ascii_alphanumeric() && compose.placeholder != 0 {
             return Err(PackError::Corrupt { section: "LABL", detail: "placeholder is not a letter or digit" });
         }
@@ -437,21 +477,17 @@ impl<'a> Pack<'a> {
             return self.stored_row(id, bits.rank0(id));
         }
         // A composed record: its header is the stored record before its run.
-        let mut first = id;
-        while first > 0 && bits.get(first - 1) {
-            first -= 1;
-            if id - first > MAX_COMPOSED_RUN {
-                return Err(PackError::Corrupt { section: "CMPD", detail: "run of composed records too long" });
-            }
-        }
-        let header = first
+        let corrupt = |detail| PackError::Corrupt { section: "CMPD", detail };
+        let stored_before = bits.rank0(id);
+        let header = stored_before
             .checked_sub(1)
-            .ok_or(PackError::Corrupt { section: "CMPD", detail: "a composed record has no header" })?;
-        let header_row = self.stored_row(header, bits.rank0(header))?;
-        let label = self
-            .label_set(&header_row)?
-            .nth((id - first) as usize)
-            .ok_or(PackError::Corrupt { section: "LSET", detail: "fewer labels than composed records" })??;
+            .and_then(|n| bits.select0(n, self.record_count.div_ceil(64) as usize))
+            .filter(|&h| h < id)
+            .ok_or_else(|| corrupt("a composed record has no header"))?;
+        let header_row = self.stored_row(header, stored_before - 1)?;
+        if !header_row.has_label_set {
+            return Err(corrupt("a composed record's header has no composition"));
+        }
         Ok(Row {
             parent: Some(header),
             kind: Kind::Code,
@@ -459,7 +495,7 @@ impl<'a> Pack<'a> {
             composed: true,
             has_notes: false,
             has_label_set: false,
-            payload: label,
+            payload: id - header - 1,
         })
     }
 
@@ -491,46 +527,118 @@ impl<'a> Pack<'a> {
         })
     }
 
-    /// The labels of a header's composed children, in order.
-    fn label_set(&self, row: &Row) -> Result<impl Iterator<Item = Result<u32, PackError>> + 'a, PackError> {
+    /// The composition of a header: rows of axes of labels.
+    fn composition_entry(&self, row: &Row) -> Result<&'a [u8], PackError> {
         let corrupt = |detail| PackError::Corrupt { section: "LSET", detail };
         if !row.has_label_set {
-            return Err(corrupt("a composed record's header has no label set"));
+            return Err(corrupt("a composed record's header has no composition"));
         }
         let mut pos = row.payload as usize;
-        let set = varint::read_u32(self.text, &mut pos).ok_or_else(|| corrupt("label set id truncated"))?;
-        let entry = self.label_sets.entry(set).ok_or_else(|| corrupt("label set id out of range"))?;
-        let mut at = 0;
-        let n = varint::read_u32(entry, &mut at).ok_or_else(|| corrupt("label set truncated"))?;
-        let labels = self.labels.count;
-        Ok((0..n).map(move |_| {
-            let l = varint::read_u32(entry, &mut at)
-                .ok_or(PackError::Corrupt { section: "LSET", detail: "label set truncated" })?;
-            if l >= labels {
-                return Err(PackError::Corrupt { section: "LSET", detail: "label index out of range" });
-            }
-            Ok(l)
-        }))
+        let set = varint::read_u32(self.text, &mut pos).ok_or_else(|| corrupt("composition id truncated"))?;
+        self.label_sets.entry(set).ok_or_else(|| corrupt("composition id out of range"))
     }
 
-    /// The composed children of record `id`: `(first child id, labels)`;
-    /// the children are the ids that follow `id`, one per label.
-    pub fn composed_children(&self, id: u32) -> Result<Option<(u32, Vec<u32>)>, PackError> {
+    /// The composition of header `id`: for each row, for each axis, its
+    /// labels. The header's composed children are, row after row, every
+    /// combination of one label per axis (the last axis varying fastest).
+    pub fn composition(&self, row: &Row) -> Result<Vec<Vec<Vec<u32>>>, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "LSET", detail };
+        let entry = self.composition_entry(row)?;
+        let mut pos = 0;
+        let read = |pos: &mut usize| varint::read_u32(entry, pos).ok_or_else(|| corrupt("composition truncated"));
+        let rows = read(&mut pos)?;
+        let mut out = Vec::with_capacity(rows.min(64) as usize);
+        for _ in 0..rows {
+            let axes = read(&mut pos)?;
+            if axes == 0 || axes > 8 {
+                return Err(corrupt("a composition row has no or too many axes"));
+            }
+            let mut row_axes = Vec::with_capacity(axes as usize);
+            for _ in 0..axes {
+                let n = read(&mut pos)?;
+                if n == 0 || n as usize > entry.len() {
+                    return Err(corrupt("an axis has no labels"));
+                }
+                let mut labels = Vec::with_capacity(n as usize);
+                for _ in 0..n {
+                    let l = read(&mut pos)?;
+                    if l >= self.labels.count {
+                        return Err(corrupt("label index out of range"));
+                    }
+                    labels.push(l);
+                }
+                row_axes.push(labels);
+            }
+            out.push(row_axes);
+        }
+        Ok(out)
+    }
+
+    /// How many composed children a composition makes.
+    fn composition_size(rows: &[Vec<Vec<u32>>]) -> u64 {
+        rows.iter().map(|axes| axes.iter().map(|a| a.len() as u64).product::<u64>()).sum()
+    }
+
+    /// The labels (one per axis) of composed child number `k`.
+    pub fn composition_child(rows: &[Vec<Vec<u32>>], k: u32) -> Option<Vec<u32>> {
+        let mut k = u64::from(k);
+        for axes in rows {
+            let size: u64 = axes.iter().map(|a| a.len() as u64).product();
+            if k >= size {
+                k -= size;
+                continue;
+            }
+            let mut labels = vec![0; axes.len()];
+            for (i, axis) in axes.iter().enumerate().rev() {
+                let n = axis.len() as u64;
+                labels[i] = axis[(k % n) as usize];
+                k /= n;
+            }
+            return Some(labels);
+        }
+        None
+    }
+
+    /// The labels of composed record `id` (one per axis), with its header.
+    pub fn composed_labels(&self, id: u32) -> Result<(u32, Vec<u32>), PackError> {
+        let row = self.row(id)?;
+        let header = match (row.composed, row.parent) {
+            (true, Some(h)) => h,
+            _ => return Err(PackError::Corrupt { section: "CMPD", detail: "not a composed record" }),
+        };
+        let rows = self.composition(&self.row(header)?)?;
+        let labels = Self::composition_child(&rows, row.payload)
+            .ok_or(PackError::Corrupt { section: "LSET", detail: "fewer combinations than composed records" })?;
+        Ok((header, labels))
+    }
+
+    /// The composed children of record `id`: `(first child id, composition)`;
+    /// the children are the ids that follow `id`, one per combination.
+    pub fn composed_children(&self, id: u32) -> Result<Option<(u32, Vec<Vec<Vec<u32>>>)>, PackError> {
         self.composed_children_of(id, &self.row(id)?)
     }
 
     /// [`Pack::composed_children`] for a row already read.
-    pub fn composed_children_of(&self, id: u32, row: &Row) -> Result<Option<(u32, Vec<u32>)>, PackError> {
+    pub fn composed_children_of(&self, id: u32, row: &Row) -> Result<Option<(u32, Vec<Vec<Vec<u32>>>)>, PackError> {
         if !row.has_label_set {
             return Ok(None);
         }
-        let labels = self.label_set(row)?.collect::<Result<Vec<u32>, _>>()?;
-        if id as u64 + labels.len() as u64 >= self.record_count as u64
-            || !labels.iter().enumerate().all(|(k, _)| self.is_composed(id + 1 + k as u32))
-        {
+        let rows = self.composition(row)?;
+        let n = Self::composition_size(&rows);
+        let last = u64::from(id) + n;
+        if n == 0 || last >= u64::from(self.record_count) || !self.is_composed(id + 1) || !self.is_composed(last as u32) {
             return Err(PackError::Corrupt { section: "CMPD", detail: "a header's composed children are missing" });
         }
-        Ok(Some((id + 1, labels)))
+        Ok(Some((id + 1, rows)))
+    }
+
+    /// Number of composed children of a header row (0 for any other row).
+    pub fn composed_count(&self, row: &Row) -> Result<u32, PackError> {
+        if !row.has_label_set {
+            return Ok(0);
+        }
+        u32::try_from(Self::composition_size(&self.composition(row)?))
+            .map_err(|_| PackError::Corrupt { section: "LSET", detail: "composition too large" })
     }
 
     /// The first record at or after `id` that is not composed.
@@ -600,8 +708,8 @@ impl<'a> Pack<'a> {
         for &c in chain.iter().rev() {
             let row = self.row(c)?;
             if row.composed {
-                let label = self.label_char(row.payload)?;
-                code = self.compose_code(&code, label);
+                let (_, labels) = self.composed_labels(c)?;
+                code = self.compose_code(&code, &labels)?;
             } else {
                 let (shared, suffix) = self.code_part(&row)?;
                 if shared > code.len() || !code.is_char_boundary(shared) {
@@ -622,29 +730,39 @@ impl<'a> Pack<'a> {
         Ok(self.code(id)?.chars().filter(|c| *c != '.').collect())
     }
 
-    fn compose_code(&self, parent_code: &str, ch: char) -> String {
+    fn compose_code(&self, parent_code: &str, labels: &[u32]) -> Result<String, PackError> {
         let mut normalized: String = parent_code.chars().filter(|c| *c != '.').collect();
-        while normalized.len() < self.compose.pad_to as usize {
-            normalized.push(self.compose.placeholder as char);
+        if self.compose.style == format::COMPOSE_SEVENTH {
+            while normalized.len() < self.compose.pad_to as usize {
+                normalized.push(self.compose.placeholder as char);
+            }
         }
-        normalized.push(ch);
+        for &l in labels {
+            normalized.push(self.label_char(l)?);
+        }
         let dot = self.compose.dot_after as usize;
         if dot > 0 && normalized.len() > dot && normalized.is_char_boundary(dot) {
             normalized.insert(dot, '.');
         }
-        normalized
+        Ok(normalized)
     }
 
     /// The title of record `id`, as the code book prints it.
     pub fn title(&self, id: u32) -> Result<String, PackError> {
         let row = self.row(id)?;
         if row.composed {
-            let parent =
-                row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
-            let mut title = self.title(parent)?;
-            let (_, label_text) = self.label(row.payload)?;
-            title.push_str(", ");
-            title.push_str(&label_text);
+            let (header, labels) = self.composed_labels(id)?;
+            let label_texts = labels.iter().map(|&l| self.label(l)).collect::<Result<Vec<_>, _>>()?;
+            if self.compose.style == format::COMPOSE_AXES {
+                let chain = self.ancestry(header)?;
+                let heads = chain.iter().map(|&a| self.title(a)).collect::<Result<Vec<_>, _>>()?;
+                return Ok(crate::pcs::compose_title(&self.code(header)?, &heads, &label_texts));
+            }
+            let mut title = self.title(header)?;
+            for (_, text) in label_texts {
+                title.push_str(", ");
+                title.push_str(&text);
+            }
             return Ok(title);
         }
         let mut pos = self.skip_code_part(&row)?;
@@ -658,16 +776,12 @@ impl<'a> Pack<'a> {
     pub fn content_words(&self, id: u32) -> Result<u32, PackError> {
         let row = self.row(id)?;
         if row.composed {
-            let parent =
-                row.parent.ok_or(PackError::Corrupt { section: "RECS", detail: "a composed record has no parent" })?;
-            let entry = self
-                .labels
-                .entry(row.payload)
-                .ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
-            let mut pos = 1;
-            let n = varint::read_u32(entry, &mut pos)
-                .ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })?;
-            return Ok(self.content_words(parent)?.saturating_add(n));
+            let (header, labels) = self.composed_labels(id)?;
+            let mut n = self.content_words(header)?;
+            for l in labels {
+                n = n.saturating_add(self.label_content_words(l)?);
+            }
+            return Ok(n);
         }
         let mut pos = self.skip_code_part(&row)?;
         varint::read_u32(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "title truncated" })
@@ -677,7 +791,12 @@ impl<'a> Pack<'a> {
     pub fn notes(&self, id: u32) -> Result<Vec<(NoteKind, String)>, PackError> {
         let row = self.row(id)?;
         if row.composed {
-            return self.label_notes(row.payload);
+            let (_, labels) = self.composed_labels(id)?;
+            let mut notes = Vec::new();
+            for l in labels {
+                notes.extend(self.label_notes(l)?);
+            }
+            return Ok(notes);
         }
         if !row.has_notes {
             return Ok(Vec::new());
@@ -691,8 +810,10 @@ impl<'a> Pack<'a> {
     /// The children of record `id` in book order; `None` lists the top level.
     pub fn children(&self, id: Option<u32>) -> Result<Vec<u32>, PackError> {
         if let Some(p) = id {
-            if let Some((first, labels)) = self.composed_children(p)? {
-                return Ok((first..first + labels.len() as u32).collect());
+            let row = self.row(p)?;
+            if row.has_label_set {
+                let first = p + 1;
+                return Ok((first..first + self.composed_count(&row)?).collect());
             }
         }
         // Records are stored in pre-order, so the children of `id` follow it
@@ -781,7 +902,15 @@ impl<'a> Pack<'a> {
         }
     }
 
-    /// Label `index`: its 7th character and its text.
+    /// Content words of label `index` (see [`Pack::content_words`]).
+    pub fn label_content_words(&self, index: u32) -> Result<u32, PackError> {
+        let entry =
+            self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        let mut pos = 1;
+        varint::read_u32(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })
+    }
+
+    /// Label `index`: its character and its text.
     pub fn label(&self, index: u32) -> Result<(char, String), PackError> {
         let ch = self.label_char(index)?;
         let entry = self

@@ -334,11 +334,13 @@ pub fn record(pack: &Pack<'_>, id: u32) -> Result<Record, PackError> {
     }
     let children = pack.children(Some(id))?;
     let mut seventh_characters = Vec::new();
-    for &c in &children {
-        let row = pack.row(c)?;
-        if row.composed {
-            let (ch, label) = pack.label(row.payload)?;
-            seventh_characters.push(SeventhCharacter { character: ch.to_string(), label, code: pack.code(c)? });
+    if pack.compose_rule().style == crate::pack::format::COMPOSE_SEVENTH {
+        for &c in &children {
+            if pack.is_composed(c) {
+                let (_, labels) = pack.composed_labels(c)?;
+                let (ch, label) = pack.label(labels[0])?;
+                seventh_characters.push(SeventhCharacter { character: ch.to_string(), label, code: pack.code(c)? });
+            }
         }
     }
     Ok(Record {

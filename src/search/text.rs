@@ -452,9 +452,16 @@ impl Collector<'_> {
     ) -> Result<(), PackError> {
         let (mut mask, mut weight, mut context, mut title_words, mut popularity) = (0u32, 0u32, 0u32, 0u32, 0u32);
         let mut billable = false;
+        // Slots found only through the labels of the record's composed
+        // children: they bring the header here, its children decide.
+        let mut child_mask = 0u32;
         for (s, m) in matches.iter().enumerate() {
             if let Some(p) = m {
                 billable = p.billable;
+                if p.field == Field::ChildLabel as u8 {
+                    child_mask |= 1 << s;
+                    continue;
+                }
                 mask |= 1 << s;
                 weight += p.weight();
                 popularity += u32::from(p.popularity);
@@ -464,70 +471,82 @@ impl Collector<'_> {
                 }
             }
         }
-        if level(mask | ps.label_any, self.prefix) < self.floor.floor || !self.filter.allows(packs, ps.index, id)? {
+        let reachable = mask | child_mask | ps.label_any;
+        if level(reachable, self.prefix) < self.floor.floor || !self.filter.allows(packs, ps.index, id)? {
             return Ok(());
         }
-        if (billable || !self.billable_only) && level(mask, self.prefix) >= self.floor.floor {
-            self.candidates.push(Candidate {
-                pack: ps.index,
-                id,
-                mask,
-                weight,
-                popularity,
-                context,
-                billable,
-                title_words,
-                extra_words: 0,
-            });
+        if mask != 0 && (billable || !self.billable_only) && level(mask, self.prefix) >= self.floor.floor {
+            self.candidates.push(Candidate { pack: ps.index, id, mask, weight, popularity, context, billable, title_words, extra_words: 0 });
             self.floor.add(level(mask, self.prefix));
         }
-        // Composed children (7th characters) follow their header; they are
-        // hits of their own when their label matches more of the query, or
-        // when only billable codes are wanted. Only then is the row read.
-        if billable || (!self.billable_only && ps.label_any & !mask == 0) {
+        // Composed children follow their header; they are hits of their own
+        // when their labels match more of the query, or when only billable
+        // codes are wanted. Only then is the row read.
+        if billable || (!self.billable_only && (ps.label_any | child_mask) & !mask == 0) {
             return Ok(());
         }
         let row = ps.pack.row(id)?;
-        if !row.has_label_set {
-            return Ok(());
-        }
-        let Some((first, child_labels)) = ps.pack.composed_children_of(id, &row)? else {
+        let Some((first, rows)) = ps.pack.composed_children_of(id, &row)? else {
             return Ok(());
         };
-        for (k, label) in child_labels.into_iter().enumerate() {
-            let label_mask = ps.labels.get(label as usize).copied().unwrap_or(0);
-            let new_mask = mask | label_mask;
-            if (new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.floor.floor {
+        let mut k = first;
+        for axes in &rows {
+            let size: u32 = axes.iter().map(|a| a.len() as u32).product();
+            // The most this row's labels can add; skip the row if nothing.
+            let row_any = axes.iter().flatten().fold(0u32, |m, &l| m | self.label_mask(ps, l));
+            if (row_any & !mask == 0 && !self.billable_only) || level(mask | row_any, self.prefix) < self.floor.floor {
+                k += size;
                 continue;
             }
-            let (mut w, mut tw, mut pop) = (0, 0, 0);
-            for (s, m) in matches.iter().enumerate() {
-                if label_mask & (1 << s) != 0 {
-                    w += Field::weight(Field::Title as u8) * 2;
-                    pop += u32::from(WHOLE_POPULARITY);
-                    tw += self.widths[s];
-                } else if let Some(m) = m {
-                    w += m.weight();
-                    pop += u32::from(m.popularity);
-                    if m.field == Field::Title as u8 {
-                        tw += self.widths[s];
+            let mut digits = vec![0usize; axes.len()];
+            for _ in 0..size {
+                let label_mask = digits.iter().zip(axes).fold(0u32, |m, (&d, a)| m | self.label_mask(ps, a[d]));
+                let new_mask = mask | label_mask;
+                if !((new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.floor.floor) {
+                    let (mut w, mut tw, mut pop) = (0, 0, 0);
+                    for (s, m) in matches.iter().enumerate() {
+                        if label_mask & (1 << s) != 0 {
+                            w += Field::weight(Field::Title as u8) * 2;
+                            pop += u32::from(WHOLE_POPULARITY);
+                            tw += self.widths[s];
+                        } else if let Some(m) = m.filter(|m| m.field != Field::ChildLabel as u8) {
+                            w += m.weight();
+                            pop += u32::from(m.popularity);
+                            if m.field == Field::Title as u8 {
+                                tw += self.widths[s];
+                            }
+                        }
                     }
+                    self.candidates.push(Candidate {
+                        pack: ps.index,
+                        id: k,
+                        mask: new_mask,
+                        weight: w,
+                        popularity: pop,
+                        context,
+                        billable: true,
+                        title_words: tw,
+                        extra_words: 0,
+                    });
+                    self.floor.add(level(new_mask, self.prefix));
+                }
+                k += 1;
+                // Next combination, the last axis fastest.
+                for a in (0..axes.len()).rev() {
+                    digits[a] += 1;
+                    if digits[a] < axes[a].len() {
+                        break;
+                    }
+                    digits[a] = 0;
                 }
             }
-            self.candidates.push(Candidate {
-                pack: ps.index,
-                id: first + k as u32,
-                mask: new_mask,
-                weight: w,
-                popularity: pop,
-                context,
-                billable: true,
-                title_words: tw,
-                extra_words: 0,
-            });
-            self.floor.add(level(new_mask, self.prefix));
         }
         Ok(())
+    }
+
+    /// Which slots label `l` satisfies (computed once per query and label).
+    fn label_mask(&self, ps: &PackSearch<'_, '_>, l: u32) -> u32 {
+        ps.labels.get(l as usize).copied().unwrap_or(0)
     }
 
     /// Records by how many slots they match, best first, until no more can
@@ -625,7 +644,9 @@ pub fn search_words(
     for (index, pack) in packs.iter().enumerate() {
         let lists: Vec<Vec<SlotMatch>> = slots.iter().map(|s| slot_candidates(pack, s)).collect::<Result<_, _>>()?;
         let labels = if pack.label_count() > 0 { label_masks(pack, slots)? } else { Vec::new() };
-        let label_any = labels.iter().fold(0u32, |m, l| m | l);
+        // Where label words are not posted to their headers, a label can
+        // satisfy a slot that no list holds for the header ("free" slots).
+        let label_any = if pack.compose_rule().labels_posted { 0 } else { labels.iter().fold(0u32, |m, l| m | l) };
         searches.push(PackSearch { index, pack, lists, labels, label_any });
     }
     let prefix = slots.iter().enumerate().filter(|(_, s)| s.prefix.is_some()).fold(0u32, |m, (i, _)| m | 1 << i);
