@@ -6,7 +6,8 @@ CARGO ?= cargo
 PACKS ?= packs
 PORT ?= 8080
 
-.PHONY: setup packs test test-native test-wasm-build lint bench bench-criterion demo clean
+
+.PHONY: pcs-titles setup packs test test-native test-wasm-build lint bench bench-criterion demo clean
 
 ## Install what is missing (idempotent).
 setup:
@@ -38,6 +39,11 @@ bench:
 ## The criterion benchmarks (lookup, type-ahead per query).
 bench-criterion:
 	$(CARGO) bench --bench search
+
+## Regenerate docs/PCS_TITLES.md (composed vs official ICD-10-PCS titles).
+pcs-titles:
+	./scripts/fetch-reference.sh
+	$(CARGO) run --release --quiet --example pcs_titles -- target/reference/icd10pcs-codes-2024.txt docs/PCS_TITLES.md
 
 ## Until the wasm module and the widget land: build the packs and show the CLI.
 demo: setup packs

@@ -23,4 +23,7 @@ else
   rustup target add wasm32-unknown-unknown
 fi
 
+# Test-only reference data (the official FY2024 ICD-10-PCS long titles).
+./scripts/fetch-reference.sh
+
 log "setup done"

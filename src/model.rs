@@ -15,11 +15,31 @@ pub struct CodeSystem {
     pub name: &'static str,
     /// The canonical FHIR `Coding.system` URI.
     pub fhir_uri: &'static str,
+    /// A retired book kept for old records (ICD-9-CM): shown as legacy
+    /// everywhere.
+    pub legacy: bool,
 }
 
 /// Every code system chartcode knows.
-pub const SYSTEMS: &[CodeSystem] =
-    &[CodeSystem { id: "icd10cm", name: "ICD-10-CM", fhir_uri: "http://hl7.org/fhir/sid/icd-10-cm" }];
+pub const SYSTEMS: &[CodeSystem] = &[
+    CodeSystem { id: "icd10cm", name: "ICD-10-CM", fhir_uri: "http://hl7.org/fhir/sid/icd-10-cm", legacy: false },
+    CodeSystem { id: "icd10pcs", name: "ICD-10-PCS", fhir_uri: "http://www.cms.gov/Medicare/Coding/ICD10", legacy: false },
+    CodeSystem {
+        id: "hcpcs",
+        name: "HCPCS Level II",
+        fhir_uri: "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
+        legacy: false,
+    },
+    CodeSystem { id: "icd9cm", name: "ICD-9-CM", fhir_uri: "http://hl7.org/fhir/sid/icd-9-cm", legacy: true },
+    CodeSystem {
+        id: "icd9proc",
+        name: "ICD-9-CM Procedures (Vol. 3)",
+        fhir_uri: "http://hl7.org/fhir/sid/icd-9-cm",
+        legacy: true,
+    },
+    CodeSystem { id: "cpt", name: "CPT", fhir_uri: "http://www.ama-assn.org/go/cpt", legacy: false },
+    CodeSystem { id: "cdt", name: "CDT", fhir_uri: "http://ada.org/cdt", legacy: false },
+];
 
 impl CodeSystem {
     /// The system with this id (`icd10cm`), ignoring ASCII case and `-`/`_`
@@ -45,11 +65,31 @@ pub enum Kind {
     Subcategory = 3,
     /// A complete, billable code (`E11.9`, `S72.001A`).
     Code = 4,
+    /// A HCPCS Level II modifier (`LT`, `59`).
+    Modifier = 5,
+    /// An ICD-10-PCS body system (`0D`, second character).
+    BodySystem = 6,
+    /// An ICD-10-PCS table (`0DT`: section, body system, operation); its
+    /// codes are composed from the table's rows.
+    Table = 7,
+    /// One value of an ICD-10-PCS axis in the code builder (`0DTJ`:
+    /// "Appendix"); a step towards a code, not a record of the book.
+    AxisValue = 8,
 }
 
 impl Kind {
     /// All kinds, in their stored order.
-    pub const ALL: [Kind; 5] = [Kind::Chapter, Kind::Section, Kind::Category, Kind::Subcategory, Kind::Code];
+    pub const ALL: [Kind; 9] = [
+        Kind::Chapter,
+        Kind::Section,
+        Kind::Category,
+        Kind::Subcategory,
+        Kind::Code,
+        Kind::Modifier,
+        Kind::BodySystem,
+        Kind::Table,
+        Kind::AxisValue,
+    ];
 
     /// The stored value back to a kind; `None` for a value this build does not know.
     pub fn from_u8(v: u8) -> Option<Kind> {
@@ -64,6 +104,10 @@ impl Kind {
             Kind::Category => "category",
             Kind::Subcategory => "subcategory",
             Kind::Code => "code",
+            Kind::Modifier => "modifier",
+            Kind::BodySystem => "body_system",
+            Kind::Table => "table",
+            Kind::AxisValue => "axis_value",
         }
     }
 }
@@ -98,10 +142,14 @@ pub enum NoteKind {
     SevenChrNote = 8,
     /// One 7th-character definition ("A: initial encounter").
     SevenChrDef = 9,
+    /// A definition (an ICD-10-PCS root operation or approach).
+    Definition = 10,
+    /// A further explanation of a definition.
+    Explanation = 11,
 }
 
 impl NoteKind {
-    const ALL: [NoteKind; 10] = [
+    const ALL: [NoteKind; 12] = [
         NoteKind::Includes,
         NoteKind::InclusionTerm,
         NoteKind::Excludes1,
@@ -112,6 +160,8 @@ impl NoteKind {
         NoteKind::Note,
         NoteKind::SevenChrNote,
         NoteKind::SevenChrDef,
+        NoteKind::Definition,
+        NoteKind::Explanation,
     ];
 
     /// The stored value back to a note kind.
@@ -132,6 +182,8 @@ impl NoteKind {
             NoteKind::Note => "note",
             NoteKind::SevenChrNote => "seven_chr_note",
             NoteKind::SevenChrDef => "seven_chr_def",
+            NoteKind::Definition => "definition",
+            NoteKind::Explanation => "explanation",
         }
     }
 
@@ -148,6 +200,8 @@ impl NoteKind {
             NoteKind::Note => "Note",
             NoteKind::SevenChrNote => "7th character note",
             NoteKind::SevenChrDef => "7th characters",
+            NoteKind::Definition => "Definition",
+            NoteKind::Explanation => "Explanation",
         }
     }
 }

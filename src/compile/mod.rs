@@ -8,6 +8,7 @@
 //! pack behind.
 
 pub mod icd10cm;
+pub mod icd10pcs;
 pub mod sources;
 pub mod writer;
 
@@ -155,14 +156,27 @@ pub fn compile_book(codebooks: &Path, entry: &sources::BookEntry) -> Result<Book
                 path: manifest_path.clone(),
                 detail: "icd10cm needs a file with role \"tabular\"".into(),
             })?;
-            let bytes = sources::read_verified(codebooks, file)?;
-            let xml = String::from_utf8(bytes).map_err(|e| CompileError::Syntax {
-                file: file.path.clone(),
-                line: 0,
-                column: 0,
-                detail: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-            })?;
+            let xml = read_text(codebooks, file)?;
             let mut book = icd10cm::parse_tabular(&xml, &file.path, &entry.release)?;
+            book.meta.extend(entry.meta_pairs());
+            Ok(book)
+        }
+        "icd10pcs" => {
+            let tables = entry.file("tables").ok_or_else(|| CompileError::Manifest {
+                path: manifest_path.clone(),
+                detail: "icd10pcs needs a file with role \"tables\"".into(),
+            })?;
+            let tables_xml = read_text(codebooks, tables)?;
+            let definitions = match entry.file("definitions") {
+                Some(f) => Some((read_text(codebooks, f)?, f.path.clone())),
+                None => None,
+            };
+            let mut book = icd10pcs::parse(
+                &tables_xml,
+                &tables.path,
+                definitions.as_ref().map(|(x, f)| (x.as_str(), f.as_str())),
+                &entry.release,
+            )?;
             book.meta.extend(entry.meta_pairs());
             Ok(book)
         }
@@ -171,6 +185,17 @@ pub fn compile_book(codebooks: &Path, entry: &sources::BookEntry) -> Result<Book
             detail: format!("no compiler for code system {other:?} yet"),
         }),
     }
+}
+
+/// A verified source file as UTF-8 text.
+fn read_text(codebooks: &Path, file: &sources::SourceFile) -> Result<String, CompileError> {
+    let bytes = sources::read_verified(codebooks, file)?;
+    String::from_utf8(bytes).map_err(|e| CompileError::Syntax {
+        file: file.path.clone(),
+        line: 0,
+        column: 0,
+        detail: format!("not UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+    })
 }
 
 /// Writes packs into `out`, each through a temporary file renamed into

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 fn searched_field(kind: NoteKind) -> Option<Field> {
     match kind {
         NoteKind::InclusionTerm => Some(Field::InclusionTerm),
-        NoteKind::Includes => Some(Field::Note),
+        NoteKind::Includes | NoteKind::Definition | NoteKind::Explanation => Some(Field::Note),
         _ => None,
     }
 }

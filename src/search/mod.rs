@@ -226,6 +226,21 @@ impl<'a> CodeBook<'a> {
                 return Ok(found(pack, id, code, wants_children)?);
             }
         }
+        // A partial ICD-10-PCS code: offer the next axis.
+        for pack in &packs {
+            if let Some(choices) = axis_choices(pack, &normalized)? {
+                let position = normalized.len() + 1;
+                return Ok(Lookup {
+                    query: code.to_string(),
+                    record: None,
+                    help: Some(format!(
+                        "{normalized} is the start of an {} code: choose character {position}",
+                        pack.system().name
+                    )),
+                    candidates: choices,
+                });
+            }
+        }
         // Not found: explain, from the pack whose codes come closest.
         let mut best: Option<(&Pack<'a>, usize)> = None;
         for pack in &packs {
@@ -261,6 +276,9 @@ impl<'a> CodeBook<'a> {
             Some(None) => Ok(None),
             Some(Some(normalized)) => {
                 for p in &packs {
+                    if let Some(choices) = axis_choices(p, &normalized)? {
+                        return Ok(Some(choices));
+                    }
                     if let Some(id) = p.find_code(&normalized) {
                         return Ok(Some(
                             p.children(Some(id))?.into_iter().map(|c| entry(p, c)).collect::<Result<_, _>>()?,
@@ -302,6 +320,62 @@ impl<'a> CodeBook<'a> {
         }
         Ok(())
     }
+}
+
+/// The ICD-10-PCS code builder: for a table (`0DT`) or a partial code
+/// (`0DTJ`), the values the next axis may take, as entries whose code is the
+/// prefix plus the value and whose title is the value's label. `None` when
+/// the pack does not compose codes by axes or the prefix is not such a
+/// prefix.
+pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>, PackError> {
+    if pack.compose_rule().style != crate::pack::format::COMPOSE_AXES || prefix.len() < 3 || !prefix.is_ascii() {
+        return Ok(None);
+    }
+    let table_code = &prefix[..3];
+    let Some(table) = pack.find_code(table_code) else { return Ok(None) };
+    let row = pack.row(table)?;
+    if !row.has_label_set {
+        return Ok(None);
+    }
+    let given: Vec<char> = prefix[3..].chars().collect();
+    let rows = pack.composition(&row)?;
+    let axis_count = rows.first().map_or(0, Vec::len);
+    if given.len() >= axis_count {
+        return Ok(None);
+    }
+    let mut choices: Vec<(char, u32)> = Vec::new();
+    for axes in &rows {
+        let fits = given.iter().enumerate().all(|(i, &c)| {
+            axes.get(i).is_some_and(|axis| axis.iter().any(|&l| pack.label(l).is_ok_and(|(ch, _)| ch == c)))
+        });
+        if !fits {
+            continue;
+        }
+        for &l in &axes[given.len()] {
+            let (ch, _) = pack.label(l)?;
+            if !choices.iter().any(|(c, _)| *c == ch) {
+                choices.push((ch, l));
+            }
+        }
+    }
+    if choices.is_empty() {
+        return Ok(None);
+    }
+    choices.sort_by_key(|(c, _)| *c);
+    let complete = given.len() + 1 == axis_count;
+    let mut out = Vec::with_capacity(choices.len());
+    for (ch, l) in choices {
+        let (_, label) = pack.label(l)?;
+        out.push(Entry {
+            system: pack.system().id,
+            code: format!("{prefix}{ch}"),
+            title: label,
+            kind: if complete { Kind::Code } else { Kind::AxisValue },
+            billable: complete,
+            parent: Some(prefix.to_string()),
+        });
+    }
+    Ok(Some(out))
 }
 
 /// The list form of record `id`.

@@ -182,7 +182,7 @@ impl SlotMatch {
     /// "uti" typed whole is the abbreviation before it is "utilities".
     fn weight(&self) -> u32 {
         let field = if self.negated { Field::weight_negated(self.field) } else { Field::weight(self.field) };
-        field * 2 - u32::from(!self.whole)
+        (field * 2).saturating_sub(u32::from(!self.whole))
     }
 }
 
