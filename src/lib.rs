@@ -14,9 +14,10 @@
 pub mod error;
 pub mod model;
 pub mod normalize;
-pub mod pcs;
 pub mod pack;
+pub mod pcs;
 pub mod search;
+pub mod syntax;
 pub mod varint;
 
 #[cfg(feature = "compiler")]

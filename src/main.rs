@@ -31,6 +31,8 @@ Options:
   --limit N        most hits (default 20, at most 1000)
   --billable       billable codes only
   --json           machine-readable output (field names are stable)
+  --today DATE     the date codes are judged on, YYYY-MM-DD (default: today);
+                   a code terminated before it is not billable
 
 Exit status: 0 found, 1 not found, 2 bad usage or input.
 ";
@@ -75,6 +77,7 @@ struct Args {
     limit: Option<usize>,
     billable: bool,
     json: bool,
+    today: Option<u32>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -93,6 +96,11 @@ fn parse_args() -> Result<Args, Fail> {
                 args.limit = Some(v.parse().map_err(|_| Fail(format!("--limit takes a whole number, not {v:?}")))?);
             }
             Long("billable") => args.billable = true,
+            Long("today") => {
+                let v = parser.value()?.string()?;
+                args.today =
+                    Some(parse_date(&v).ok_or_else(|| Fail(format!("--today takes a date YYYY-MM-DD, not {v:?}")))?);
+            }
             Long("json") => args.json = true,
             Short('h') | Long("help") => args.command = "help".into(),
             Short('V') | Long("version") => args.command = "version".into(),
@@ -130,9 +138,10 @@ fn run() -> Result<ExitCode, Fail> {
             let dir = pack_dir(&args);
             let files = read_packs(&dir)?;
             let slices: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
-            let book = CodeBook::open(&slices).map_err(|e| {
+            let mut book = CodeBook::open(&slices).map_err(|e| {
                 Fail(format!("{}: {e}", files.first().map_or(dir.display().to_string(), |f| f.0.display().to_string())))
             })?;
+            book.set_today(args.today.unwrap_or_else(today));
             match args.command.as_str() {
                 "lookup" => lookup(&args, &book),
                 "search" => search_cmd(&args, &book),
@@ -144,6 +153,32 @@ fn run() -> Result<ExitCode, Fail> {
         "" => Err(Fail("no command given; try `chartcode --help`".into())),
         other => Err(Fail(format!("unknown command {other:?}; try `chartcode --help`"))),
     }
+}
+
+/// `2026-11-27` → `20261127`.
+fn parse_date(s: &str) -> Option<u32> {
+    let mut parts = s.split('-');
+    let (y, m, d) =
+        (parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?);
+    (parts.next().is_none() && (1..=12).contains(&m) && (1..=31).contains(&d) && (1000..=9999).contains(&y))
+        .then_some(y * 10000 + m * 100 + d)
+}
+
+/// Today's date (UTC) as `YYYYMMDD`, from the system clock.
+fn today() -> u32 {
+    let days =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y * 10_000 + m * 100 + d) as u32
 }
 
 fn pack_dir(args: &Args) -> PathBuf {

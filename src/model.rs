@@ -23,7 +23,12 @@ pub struct CodeSystem {
 /// Every code system chartcode knows.
 pub const SYSTEMS: &[CodeSystem] = &[
     CodeSystem { id: "icd10cm", name: "ICD-10-CM", fhir_uri: "http://hl7.org/fhir/sid/icd-10-cm", legacy: false },
-    CodeSystem { id: "icd10pcs", name: "ICD-10-PCS", fhir_uri: "http://www.cms.gov/Medicare/Coding/ICD10", legacy: false },
+    CodeSystem {
+        id: "icd10pcs",
+        name: "ICD-10-PCS",
+        fhir_uri: "http://www.cms.gov/Medicare/Coding/ICD10",
+        legacy: false,
+    },
     CodeSystem {
         id: "hcpcs",
         name: "HCPCS Level II",
@@ -146,10 +151,22 @@ pub enum NoteKind {
     Definition = 10,
     /// A further explanation of a definition.
     Explanation = 11,
+    /// The short descriptor (HCPCS, ICD-9-CM).
+    ShortTitle = 12,
+    /// Date the code was added (`YYYYMMDD`).
+    Added = 13,
+    /// Date the current version of the code took effect (`YYYYMMDD`).
+    Effective = 14,
+    /// Date the code is terminated (`YYYYMMDD`); the code is not billable
+    /// after it.
+    Terminated = 15,
+    /// The release's action code for the record (HCPCS: `A` added, `D`
+    /// discontinued, `N` no change, ...).
+    Action = 16,
 }
 
 impl NoteKind {
-    const ALL: [NoteKind; 12] = [
+    const ALL: [NoteKind; 17] = [
         NoteKind::Includes,
         NoteKind::InclusionTerm,
         NoteKind::Excludes1,
@@ -162,6 +179,11 @@ impl NoteKind {
         NoteKind::SevenChrDef,
         NoteKind::Definition,
         NoteKind::Explanation,
+        NoteKind::ShortTitle,
+        NoteKind::Added,
+        NoteKind::Effective,
+        NoteKind::Terminated,
+        NoteKind::Action,
     ];
 
     /// The stored value back to a note kind.
@@ -184,7 +206,22 @@ impl NoteKind {
             NoteKind::SevenChrDef => "seven_chr_def",
             NoteKind::Definition => "definition",
             NoteKind::Explanation => "explanation",
+            NoteKind::ShortTitle => "short_title",
+            NoteKind::Added => "added",
+            NoteKind::Effective => "effective",
+            NoteKind::Terminated => "terminated",
+            NoteKind::Action => "action",
         }
+    }
+
+    /// Whether the note is an attribute of the record (a date, the short
+    /// title) rather than an instructional note; attributes are shown as
+    /// fields of their own.
+    pub fn is_attribute(self) -> bool {
+        matches!(
+            self,
+            NoteKind::ShortTitle | NoteKind::Added | NoteKind::Effective | NoteKind::Terminated | NoteKind::Action
+        )
     }
 
     /// The heading a coder knows the note by.
@@ -202,6 +239,11 @@ impl NoteKind {
             NoteKind::SevenChrDef => "7th characters",
             NoteKind::Definition => "Definition",
             NoteKind::Explanation => "Explanation",
+            NoteKind::ShortTitle => "Short title",
+            NoteKind::Added => "Added",
+            NoteKind::Effective => "Effective",
+            NoteKind::Terminated => "Terminated",
+            NoteKind::Action => "Action",
         }
     }
 }

@@ -30,8 +30,13 @@ const SIDES: [&str; 3] = ["Right", "Left", "Bilateral"];
 const COUNTS: [&str; 3] = ["Two", "Three", "Four or More"];
 
 /// Body parts that keep the book's order ("Thoracic Aorta, Descending").
-const BODY_AS_IS: [&str; 5] =
-    ["Coronary Artery, ", "Thoracic Aorta, ", "Stomach, Pylorus", "Tongue, Palate, Pharynx Muscle", "Products of Conception, "];
+const BODY_AS_IS: [&str; 5] = [
+    "Coronary Artery, ",
+    "Thoracic Aorta, ",
+    "Stomach, Pylorus",
+    "Tongue, Palate, Pharynx Muscle",
+    "Products of Conception, ",
+];
 
 /// Devices whose second part names the thing itself and is not an
 /// adjective, written as they stand.
@@ -63,9 +68,18 @@ const RENDERINGS: [(&str, &str); 16] = [
     ("Synthetic Substitute, Intraocular Telescope", "Intraocular Telescope"),
     ("Synthetic Substitute, Unicondylar Medial", "Medial Unicondylar Synthetic Substitute"),
     ("Synthetic Substitute, Unicondylar Lateral", "Lateral Unicondylar Synthetic Substitute"),
-    ("Intraluminal Device, Branched or Fenestrated, One or Two Arteries", "Branched or Fenestrated Intraluminal Device, One or Two Arteries"),
-    ("Intraluminal Device, Branched or Fenestrated, Three or More Arteries", "Branched or Fenestrated Intraluminal Device, Three or More Arteries"),
-    ("Biologic with Synthetic Substitute, Autoregulated Electrohydraulic", "Biologic and Synthetic Substitute, Autoregulated Electrohydraulic"),
+    (
+        "Intraluminal Device, Branched or Fenestrated, One or Two Arteries",
+        "Branched or Fenestrated Intraluminal Device, One or Two Arteries",
+    ),
+    (
+        "Intraluminal Device, Branched or Fenestrated, Three or More Arteries",
+        "Branched or Fenestrated Intraluminal Device, Three or More Arteries",
+    ),
+    (
+        "Biologic with Synthetic Substitute, Autoregulated Electrohydraulic",
+        "Biologic and Synthetic Substitute, Autoregulated Electrohydraulic",
+    ),
     ("Pulmonary Vein, Confluence", "Pulmonary Vein Confluence"),
 ];
 
@@ -232,7 +246,8 @@ fn is_technique(q: &str) -> bool {
 /// Qualifiers that name the structure operated on, more precisely than the
 /// body part ("Occlusion of Left Atrial Appendage").
 fn names_the_body_part(q: &str) -> bool {
-    const PARTS: [&str; 5] = ["Left Atrial Appendage", "Ductus Arteriosus", "Hemorrhoidal Plexus", "Uterine Artery", "Prostatic Artery"];
+    const PARTS: [&str; 5] =
+        ["Left Atrial Appendage", "Ductus Arteriosus", "Hemorrhoidal Plexus", "Uterine Artery", "Prostatic Artery"];
     PARTS.iter().any(|p| q.starts_with(p))
 }
 
@@ -277,7 +292,10 @@ fn medical_surgical(p: &Parts) -> String {
             || (op == "Fragmentation");
         if at_end {
             q_end = format!(", {q}");
-        } else if is_technique(qualifier_label) && !body.starts_with("Coronary Artery, ") && qualifier_label != "Cell Suspension Technique" {
+        } else if is_technique(qualifier_label)
+            && !body.starts_with("Coronary Artery, ")
+            && qualifier_label != "Cell Suspension Technique"
+        {
             // After a device: "with Intraluminal Device, using Drug-Coated Balloon".
             q_mid = if p.device.is_some() && !flap { format!(", using {q}") } else { format!(" using {q}") };
         } else {
@@ -338,8 +356,11 @@ fn medical_surgical(p: &Parts) -> String {
         "Removal" => tail(format!("{op} of {device} from {body}{q_mid}")),
         "Revision" => tail(format!("{op} of {device} in {body}{q_mid}")),
         "Extirpation" => {
-            let dev =
-                if p.section == 'X' { p.device.as_ref().map(|d| format!(" using {d}")).unwrap_or_default() } else { String::new() };
+            let dev = if p.section == 'X' {
+                p.device.as_ref().map(|d| format!(" using {d}")).unwrap_or_default()
+            } else {
+                String::new()
+            };
             tail(format!("{op} of Matter from {body}{dev}{q_mid}"))
         }
         "Detachment" => tail(format!("{op} at {body}{q_mid}")),
@@ -372,13 +393,13 @@ fn medical_surgical(p: &Parts) -> String {
         {
             tail(format!("{op} in {body}"))
         }
-        "Drainage" if p.section == '1' => tail(format!("{op} of {} from {body}", qualifier.clone().unwrap_or_default())),
+        "Drainage" if p.section == '1' => {
+            tail(format!("{op} of {} from {body}", qualifier.clone().unwrap_or_default()))
+        }
         "Transplantation" if p.section == '1' => {
             tail(format!("{op} of {} into {body}", qualifier.clone().unwrap_or_default()))
         }
-        "Extraction" if p.section == '1' && qualifier_label == "Manual" => {
-            tail(format!("Manual {op} of {body}"))
-        }
+        "Extraction" if p.section == '1' && qualifier_label == "Manual" => tail(format!("Manual {op} of {body}")),
         "Replacement" if teeth => tail(format!("{op} of {body}{q_mid}, with {device}")),
         "Replacement" if p.system == 'X' && qualifier.is_some() => {
             tail(format!("{op} of {body} with {}, {device}", qualifier.clone().unwrap_or_default()))
@@ -451,7 +472,9 @@ fn measurement(p: &Parts) -> String {
     let q = p.qualifier.clone();
     let (head, q) = match q.as_deref() {
         Some("Intracranial") => (format!("{op} of {} {function}", q.clone().unwrap_or_default()), None),
-        Some(d) if d.contains("Dye") => (format!("{op} of {} {function} using {d}", p.body.clone().unwrap_or_default()), None),
+        Some(d) if d.contains("Dye") => {
+            (format!("{op} of {} {function} using {d}", p.body.clone().unwrap_or_default()), None)
+        }
         _ => (format!("{op} of {} {function}", p.body.clone().unwrap_or_default()), q),
     };
     commas(&[Some(head), q, p.approach_phrase()])
@@ -461,13 +484,25 @@ fn measurement(p: &Parts) -> String {
 /// Intermittent".
 fn extracorporeal_assistance(p: &Parts) -> String {
     let op = p.op.as_str();
-    let (body, function, duration) = (p.body.clone().unwrap_or_default(), p.device.clone().unwrap_or_default(), p.approach.clone());
+    let (body, function, duration) =
+        (p.body.clone().unwrap_or_default(), p.device.clone().unwrap_or_default(), p.approach.clone());
     let q = p.qualifier.clone();
     if function == "Oxygenation" && p.raw[0] == "Circulatory" {
-        return commas(&[Some(format!("Extracorporeal {}{function}", q.as_ref().filter(|_| op == "Assistance").map(|q| format!("{q} ")).unwrap_or_default())), q.filter(|_| op != "Assistance"), duration]);
+        return commas(&[
+            Some(format!(
+                "Extracorporeal {}{function}",
+                q.as_ref().filter(|_| op == "Assistance").map(|q| format!("{q} ")).unwrap_or_default()
+            )),
+            q.filter(|_| op != "Assistance"),
+            duration,
+        ]);
     }
     let join = if op == "Assistance" { "with" } else { "of" };
-    let head = if op == "Performance" && p.raw[0] == "Respiratory" { format!("{body} {function}") } else { format!("{op} {join} {body} {function}") };
+    let head = if op == "Performance" && p.raw[0] == "Respiratory" {
+        format!("{body} {function}")
+    } else {
+        format!("{op} {join} {body} {function}")
+    };
     match q {
         Some(q) if p.raw[3].contains("Pump") => commas(&[Some(format!("{head} using {q}")), duration]),
         q => commas(&[Some(head), duration, q]),
@@ -494,12 +529,22 @@ fn extracorporeal_therapy(p: &Parts) -> String {
 fn manipulation(p: &Parts) -> String {
     let op = p.op.as_str();
     let body = p.body.clone().unwrap_or_default();
-    let body = if matches!(p.raw[0].as_str(), "Cervical" | "Thoracic" | "Lumbar") { format!("{body} Region") } else { body };
+    let body =
+        if matches!(p.raw[0].as_str(), "Cervical" | "Thoracic" | "Lumbar") { format!("{body} Region") } else { body };
     let method = p.device.clone().unwrap_or_default();
     if p.section == '9' {
         return format!("{op} of {body}, {method}");
     }
-    let forces = matches!(method.as_str(), "Articulatory-Raising" | "High Velocity-Low Amplitude" | "Indirect" | "Low Velocity-High Amplitude" | "Muscle Energy-Isometric" | "Muscle Energy-Isotonic" | "Other Method");
+    let forces = matches!(
+        method.as_str(),
+        "Articulatory-Raising"
+            | "High Velocity-Low Amplitude"
+            | "Indirect"
+            | "Low Velocity-High Amplitude"
+            | "Muscle Energy-Isometric"
+            | "Muscle Energy-Isotonic"
+            | "Other Method"
+    );
     format!("{op} of {body} using {method}{}", if forces { " Forces" } else { "" })
 }
 
@@ -573,7 +618,13 @@ fn radiation(p: &Parts) -> String {
 /// Neurological System - Whole Body using Audiovisual Equipment".
 fn rehabilitation(p: &Parts) -> String {
     let op = p.op.as_str();
-    let kind = if op.ends_with("Treatment") { "Treatment" } else if op.ends_with("Assessment") { "Assessment" } else { op };
+    let kind = if op.ends_with("Treatment") {
+        "Treatment"
+    } else if op.ends_with("Assessment") {
+        "Assessment"
+    } else {
+        op
+    };
     let what = p.approach.clone().unwrap_or_else(|| op.to_string());
     let mut out = if what == op {
         op.to_string()
@@ -588,7 +639,17 @@ fn rehabilitation(p: &Parts) -> String {
     if let Some(e) = &p.device {
         // Equipment named by a noun stands alone ("using Audiometer"); a
         // kind of equipment takes the word ("using Audiovisual Equipment").
-        const NOUNS: [&str; 9] = ["Computer", "Other Equipment", "Audiometer", "Sound Field / Booth", "Speech Prosthesis", "Orthosis", "Prosthesis", "Physical Agents", "Tympanometer"];
+        const NOUNS: [&str; 9] = [
+            "Computer",
+            "Other Equipment",
+            "Audiometer",
+            "Sound Field / Booth",
+            "Speech Prosthesis",
+            "Orthosis",
+            "Prosthesis",
+            "Physical Agents",
+            "Tympanometer",
+        ];
         let suffix = if NOUNS.contains(&e.as_str()) { "" } else { " Equipment" };
         out.push_str(&format!(" using {e}{suffix}"));
     }
@@ -631,7 +692,12 @@ mod tests {
             compose_title(
                 "001",
                 &heads("Medical and Surgical", "Central Nervous System and Cranial Nerves", "Bypass"),
-                &[l('6', "Cerebral Ventricle"), l('0', "Open"), l('7', "Autologous Tissue Substitute"), l('0', "Nasopharynx")]
+                &[
+                    l('6', "Cerebral Ventricle"),
+                    l('0', "Open"),
+                    l('7', "Autologous Tissue Substitute"),
+                    l('0', "Nasopharynx")
+                ]
             ),
             "Bypass Cerebral Ventricle to Nasopharynx with Autologous Tissue Substitute, Open Approach"
         );

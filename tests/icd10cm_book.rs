@@ -45,12 +45,8 @@ fn counts_equal_the_official_ones() {
 #[test]
 fn the_76_s06_combinations_are_not_codes() {
     let book = icd10cm_book();
-    let composed_s06: Vec<&str> = book
-        .records
-        .iter()
-        .filter(|r| r.is_composed() && r.code.starts_with("S06"))
-        .map(|r| r.code.as_str())
-        .collect();
+    let composed_s06: Vec<&str> =
+        book.records.iter().filter(|r| r.is_composed() && r.code.starts_with("S06")).map(|r| r.code.as_str()).collect();
     for code in &composed_s06 {
         let sixth = code.chars().nth(6).unwrap();
         let seventh = code.chars().nth(7).unwrap();

@@ -65,7 +65,10 @@ fn every_code_is_found_with_its_title() {
 fn lookup_shows_the_code_its_table_and_definitions() {
     let l = codebook().lookup("0016070", None).unwrap();
     let r = l.record.unwrap();
-    assert_eq!(r.entry.title, "Bypass Cerebral Ventricle to Nasopharynx with Autologous Tissue Substitute, Open Approach");
+    assert_eq!(
+        r.entry.title,
+        "Bypass Cerebral Ventricle to Nasopharynx with Autologous Tissue Substitute, Open Approach"
+    );
     assert!(r.entry.billable);
     assert_eq!(r.entry.parent.as_deref(), Some("001"));
     let ancestors: Vec<&str> = r.ancestors.iter().map(|a| a.code.as_str()).collect();
@@ -86,7 +89,8 @@ fn the_code_builder_offers_each_next_axis() {
     assert_eq!(appendix.title, "Appendix");
     assert_eq!(appendix.kind, Kind::AxisValue);
     assert!(!appendix.billable);
-    let approaches: Vec<String> = cb.children(Some("0DTJ"), None).unwrap().unwrap().into_iter().map(|e| e.code).collect();
+    let approaches: Vec<String> =
+        cb.children(Some("0DTJ"), None).unwrap().unwrap().into_iter().map(|e| e.code).collect();
     assert_eq!(approaches, ["0DTJ0", "0DTJ4", "0DTJ7", "0DTJ8"]);
     let qualifiers = cb.children(Some("0DTJ0Z"), None).unwrap().unwrap();
     assert_eq!(qualifiers.len(), 1);
@@ -134,5 +138,8 @@ fn titles_match_the_official_long_titles() {
         }
     }
     assert_eq!(both, 78_497);
-    assert!(equal >= EQUAL_AT_LEAST, "{equal} of {both} titles equal the official ones; docs/PCS_TITLES.md says {EQUAL_AT_LEAST}");
+    assert!(
+        equal >= EQUAL_AT_LEAST,
+        "{equal} of {both} titles equal the official ones; docs/PCS_TITLES.md says {EQUAL_AT_LEAST}"
+    );
 }

@@ -20,8 +20,13 @@ use roxmltree::{Document, Node};
 use std::collections::HashMap;
 
 /// How ICD-10-CM composes 7th-character codes: pad to 6 with `X`, dot after 3.
-pub const COMPOSE_RULE: ComposeRule =
-    ComposeRule { style: crate::pack::format::COMPOSE_SEVENTH, pad_to: 6, placeholder: b'X', dot_after: 3, labels_posted: false };
+pub const COMPOSE_RULE: ComposeRule = ComposeRule {
+    style: crate::pack::format::COMPOSE_SEVENTH,
+    pad_to: 6,
+    placeholder: b'X',
+    dot_after: 3,
+    labels_posted: false,
+};
 
 /// Parses the tabular list. `file` names the source in errors; `release` is
 /// the label the pack will carry.

@@ -55,7 +55,12 @@ fn parse_definitions(xml: &str, file: &str) -> Result<(String, Definitions), Com
     let doc = Document::parse(xml).map_err(|e| syntax_error(file, e))?;
     let root = doc.root_element();
     if !root.has_tag_name("ICD10PCS.definitions") {
-        return Err(err(&doc, file, root, format!("root element is <{}>, expected <ICD10PCS.definitions>", root.tag_name().name())));
+        return Err(err(
+            &doc,
+            file,
+            root,
+            format!("root element is <{}>, expected <ICD10PCS.definitions>", root.tag_name().name()),
+        ));
     }
     let version = child_text(root, "version").ok_or_else(|| err(&doc, file, root, "no <version>".into()))?;
     let mut out = Definitions::new();
@@ -139,7 +144,12 @@ fn parse_axis(doc: &Document, file: &str, node: Node) -> Result<Axis, CompileErr
 }
 
 /// Parses the tables (and, if given, the definitions) into a book.
-pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &str)>, release: &str) -> Result<Book, CompileError> {
+pub fn parse(
+    tables_xml: &str,
+    tables_file: &str,
+    definitions: Option<(&str, &str)>,
+    release: &str,
+) -> Result<Book, CompileError> {
     let (def_version, defs) = match definitions {
         Some((xml, file)) => {
             let (v, d) = parse_definitions(xml, file)?;
@@ -151,15 +161,27 @@ pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &st
     let file = tables_file;
     let root = doc.root_element();
     if !root.has_tag_name("ICD10PCS.tabular") {
-        return Err(err(&doc, file, root, format!("root element is <{}>, expected <ICD10PCS.tabular>", root.tag_name().name())));
+        return Err(err(
+            &doc,
+            file,
+            root,
+            format!("root element is <{}>, expected <ICD10PCS.tabular>", root.tag_name().name()),
+        ));
     }
     let version = child_text(root, "version").ok_or_else(|| err(&doc, file, root, "no <version>".into()))?;
     if !release.contains(&version) {
-        return Err(err(&doc, file, root, format!("the file is version {version}, but the release label {release:?} does not mention it")));
+        return Err(err(
+            &doc,
+            file,
+            root,
+            format!("the file is version {version}, but the release label {release:?} does not mention it"),
+        ));
     }
     if let Some(v) = &def_version {
         if *v != version {
-            return Err(CompileError::Invalid(format!("the tables are version {version} but the definitions version {v}")));
+            return Err(CompileError::Invalid(format!(
+                "the tables are version {version} but the definitions version {v}"
+            )));
         }
     }
 
@@ -170,15 +192,8 @@ pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &st
     let mut last_table = String::new();
     let mut current_system: Option<(String, u32)> = None;
 
-    let header = |code: String, title: String, kind: Kind, parent: Option<u32>, notes: Vec<(NoteKind, String)>| BookRecord {
-        code,
-        title,
-        kind,
-        billable: false,
-        parent,
-        notes,
-        labels: Vec::new(),
-        composition: Vec::new(),
+    let header = |code: String, title: String, kind: Kind, parent: Option<u32>, notes: Vec<(NoteKind, String)>| {
+        BookRecord { code, title, kind, billable: false, parent, notes, labels: Vec::new(), composition: Vec::new() }
     };
 
     for table in root.children().filter(Node::is_element) {
@@ -202,18 +217,33 @@ pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &st
                     let mut axes = Vec::new();
                     for a in c.children().filter(Node::is_element) {
                         if !a.has_tag_name("axis") {
-                            return Err(err(&doc, file, a, format!("unexpected element <{}> in <pcsRow>", a.tag_name().name())));
+                            return Err(err(
+                                &doc,
+                                file,
+                                a,
+                                format!("unexpected element <{}> in <pcsRow>", a.tag_name().name()),
+                            ));
                         }
                         axes.push(parse_axis(&doc, file, a)?);
                     }
                     let positions: Vec<u32> = axes.iter().map(|a| a.pos).collect();
                     if positions != [4, 5, 6, 7] {
-                        return Err(err(&doc, file, c, format!("a row must give axes 4, 5, 6 and 7, not {positions:?}")));
+                        return Err(err(
+                            &doc,
+                            file,
+                            c,
+                            format!("a row must give axes 4, 5, 6 and 7, not {positions:?}"),
+                        ));
                     }
                     let product: usize = axes.iter().map(|a| a.values.len()).product();
                     if let Some(n) = c.attribute("codes").and_then(|v| v.parse::<usize>().ok()) {
                         if n != product {
-                            return Err(err(&doc, file, c, format!("the row says {n} codes but its axes make {product}")));
+                            return Err(err(
+                                &doc,
+                                file,
+                                c,
+                                format!("the row says {n} codes but its axes make {product}"),
+                            ));
                         }
                     }
                     rows.push(axes);
@@ -240,8 +270,11 @@ pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &st
             None => {
                 let mut notes = Vec::new();
                 // The section's approach definitions, searchable from here.
-                let mut approaches: Vec<(&String, &Definition)> =
-                    defs.iter().filter(|((sec, pos, _), _)| *sec == s.0 && *pos == 5).map(|((_, _, t), d)| (t, d)).collect();
+                let mut approaches: Vec<(&String, &Definition)> = defs
+                    .iter()
+                    .filter(|((sec, pos, _), _)| *sec == s.0 && *pos == 5)
+                    .map(|((_, _, t), d)| (t, d))
+                    .collect();
                 approaches.sort_by(|a, b| a.0.cmp(b.0));
                 for (title, d) in approaches {
                     if let Some(def) = &d.definition {
@@ -286,8 +319,9 @@ pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &st
                 let mut ids = Vec::with_capacity(axis.values.len());
                 for (ch, text) in &axis.values {
                     let d = defs.get(&(s.0, axis.pos, text.clone()));
-                    let mut label_notes: Vec<(NoteKind, String)> =
-                        d.map(|d| d.includes.iter().map(|i| (NoteKind::InclusionTerm, i.clone())).collect()).unwrap_or_default();
+                    let mut label_notes: Vec<(NoteKind, String)> = d
+                        .map(|d| d.includes.iter().map(|i| (NoteKind::InclusionTerm, i.clone())).collect())
+                        .unwrap_or_default();
                     if axis.pos == 5 {
                         if let Some(def) = d.and_then(|d| d.definition.clone()) {
                             label_notes.push((NoteKind::Definition, def));
@@ -312,7 +346,8 @@ pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &st
         for axes in &composition {
             super::writer::for_each_combination(axes, |combo| {
                 let mut code = table_code.clone();
-                let texts: Vec<(char, String)> = combo.iter().map(|&l| (labels[l as usize].ch, labels[l as usize].text.clone())).collect();
+                let texts: Vec<(char, String)> =
+                    combo.iter().map(|&l| (labels[l as usize].ch, labels[l as usize].text.clone())).collect();
                 code.extend(texts.iter().map(|t| t.0));
                 records.push(BookRecord {
                     title: crate::pcs::compose_title(&table_code, &heads, &texts),
@@ -331,8 +366,16 @@ pub fn parse(tables_xml: &str, tables_file: &str, definitions: Option<(&str, &st
     if records.is_empty() {
         return Err(err(&doc, file, root, "no tables".into()));
     }
-    let system = CodeSystem::from_id("icd10pcs").ok_or_else(|| CompileError::Invalid("icd10pcs is not a known system".into()))?;
-    Ok(Book { system, release: release.to_string(), meta: vec![("tables_version".into(), version)], records, labels, compose: COMPOSE_RULE })
+    let system = CodeSystem::from_id("icd10pcs")
+        .ok_or_else(|| CompileError::Invalid("icd10pcs is not a known system".into()))?;
+    Ok(Book {
+        system,
+        release: release.to_string(),
+        meta: vec![("tables_version".into(), version)],
+        records,
+        labels,
+        compose: COMPOSE_RULE,
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! temporary file and renamed, so a failed build never leaves a half-written
 //! pack behind.
 
+pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10pcs;
 pub mod sources;
@@ -177,6 +178,16 @@ pub fn compile_book(codebooks: &Path, entry: &sources::BookEntry) -> Result<Book
                 definitions.as_ref().map(|(x, f)| (x.as_str(), f.as_str())),
                 &entry.release,
             )?;
+            book.meta.extend(entry.meta_pairs());
+            Ok(book)
+        }
+        "hcpcs" => {
+            let workbook = entry.file("workbook").ok_or_else(|| CompileError::Manifest {
+                path: manifest_path.clone(),
+                detail: "hcpcs needs a file with role \"workbook\"".into(),
+            })?;
+            let bytes = sources::read_verified(codebooks, workbook)?;
+            let mut book = hcpcs::parse(&bytes, &workbook.path, &entry.release)?;
             book.meta.extend(entry.meta_pairs());
             Ok(book)
         }

@@ -135,7 +135,8 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
 
     // LABL.
     let posted = if book.compose.labels_posted { 0x80 } else { 0 };
-    let mut labels = vec![book.compose.style, book.compose.pad_to, book.compose.placeholder, book.compose.dot_after | posted];
+    let mut labels =
+        vec![book.compose.style, book.compose.pad_to, book.compose.placeholder, book.compose.dot_after | posted];
     let mut label_entries = Vec::new();
     for l in &book.labels {
         let mut e = vec![l.ch as u8];
@@ -177,6 +178,10 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
     let mut sections = sections;
     if !composed.is_empty() {
         sections.push((tag::COMPOSED, composed));
+    }
+    let terminations = terminations(book)?;
+    if !terminations.is_empty() {
+        sections.push((tag::TERMINATIONS, terminations));
     }
     assemble(book, &sections)
 }
@@ -321,6 +326,29 @@ impl Dictionary {
             self.encode(text, out);
         }
     }
+}
+
+/// The `TRMD` section: u32 count, then (u32 record id, u32 `YYYYMMDD`) for
+/// every record with a termination date, by id.
+fn terminations(book: &Book) -> Result<Vec<u8>, CompileError> {
+    let mut pairs = Vec::new();
+    for (i, r) in book.records.iter().enumerate() {
+        if let Some((_, d)) = r.notes.iter().find(|(k, _)| *k == NoteKind::Terminated) {
+            let date: u32 =
+                d.parse().map_err(|_| CompileError::Invalid(format!("{}: termination date {d:?}", r.code)))?;
+            pairs.push((i as u32, date));
+        }
+    }
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::with_capacity(4 + pairs.len() * 8);
+    out.extend_from_slice(&(pairs.len() as u32).to_le_bytes());
+    for (id, date) in pairs {
+        out.extend_from_slice(&id.to_le_bytes());
+        out.extend_from_slice(&date.to_le_bytes());
+    }
+    Ok(out)
 }
 
 /// The `CMPD` section: record count, word count, the bit vector (bit set =

@@ -43,6 +43,9 @@ pub mod tag {
     pub const LABELS: [u8; 4] = *b"LABL";
     /// Label sets: the 7th characters a header takes, in order.
     pub const LABEL_SETS: [u8; 4] = *b"LSET";
+    /// Termination dates: (record id, `YYYYMMDD`) pairs sorted by id, for
+    /// the books whose codes end (HCPCS). Absent when none do.
+    pub const TERMINATIONS: [u8; 4] = *b"TRMD";
     /// Which record ids are composed (a bit vector with a rank directory).
     /// Absent when a book has no composed records.
     pub const COMPOSED: [u8; 4] = *b"CMPD";

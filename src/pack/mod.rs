@@ -218,6 +218,11 @@ pub struct Pack<'a> {
     compose: ComposeRule,
     terms: fst::Map<&'a [u8]>,
     postings: &'a [u8],
+    /// `TRMD`: (record id, date) pairs, 8 bytes each; empty when absent.
+    terminations: &'a [u8],
+    /// The date the pack is read on (`YYYYMMDD`, 0 = unknown), for
+    /// termination dates; see [`Pack::set_today`].
+    today: u32,
     /// The 7th-character labels as words, read on first use by the search
     /// (a few hundred words, whatever the pack's size).
     label_words: std::sync::OnceLock<Result<Vec<LabelWords>, PackError>>,
@@ -316,6 +321,15 @@ impl<'a> Pack<'a> {
         let text = pack_sections.get(tag::TEXT, "TEXT")?;
         let labels = pack_sections.get(tag::LABELS, "LABL")?;
         let label_sets = pack_sections.get(tag::LABEL_SETS, "LSET")?;
+        let terminations = match pack_sections.get(tag::TERMINATIONS, "TRMD") {
+            Ok(t) => {
+                let n = read_u32(t, 0).ok_or(PackError::Corrupt { section: "TRMD", detail: "no count" })? as usize;
+                t.get(4..4 + n.saturating_mul(8))
+                    .ok_or(PackError::Corrupt { section: "TRMD", detail: "shorter than its count" })?
+            }
+            Err(PackError::MissingSection(_)) => &[][..],
+            Err(e) => return Err(e),
+        };
         let composed = match pack_sections.get(tag::COMPOSED, "CMPD") {
             Ok(c) => Some(c),
             Err(PackError::MissingSection(_)) => None,
@@ -381,6 +395,8 @@ impl<'a> Pack<'a> {
             compose,
             terms,
             postings,
+            terminations,
+            today: 0,
             label_words: std::sync::OnceLock::new(),
         })
     }
@@ -458,6 +474,50 @@ impl<'a> Pack<'a> {
             }
         });
         found
+    }
+
+    /// The termination date (`YYYYMMDD`) of record `id`, if it has one.
+    pub fn terminated_on(&self, id: u32) -> Option<u32> {
+        let n = self.terminations.len() / 8;
+        let at = |i: usize| read_u32(self.terminations, i * 8).unwrap_or(u32::MAX);
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match at(mid).cmp(&id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return read_u32(self.terminations, mid * 8 + 4),
+            }
+        }
+        None
+    }
+
+    /// Sets the date (`YYYYMMDD`) the pack is read on. A code whose
+    /// termination date is before it is terminated and not billable. Until
+    /// it is set (0), every code with a termination date counts as
+    /// terminated, so that a code is never offered as billable on a guess.
+    /// (The reader never asks the clock itself: `wasm32-unknown-unknown`
+    /// has none.)
+    pub fn set_today(&mut self, yyyymmdd: u32) {
+        self.today = yyyymmdd;
+    }
+
+    /// The date set by [`Pack::set_today`] (0 = unknown).
+    pub fn today(&self) -> u32 {
+        self.today
+    }
+
+    /// Whether record `id` is terminated on the pack's date.
+    pub fn is_terminated(&self, id: u32) -> bool {
+        if self.terminations.is_empty() {
+            return false;
+        }
+        self.terminated_on(id).is_some_and(|d| self.today == 0 || d < self.today)
+    }
+
+    /// Whether record `id` is billable on the pack's date.
+    pub fn is_billable(&self, id: u32) -> Result<bool, PackError> {
+        Ok(self.row(id)?.billable && !self.is_terminated(id))
     }
 
     /// Whether record `id` is composed (a 7th-character code).
@@ -626,7 +686,8 @@ impl<'a> Pack<'a> {
         let rows = self.composition(row)?;
         let n = Self::composition_size(&rows);
         let last = u64::from(id) + n;
-        if n == 0 || last >= u64::from(self.record_count) || !self.is_composed(id + 1) || !self.is_composed(last as u32) {
+        if n == 0 || last >= u64::from(self.record_count) || !self.is_composed(id + 1) || !self.is_composed(last as u32)
+        {
             return Err(PackError::Corrupt { section: "CMPD", detail: "a header's composed children are missing" });
         }
         Ok(Some((id + 1, rows)))
@@ -904,8 +965,10 @@ impl<'a> Pack<'a> {
 
     /// Content words of label `index` (see [`Pack::content_words`]).
     pub fn label_content_words(&self, index: u32) -> Result<u32, PackError> {
-        let entry =
-            self.labels.entry(index).ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
+        let entry = self
+            .labels
+            .entry(index)
+            .ok_or(PackError::Corrupt { section: "LABL", detail: "label index out of range" })?;
         let mut pos = 1;
         varint::read_u32(entry, &mut pos).ok_or(PackError::Corrupt { section: "LABL", detail: "label truncated" })
     }

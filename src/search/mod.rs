@@ -26,9 +26,18 @@ pub struct Entry {
     pub code: String,
     pub title: String,
     pub kind: Kind,
+    /// A complete code that may be billed today (not a header, not
+    /// terminated).
     pub billable: bool,
     /// The parent's code; `None` at the top level.
     pub parent: Option<String>,
+    /// The code is terminated (present only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub terminated: bool,
+    /// The code system is retired and kept for old records (ICD-9-CM;
+    /// present only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub legacy: bool,
 }
 
 /// One search result.
@@ -88,6 +97,45 @@ pub struct Record {
     pub children_count: u32,
     /// When the record needs a 7th character: the valid ones.
     pub seventh_characters: Vec<SeventhCharacter>,
+    /// The short descriptor, where the book has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_title: Option<String>,
+    /// Dates (`YYYY-MM-DD`): added, effective, terminated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub terminated_on: Option<String>,
+    /// The release's action code and its meaning (`"N: no maintenance"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+}
+
+/// `20251001` → `2025-10-01`.
+fn iso_date(d: &str) -> String {
+    if d.len() == 8 {
+        format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
+    } else {
+        d.to_string()
+    }
+}
+
+/// The meaning of a HCPCS action code (CMS record layout).
+fn action_meaning(code: &str) -> &'static str {
+    match code {
+        "A" => "added",
+        "B" => "change in both administrative data and description",
+        "C" => "change in long description",
+        "D" => "discontinued",
+        "F" => "change in administrative data",
+        "N" => "no maintenance",
+        "P" => "payment change",
+        "R" => "reinstated",
+        "S" => "change in short description",
+        "T" => "miscellaneous change",
+        _ => "",
+    }
 }
 
 /// The answer to a lookup: the record if the code exists, and help when it
@@ -132,18 +180,31 @@ pub struct CodeBook<'a> {
 
 impl<'a> CodeBook<'a> {
     /// A code book over open packs; at most one pack per code system.
-    pub fn new(packs: Vec<Pack<'a>>) -> Result<CodeBook<'a>, PackError> {
+    pub fn new(mut packs: Vec<Pack<'a>>) -> Result<CodeBook<'a>, PackError> {
         for (i, p) in packs.iter().enumerate() {
             if packs[..i].iter().any(|q| q.system().id == p.system().id) {
                 return Err(PackError::BadHeader("two packs for the same code system"));
             }
         }
+        // Current books before legacy ones, in `SYSTEMS` order: a code that
+        // several books have is answered from the first.
+        packs.sort_by_key(|p| crate::model::SYSTEMS.iter().position(|s| s.id == p.system().id));
         Ok(CodeBook { packs })
     }
 
     /// Opens every pack and makes a code book of them.
     pub fn open(packs: &[&'a [u8]]) -> Result<CodeBook<'a>, PackError> {
         CodeBook::new(packs.iter().map(|b| Pack::open(b)).collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Sets the date (`YYYYMMDD`) the books are read on, which decides
+    /// whether a code with a termination date is still billable (see
+    /// [`Pack::set_today`]). The CLI sets it from the system clock, the
+    /// wasm module from the browser's.
+    pub fn set_today(&mut self, yyyymmdd: u32) {
+        for p in &mut self.packs {
+            p.set_today(yyyymmdd);
+        }
     }
 
     /// The open packs, in load order.
@@ -221,10 +282,66 @@ impl<'a> CodeBook<'a> {
         let Some(normalized) = normalize::normalize_code(trimmed.trim_end_matches('-')) else {
             return Ok(not_a_code("not a code: codes are letters and digits, with an optional dot (E11.9)"));
         };
+        // Only the books whose codes look like this one; say so when none do.
+        let shape = trimmed.trim_end_matches(['-', '.']);
+        let fitting: Vec<&Pack<'a>> = packs
+            .iter()
+            .copied()
+            .filter(|p| {
+                crate::syntax::fits(p.system().id, shape, false) || crate::syntax::fits(p.system().id, shape, true)
+            })
+            .collect();
+        if fitting.is_empty() {
+            let looks_like: Vec<&str> = crate::model::SYSTEMS
+                .iter()
+                .filter(|s| crate::syntax::fits(s.id, shape, false))
+                .map(|s| s.name)
+                .collect();
+            let searched: Vec<&str> = packs.iter().map(|p| p.system().name).collect();
+            let detail = if looks_like.is_empty() {
+                format!("{} is not a code of {}", trimmed, searched.join(", "))
+            } else {
+                format!(
+                    "{} is not a {} code; it looks like {}",
+                    trimmed,
+                    searched.join(" or "),
+                    looks_like.join(" or ")
+                )
+            };
+            return Ok(not_a_code(&detail));
+        }
+        let packs = fitting;
+        let mut hits = Vec::new();
         for pack in &packs {
             if let Some(id) = pack.find_code(&normalized) {
-                return Ok(found(pack, id, code, wants_children)?);
+                hits.push((*pack, id));
             }
+        }
+        // A code typed exactly as one book prints it answers from that book
+        // ("J1100" is HCPCS; "J11.00" is ICD-10-CM).
+        let typed = shape.to_ascii_uppercase();
+        let mut ranked = Vec::with_capacity(hits.len());
+        for (pack, id) in hits {
+            ranked.push((pack.code(id)? != typed, pack, id));
+        }
+        ranked.sort_by_key(|h| h.0);
+        let hits: Vec<(&Pack<'a>, u32)> = ranked.into_iter().map(|(_, p, i)| (p, i)).collect();
+        if let Some(&(pack, id)) = hits.first() {
+            let mut l = found(pack, id, code, wants_children)?;
+            // The same characters are a code in another book too (J1100:
+            // HCPCS, and J11.00 in ICD-10-CM): say so, and list them.
+            let others: Vec<Entry> = hits[1..].iter().map(|&(p, i)| entry(p, i)).collect::<Result<_, _>>()?;
+            if !others.is_empty() {
+                let names: Vec<String> =
+                    others.iter().map(|e| format!("{} {}", system_name(e.system), e.code)).collect();
+                let also = format!("also a code in {}", names.join(", "));
+                l.help = Some(match l.help {
+                    Some(h) => format!("{h}; {also}"),
+                    None => also,
+                });
+                l.candidates.extend(others);
+            }
+            return Ok(l);
         }
         // A partial ICD-10-PCS code: offer the next axis.
         for pack in &packs {
@@ -275,7 +392,11 @@ impl<'a> CodeBook<'a> {
             }
             Some(None) => Ok(None),
             Some(Some(normalized)) => {
-                for p in &packs {
+                let shape = code.unwrap_or("").trim().trim_end_matches(['-', '.']);
+                let fitting = packs
+                    .iter()
+                    .filter(|p| crate::syntax::fits(p.system().id, shape, true) || p.find_code(shape).is_some());
+                for p in fitting {
                     if let Some(choices) = axis_choices(p, &normalized)? {
                         return Ok(Some(choices));
                     }
@@ -307,13 +428,16 @@ impl<'a> CodeBook<'a> {
                 }
                 let code = p.code(id)?;
                 let parent = chain.last().map(|(_, c)| c.clone());
+                let terminated = p.is_terminated(id);
                 each(Entry {
                     system: p.system().id,
                     code: code.clone(),
                     title: p.title(id)?,
                     kind: row.kind,
-                    billable: row.billable,
+                    billable: row.billable && !terminated,
                     parent,
+                    terminated,
+                    legacy: p.system().legacy,
                 });
                 chain.push((id, code));
             }
@@ -373,21 +497,30 @@ pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>,
             kind: if complete { Kind::Code } else { Kind::AxisValue },
             billable: complete,
             parent: Some(prefix.to_string()),
+            terminated: false,
+            legacy: pack.system().legacy,
         });
     }
     Ok(Some(out))
 }
 
+fn system_name(id: &str) -> &'static str {
+    crate::model::CodeSystem::from_id(id).map_or("?", |s| s.name)
+}
+
 /// The list form of record `id`.
 pub fn entry(pack: &Pack<'_>, id: u32) -> Result<Entry, PackError> {
     let row = pack.row(id)?;
+    let terminated = pack.is_terminated(id);
     Ok(Entry {
         system: pack.system().id,
         code: pack.code(id)?,
         title: pack.title(id)?,
         kind: row.kind,
-        billable: row.billable,
+        billable: row.billable && !terminated,
         parent: row.parent.map(|p| pack.code(p)).transpose()?,
+        terminated,
+        legacy: pack.system().legacy,
     })
 }
 
@@ -417,11 +550,26 @@ pub fn record(pack: &Pack<'_>, id: u32) -> Result<Record, PackError> {
             }
         }
     }
+    let all_notes = notes(pack, id)?;
+    let attribute = |kind: NoteKind| all_notes.iter().find(|n| n.kind == kind).map(|n| n.text.clone());
+    let action = attribute(NoteKind::Action).map(|a| {
+        let meaning = action_meaning(&a);
+        if meaning.is_empty() {
+            a
+        } else {
+            format!("{a}: {meaning}")
+        }
+    });
     Ok(Record {
         entry: entry(pack, id)?,
         release: pack.release().to_string(),
         ancestors,
-        notes: notes(pack, id)?,
+        short_title: attribute(NoteKind::ShortTitle),
+        added: attribute(NoteKind::Added).map(|d| iso_date(&d)),
+        effective: attribute(NoteKind::Effective).map(|d| iso_date(&d)),
+        terminated_on: attribute(NoteKind::Terminated).map(|d| iso_date(&d)),
+        action,
+        notes: all_notes.into_iter().filter(|n| !n.kind.is_attribute()).collect(),
         inherited_notes,
         children_count: children.len() as u32,
         seventh_characters,

@@ -135,8 +135,7 @@ pub fn complete_codes(
                 if hits.len() >= limit {
                     break;
                 }
-                let row = pack.row(id)?;
-                if (billable_only && !row.billable) || !filter.allows(packs, pi, id)? {
+                if (billable_only && !pack.is_billable(id)?) || !filter.allows(packs, pi, id)? {
                     continue;
                 }
                 let exact = key == *code;
@@ -457,7 +456,7 @@ impl Collector<'_> {
         let mut child_mask = 0u32;
         for (s, m) in matches.iter().enumerate() {
             if let Some(p) = m {
-                billable = p.billable;
+                billable = p.billable && !ps.pack.is_terminated(id);
                 if p.field == Field::ChildLabel as u8 {
                     child_mask |= 1 << s;
                     continue;
@@ -476,7 +475,17 @@ impl Collector<'_> {
             return Ok(());
         }
         if mask != 0 && (billable || !self.billable_only) && level(mask, self.prefix) >= self.floor.floor {
-            self.candidates.push(Candidate { pack: ps.index, id, mask, weight, popularity, context, billable, title_words, extra_words: 0 });
+            self.candidates.push(Candidate {
+                pack: ps.index,
+                id,
+                mask,
+                weight,
+                popularity,
+                context,
+                billable,
+                title_words,
+                extra_words: 0,
+            });
             self.floor.add(level(mask, self.prefix));
         }
         // Composed children follow their header; they are hits of their own

@@ -1,0 +1,278 @@
+//! HCPCS Level II (CMS alpha-numeric file, `HCPC*_ANWEB.xlsx`) → [`Book`].
+//!
+//! The workbook has one row per code (record id 3) or modifier (record id
+//! 7) with named columns; the compiler reads the columns it needs by their
+//! header names, so a reordered release still reads right and a missing
+//! column is an error that names it. Codes are grouped under their letter
+//! (the section names are chartcode's, after CMS's description of each
+//! range) and the modifiers under `MOD`. A code's short descriptor, dates
+//! and action code are kept as attributes; its termination date also goes
+//! into the pack's termination table, so that the reader can tell, on the
+//! day it runs, whether the code may still be billed.
+
+use super::{Book, BookRecord, CompileError};
+use crate::model::{CodeSystem, Kind, NoteKind};
+use crate::pack::ComposeRule;
+use roxmltree::Document;
+use std::collections::HashMap;
+use std::io::Read;
+
+/// The ranges of HCPCS Level II, by first letter.
+pub const SECTIONS: &[(char, &str)] = &[
+    ('A', "Transportation services including ambulance, medical and surgical supplies"),
+    ('B', "Enteral and parenteral therapy"),
+    ('C', "Outpatient prospective payment system (temporary hospital codes)"),
+    ('E', "Durable medical equipment"),
+    ('G', "Procedures and professional services (temporary)"),
+    ('H', "Alcohol and drug abuse treatment and behavioral health services"),
+    ('J', "Drugs administered other than oral method, chemotherapy drugs"),
+    ('K', "Temporary codes for durable medical equipment"),
+    ('L', "Orthotic and prosthetic procedures and devices"),
+    ('M', "Medical services and quality measures"),
+    ('P', "Pathology and laboratory services"),
+    ('Q', "Temporary codes"),
+    ('R', "Diagnostic radiology services"),
+    ('S', "Temporary national codes (non-Medicare)"),
+    ('T', "National codes established for state Medicaid agencies"),
+    ('U', "Coronavirus laboratory tests"),
+    ('V', "Vision, hearing and speech-language pathology services"),
+];
+
+/// The code of the group that holds the modifiers.
+pub const MODIFIERS: &str = "MOD";
+
+fn source(file: &str, line: u32, detail: String) -> CompileError {
+    CompileError::Source { file: file.to_string(), line, detail }
+}
+
+/// Reads the first worksheet of an xlsx workbook as rows of cell texts.
+/// Row numbers are the sheet's (1 = the header row).
+pub fn read_xlsx(bytes: &[u8], file: &str) -> Result<Vec<(u32, Vec<String>)>, CompileError> {
+    let bad = |detail: String| CompileError::Syntax { file: file.to_string(), line: 0, column: 0, detail };
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(format!("not an xlsx workbook: {e}")))?;
+    let mut read = |name: &str| -> Result<Option<String>, CompileError> {
+        let mut entry = match archive.by_name(name) {
+            Ok(e) => e,
+            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+            Err(e) => return Err(bad(format!("{name}: {e}"))),
+        };
+        let mut text = String::new();
+        entry.read_to_string(&mut text).map_err(|e| bad(format!("{name}: {e}")))?;
+        Ok(Some(text))
+    };
+    let shared_xml = read("xl/sharedStrings.xml")?;
+    let sheet_xml = read("xl/worksheets/sheet1.xml")?.ok_or_else(|| bad("the workbook has no first sheet".into()))?;
+    let mut shared = Vec::new();
+    if let Some(xml) = shared_xml {
+        let doc = Document::parse(&xml).map_err(|e| bad(format!("xl/sharedStrings.xml: {e}")))?;
+        for si in doc.root_element().children().filter(|n| n.has_tag_name("si")) {
+            let text: String = si.descendants().filter(|n| n.has_tag_name("t")).filter_map(|t| t.text()).collect();
+            shared.push(text);
+        }
+    }
+    let doc = Document::parse(&sheet_xml).map_err(|e| bad(format!("xl/worksheets/sheet1.xml: {e}")))?;
+    let mut rows = Vec::new();
+    for row in doc.descendants().filter(|n| n.has_tag_name("row")) {
+        let number: u32 = row.attribute("r").and_then(|r| r.parse().ok()).unwrap_or(rows.len() as u32 + 1);
+        let mut cells: Vec<String> = Vec::new();
+        for c in row.children().filter(|n| n.has_tag_name("c")) {
+            let col = c.attribute("r").map(column_index).unwrap_or(cells.len());
+            let value = c.children().find(|n| n.has_tag_name("v")).and_then(|v| v.text()).unwrap_or("");
+            let text = match c.attribute("t") {
+                Some("s") => {
+                    let i: usize = value
+                        .parse()
+                        .map_err(|_| source(file, number, format!("cell {col}: bad shared string {value:?}")))?;
+                    shared
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| source(file, number, format!("cell {col}: shared string {i} does not exist")))?
+                }
+                Some("inlineStr") => c.descendants().filter(|n| n.has_tag_name("t")).filter_map(|t| t.text()).collect(),
+                _ => value.to_string(),
+            };
+            if cells.len() <= col {
+                cells.resize(col + 1, String::new());
+            }
+            cells[col] = text;
+        }
+        rows.push((number, cells));
+    }
+    Ok(rows)
+}
+
+/// `"AB12"` → 27 (zero-based column of the cell reference).
+fn column_index(reference: &str) -> usize {
+    reference
+        .chars()
+        .take_while(char::is_ascii_uppercase)
+        .fold(0usize, |n, c| n * 26 + (c as usize - 'A' as usize + 1))
+        .saturating_sub(1)
+}
+
+fn is_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5 && (b'A'..=b'V').contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+fn is_modifier(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+fn date(file: &str, line: u32, column: &str, value: &str) -> Result<Option<String>, CompileError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    let v = v.strip_suffix(".0").unwrap_or(v);
+    let ok = v.len() == 8
+        && v.bytes().all(|b| b.is_ascii_digit())
+        && (1..=12).contains(&v[4..6].parse::<u32>().unwrap_or(0));
+    if !ok {
+        return Err(source(file, line, format!("{column} {value:?} is not a date (YYYYMMDD)")));
+    }
+    Ok(Some(v.to_string()))
+}
+
+/// Compiles the workbook.
+pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileError> {
+    let rows = read_xlsx(bytes, file)?;
+    let Some(((header_line, header), data)) = rows.split_first() else {
+        return Err(source(file, 1, "the sheet is empty".into()));
+    };
+    let columns: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
+    let col = |name: &str| {
+        columns
+            .get(name)
+            .copied()
+            .ok_or_else(|| source(file, *header_line, format!("no column {name:?} in the header row")))
+    };
+    let (hcpc, recid, long, short) = (col("HCPC")?, col("RECID")?, col("LONG DESCRIPTION")?, col("SHORT DESCRIPTION")?);
+    let (added, effective, terminated, action) =
+        (col("ADD DT")?, col("ACT EFF DT")?, col("TERM DT")?, col("ACTION CD")?);
+
+    let mut codes: Vec<(char, BookRecord)> = Vec::new();
+    let mut modifiers: Vec<BookRecord> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (line, cells) in data {
+        let get = |i: usize| cells.get(i).map(|s| s.trim()).unwrap_or("");
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let code = get(hcpc).to_string();
+        let title = super::icd10cm::collapse(get(long));
+        if title.is_empty() {
+            return Err(source(file, *line, format!("{code}: no long description")));
+        }
+        if !seen.insert(code.clone()) {
+            return Err(source(file, *line, format!("{code} appears twice")));
+        }
+        let mut notes = Vec::new();
+        let short_title = super::icd10cm::collapse(get(short));
+        if !short_title.is_empty() {
+            notes.push((NoteKind::ShortTitle, short_title));
+        }
+        for (kind, column, name) in [
+            (NoteKind::Added, added, "ADD DT"),
+            (NoteKind::Effective, effective, "ACT EFF DT"),
+            (NoteKind::Terminated, terminated, "TERM DT"),
+        ] {
+            if let Some(d) = date(file, *line, name, get(column))? {
+                notes.push((kind, d));
+            }
+        }
+        let act = get(action);
+        if !act.is_empty() {
+            if act.len() != 1 || !act.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(source(file, *line, format!("{code}: action code {act:?} is not a letter")));
+            }
+            notes.push((NoteKind::Action, act.to_string()));
+        }
+        let record = |kind: Kind, billable: bool| BookRecord {
+            code: code.clone(),
+            title: title.clone(),
+            kind,
+            billable,
+            parent: None,
+            notes: notes.clone(),
+            labels: Vec::new(),
+            composition: Vec::new(),
+        };
+        match get(recid) {
+            "3" if is_code(&code) => codes.push((code.as_bytes()[0] as char, record(Kind::Code, true))),
+            "7" if is_modifier(&code) => modifiers.push(record(Kind::Modifier, false)),
+            "3" | "7" => return Err(source(file, *line, format!("{code:?} is not a HCPCS code or modifier"))),
+            other => return Err(source(file, *line, format!("{code}: unknown record id {other:?}"))),
+        }
+    }
+    codes.sort_by(|a, b| a.1.code.cmp(&b.1.code));
+    modifiers.sort_by(|a, b| a.code.cmp(&b.code));
+
+    let mut records = Vec::with_capacity(codes.len() + modifiers.len() + SECTIONS.len() + 1);
+    let group = |code: &str, title: &str| BookRecord {
+        code: code.to_string(),
+        title: title.to_string(),
+        kind: Kind::Section,
+        billable: false,
+        parent: None,
+        notes: Vec::new(),
+        labels: Vec::new(),
+        composition: Vec::new(),
+    };
+    for &(letter, title) in SECTIONS {
+        let members: Vec<&BookRecord> = codes.iter().filter(|(l, _)| *l == letter).map(|(_, r)| r).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let parent = records.len() as u32;
+        records.push(group(&letter.to_string(), title));
+        for r in members {
+            records.push(BookRecord { parent: Some(parent), ..r.clone() });
+        }
+    }
+    if let Some((_, r)) = codes.iter().find(|(l, _)| !SECTIONS.iter().any(|(s, _)| s == l)) {
+        return Err(CompileError::Invalid(format!("{}: no HCPCS section for its letter", r.code)));
+    }
+    if !modifiers.is_empty() {
+        let parent = records.len() as u32;
+        records.push(group(MODIFIERS, "Modifiers"));
+        for m in modifiers {
+            records.push(BookRecord { parent: Some(parent), ..m });
+        }
+    }
+    let system =
+        CodeSystem::from_id("hcpcs").ok_or_else(|| CompileError::Invalid("hcpcs is not a known system".into()))?;
+    Ok(Book {
+        system,
+        release: release.to_string(),
+        meta: Vec::new(),
+        records,
+        labels: Vec::new(),
+        compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_letters() {
+        assert_eq!(column_index("A1"), 0);
+        assert_eq!(column_index("Z9"), 25);
+        assert_eq!(column_index("AB12"), 27);
+    }
+
+    #[test]
+    fn codes_and_modifiers_have_their_syntax() {
+        assert!(is_code("K0001") && is_code("J1100") && !is_code("W0001") && !is_code("K001"));
+        assert!(is_modifier("LT") && is_modifier("59") && !is_modifier("L"));
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_workbook_is_refused() {
+        let e = parse(b"HCPC\tLONG DESCRIPTION\n", "x.xlsx", "2025").unwrap_err().to_string();
+        assert!(e.contains("not an xlsx workbook"), "{e}");
+    }
+}
