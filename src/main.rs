@@ -21,6 +21,7 @@ Usage:
   chartcode children [CODE] [--system S] [--json]
   chartcode stats    [--json]
   chartcode dump     [--system S]
+  chartcode map      CODE --to SYSTEM [--json]
 
 Options:
   --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs)
@@ -28,6 +29,7 @@ Options:
   --out DIR        where `build` writes packs (default: ./packs)
   --system S       a code system id (icd10cm); repeat it to search several
   --within CODE    search only below a code, range (E08-E13) or chapter
+  --to SYSTEM      the system `map` translates into (icd10cm, icd9cm, icd10pcs, icd9proc)
   --limit N        most hits (default 20, at most 1000)
   --billable       billable codes only
   --json           machine-readable output (field names are stable)
@@ -78,6 +80,7 @@ struct Args {
     billable: bool,
     json: bool,
     today: Option<u32>,
+    to: Option<String>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -96,6 +99,7 @@ fn parse_args() -> Result<Args, Fail> {
                 args.limit = Some(v.parse().map_err(|_| Fail(format!("--limit takes a whole number, not {v:?}")))?);
             }
             Long("billable") => args.billable = true,
+            Long("to") => args.to = Some(parser.value()?.string()?),
             Long("today") => {
                 let v = parser.value()?.string()?;
                 args.today =
@@ -134,7 +138,7 @@ fn run() -> Result<ExitCode, Fail> {
             Ok(ExitCode::SUCCESS)
         }
         "build" => build(&args),
-        "lookup" | "search" | "children" | "stats" | "dump" => {
+        "lookup" | "search" | "children" | "stats" | "dump" | "map" => {
             let dir = pack_dir(&args);
             let files = read_packs(&dir)?;
             let slices: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
@@ -147,6 +151,7 @@ fn run() -> Result<ExitCode, Fail> {
                 "search" => search_cmd(&args, &book),
                 "children" => children(&args, &book),
                 "stats" => stats(&args, &book),
+                "map" => map(&args, &book),
                 _ => dump(&args, &book),
             }
         }
@@ -305,6 +310,8 @@ struct LookupJson<'a> {
     record: Option<&'a search::Record>,
     help: Option<&'a str>,
     candidates: &'a [search::Entry],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crosswalk: Option<&'a search::Crosswalk>,
 }
 
 impl<'a> From<&'a Lookup> for LookupJson<'a> {
@@ -315,6 +322,7 @@ impl<'a> From<&'a Lookup> for LookupJson<'a> {
             record: l.record.as_ref(),
             help: l.help.as_deref(),
             candidates: &l.candidates,
+            crosswalk: l.crosswalk.as_ref(),
         }
     }
 }
@@ -353,6 +361,61 @@ fn print_lookup(l: &Lookup) {
     for c in &l.candidates {
         outln!("    {:<9} {}  [{}]", c.code, c.title, billable_word(c.billable));
     }
+    if let Some(x) = &l.crosswalk {
+        print_crosswalk(x);
+    }
+}
+
+fn print_crosswalk(x: &search::Crosswalk) {
+    let to = chartcode::CodeSystem::from_id(x.to).map_or(x.to, |s| s.name);
+    outln!("  → {to} ({})", x.source);
+    if let Some(n) = &x.note {
+        outln!("    {n}");
+    }
+    for t in &x.targets {
+        let mut flags = Vec::new();
+        if t.approximate {
+            flags.push("approximate".to_string());
+        }
+        if t.combination {
+            flags.push(format!("combination: scenario {}, choice list {}", t.scenario, t.choice_list));
+        }
+        if let Some(v) = &t.refined_from {
+            flags.push(format!("refined from {v}"));
+        }
+        if t.not_in_release {
+            flags.push("not in the current release".into());
+        }
+        if t.no_map {
+            outln!("    (no equivalent)");
+            continue;
+        }
+        let flags = if flags.is_empty() { String::new() } else { format!("  [{}]", flags.join("; ")) };
+        outln!("    {:<9} {}{flags}", t.code, t.title.as_deref().unwrap_or(""));
+    }
+}
+
+fn map(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    let code = one_positional(args, "code")?;
+    let to = args
+        .to
+        .as_deref()
+        .ok_or_else(|| Fail("`map` needs --to SYSTEM (icd10cm, icd9cm, icd10pcs, icd9proc)".into()))?;
+    let Some(x) = book.map(code, to)? else {
+        if args.json {
+            outln!("null");
+        }
+        eprintln!("chartcode: no loaded crosswalk translates {code} into {to}");
+        return Ok(ExitCode::from(1));
+    };
+    if args.json {
+        print_json(&x)?;
+    } else {
+        let from = chartcode::CodeSystem::from_id(x.system).map_or(x.system, |s| s.name);
+        outln!("{}  {}  ({from})", x.code, x.title.as_deref().unwrap_or(""));
+        print_crosswalk(&x);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn search_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {

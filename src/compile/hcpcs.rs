@@ -250,6 +250,7 @@ pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileErr
         records,
         labels: Vec::new(),
         compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
+        crosswalks: Vec::new(),
     })
 }
 

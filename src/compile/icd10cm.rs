@@ -75,6 +75,7 @@ pub fn parse_tabular(xml: &str, file: &str, release: &str) -> Result<Book, Compi
         records: p.records,
         labels: p.labels,
         compose: COMPOSE_RULE,
+        crosswalks: Vec::new(),
     })
 }
 

@@ -375,6 +375,7 @@ pub fn parse(
         records,
         labels,
         compose: COMPOSE_RULE,
+        crosswalks: Vec::new(),
     })
 }
 

@@ -7,9 +7,11 @@
 //! temporary file and renamed, so a failed build never leaves a half-written
 //! pack behind.
 
+pub mod gems;
 pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10pcs;
+pub mod icd9cm;
 pub mod sources;
 pub mod writer;
 
@@ -31,6 +33,9 @@ pub struct Book {
     /// Labels referenced by compositions and composed records.
     pub labels: Vec<BookLabel>,
     pub compose: ComposeRule,
+    /// Crosswalks to or from other systems kept with this book (the GEMs,
+    /// in the ICD-9-CM books).
+    pub crosswalks: Vec<gems::Crosswalk>,
 }
 
 /// One record of a [`Book`].
@@ -135,67 +140,151 @@ pub struct BuiltPack {
 /// Compiles every book listed in `codebooks/manifest.json`.
 pub fn build_all(codebooks: &Path) -> Result<Vec<BuiltPack>, CompileError> {
     let manifest = sources::Manifest::load(codebooks)?;
+    // Books that others map into come first (the ICD-9-CM crosswalks are
+    // checked against the current ICD-10 books).
+    let mut order: Vec<&sources::BookEntry> = manifest.books.iter().collect();
+    order.sort_by_key(|e| e.system.starts_with("icd9"));
+    let mut books: Vec<Book> = Vec::new();
+    for entry in order {
+        let book = compile_book_with(codebooks, entry, &books)?;
+        books.push(book);
+    }
     let mut packs = Vec::new();
     for entry in &manifest.books {
-        let book = compile_book(codebooks, entry)?;
-        let bytes = writer::write_pack(&book)?;
+        let book = books
+            .iter()
+            .find(|b| b.system.id == entry.system)
+            .ok_or_else(|| CompileError::Invalid(format!("{} was not compiled", entry.system)))?;
+        let bytes = writer::write_pack(book)?;
         packs.push(BuiltPack { system: book.system, release: book.release.clone(), bytes });
     }
     Ok(packs)
 }
 
-/// Compiles one book of the manifest.
+/// Compiles one book of the manifest (and, for a book with crosswalks, the
+/// books they map into).
 pub fn compile_book(codebooks: &Path, entry: &sources::BookEntry) -> Result<Book, CompileError> {
+    compile_book_with(codebooks, entry, &[])
+}
+
+/// [`compile_book`], given the books already compiled.
+pub fn compile_book_with(
+    codebooks: &Path,
+    entry: &sources::BookEntry,
+    compiled: &[Book],
+) -> Result<Book, CompileError> {
     let manifest_path = codebooks.join(sources::MANIFEST_FILE);
     let system = CodeSystem::from_id(&entry.system).ok_or_else(|| CompileError::Manifest {
         path: manifest_path.clone(),
         detail: format!("unknown code system {:?}", entry.system),
     })?;
-    match system.id {
+    let file = |role: &str| {
+        entry.file(role).ok_or_else(|| CompileError::Manifest {
+            path: manifest_path.clone(),
+            detail: format!("{} needs a file with role {role:?}", entry.system),
+        })
+    };
+    let mut book = match system.id {
         "icd10cm" => {
-            let file = entry.file("tabular").ok_or_else(|| CompileError::Manifest {
-                path: manifest_path.clone(),
-                detail: "icd10cm needs a file with role \"tabular\"".into(),
-            })?;
-            let xml = read_text(codebooks, file)?;
-            let mut book = icd10cm::parse_tabular(&xml, &file.path, &entry.release)?;
-            book.meta.extend(entry.meta_pairs());
-            Ok(book)
+            let tabular = file("tabular")?;
+            icd10cm::parse_tabular(&read_text(codebooks, tabular)?, &tabular.path, &entry.release)?
         }
         "icd10pcs" => {
-            let tables = entry.file("tables").ok_or_else(|| CompileError::Manifest {
-                path: manifest_path.clone(),
-                detail: "icd10pcs needs a file with role \"tables\"".into(),
-            })?;
+            let tables = file("tables")?;
             let tables_xml = read_text(codebooks, tables)?;
             let definitions = match entry.file("definitions") {
                 Some(f) => Some((read_text(codebooks, f)?, f.path.clone())),
                 None => None,
             };
-            let mut book = icd10pcs::parse(
+            icd10pcs::parse(
                 &tables_xml,
                 &tables.path,
                 definitions.as_ref().map(|(x, f)| (x.as_str(), f.as_str())),
                 &entry.release,
-            )?;
-            book.meta.extend(entry.meta_pairs());
-            Ok(book)
+            )?
         }
         "hcpcs" => {
-            let workbook = entry.file("workbook").ok_or_else(|| CompileError::Manifest {
-                path: manifest_path.clone(),
-                detail: "hcpcs needs a file with role \"workbook\"".into(),
-            })?;
-            let bytes = sources::read_verified(codebooks, workbook)?;
-            let mut book = hcpcs::parse(&bytes, &workbook.path, &entry.release)?;
-            book.meta.extend(entry.meta_pairs());
-            Ok(book)
+            let workbook = file("workbook")?;
+            hcpcs::parse(&sources::read_verified(codebooks, workbook)?, &workbook.path, &entry.release)?
         }
-        other => Err(CompileError::Manifest {
-            path: manifest_path,
-            detail: format!("no compiler for code system {other:?} yet"),
-        }),
+        "icd9cm" | "icd9proc" => {
+            let (volume, successor) = match system.id {
+                "icd9cm" => (icd9cm::Volume::Diagnoses, "icd10cm"),
+                _ => (icd9cm::Volume::Procedures, "icd10pcs"),
+            };
+            let long = file("long")?;
+            let short = entry.file("short");
+            let short_bytes = match short {
+                Some(f) => Some(sources::read_verified(codebooks, f)?),
+                None => None,
+            };
+            let mut book = icd9cm::parse(
+                &sources::read_verified(codebooks, long)?,
+                &long.path,
+                short_bytes.as_deref().zip(short.map(|f| f.path.as_str())),
+                volume,
+                &entry.release,
+            )?;
+            let mut cws = crosswalks(codebooks, entry, volume, successor, compiled)?;
+            for cw in cws.iter_mut().filter(|c| c.direction == gems::Direction::To) {
+                gems::link_targets(cw, &book)?;
+            }
+            book.crosswalks = cws;
+            book
+        }
+        other => {
+            return Err(CompileError::Manifest {
+                path: manifest_path,
+                detail: format!("no compiler for code system {other:?} yet"),
+            })
+        }
+    };
+    book.meta.extend(entry.meta_pairs());
+    Ok(book)
+}
+
+/// The GEMs of an ICD-9-CM book, checked against the successor book.
+fn crosswalks(
+    codebooks: &Path,
+    entry: &sources::BookEntry,
+    volume: icd9cm::Volume,
+    successor: &str,
+    compiled: &[Book],
+) -> Result<Vec<gems::Crosswalk>, CompileError> {
+    let other =
+        CodeSystem::from_id(successor).ok_or_else(|| CompileError::Invalid(format!("{successor} is unknown")))?;
+    let compiled_here;
+    let target_book = match compiled.iter().find(|b| b.system.id == successor) {
+        Some(b) => b,
+        None => {
+            let manifest = sources::Manifest::load(codebooks)?;
+            let e = manifest.books.iter().find(|b| b.system == successor).ok_or_else(|| CompileError::Manifest {
+                path: codebooks.join(sources::MANIFEST_FILE),
+                detail: format!("{} maps into {successor}, which the manifest does not list", entry.system),
+            })?;
+            compiled_here = compile_book_with(codebooks, e, &[])?;
+            &compiled_here
+        }
+    };
+    let index = gems::CodeIndex::new(target_book);
+    let mut out = Vec::new();
+    for (role, direction) in [("gem_forward", gems::Direction::From), ("gem_backward", gems::Direction::To)] {
+        let Some(f) = entry.file(role) else { continue };
+        let bytes = sources::read_verified(codebooks, f)?;
+        let rows = if f.official_name.ends_with(".csv") {
+            gems::parse_csv(&bytes, &f.path)?
+        } else {
+            gems::parse_fixed(&bytes, &f.path)?
+        };
+        let label = format!("CMS General Equivalence Mappings ({})", f.official_name);
+        let show_icd9 = |code: &str| icd9cm::display(code, volume);
+        let cw = match direction {
+            gems::Direction::From => gems::crosswalk(&rows, direction, other, &label, Some(&index), &show_icd9),
+            gems::Direction::To => gems::crosswalk(&rows, direction, other, &label, None, &show_icd9),
+        };
+        out.push(cw);
     }
+    Ok(out)
 }
 
 /// A verified source file as UTF-8 text.

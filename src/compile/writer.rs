@@ -179,6 +179,9 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
     if !composed.is_empty() {
         sections.push((tag::COMPOSED, composed));
     }
+    for cw in &book.crosswalks {
+        sections.push((tag::CROSSWALK, crosswalk_section(cw)?));
+    }
     let terminations = terminations(book)?;
     if !terminations.is_empty() {
         sections.push((tag::TERMINATIONS, terminations));
@@ -326,6 +329,78 @@ impl Dictionary {
             self.encode(text, out);
         }
     }
+}
+
+/// An `XWLK` section: version 1, direction, the dot position of the other
+/// system's codes, the other system's id (8 bytes), the label, then an `fst` map (length-prefixed) from normalized
+/// source code to (offset of its target list in the data that follows) << 1,
+/// or, for a single plain target into this book, to (target << 1) | 1.
+/// A list is a varint count and, per target, the code as a number
+/// (`format::code_to_number`) zigzag-delta-coded against the previous one, a
+/// flag byte, scenario and choice when flagged, and the GEM's original
+/// target when refined. In a crosswalk into this book (the
+/// `To` direction) a target is instead one varint: (record id + 1) << 8 |
+/// flags.
+fn crosswalk_section(cw: &super::gems::Crosswalk) -> Result<Vec<u8>, CompileError> {
+    let mut data = Vec::new();
+    let mut map = fst::MapBuilder::memory();
+    for (source, targets) in &cw.entries {
+        // Into this book, a single plain target lives in the map itself
+        // (low bit set); otherwise the value is the list's offset.
+        if let (super::gems::Direction::To, [t]) = (cw.direction, targets.as_slice()) {
+            if t.scenario == 0 && t.choice == 0 {
+                let id = t.record.map_or(0, |r| u64::from(r) + 1);
+                let inline = (((id << 8) | u64::from(t.flags)) << 1) | 1;
+                map.insert(source, inline).map_err(|e| CompileError::Invalid(format!("crosswalk map: {e}")))?;
+                continue;
+            }
+        }
+        map.insert(source, (data.len() as u64) << 1)
+            .map_err(|e| CompileError::Invalid(format!("crosswalk map: {e}")))?;
+        varint::write(&mut data, targets.len() as u64);
+        let mut prev_number = 0u64;
+        for t in targets {
+            let extra = if t.scenario != 0 || t.choice != 0 { format::XW_HAS_SCENARIO } else { 0 };
+            if cw.direction == super::gems::Direction::To {
+                // Into this book: the record id (+1, 0 = no map) and the
+                // flags in one varint.
+                let id = t.record.map_or(0, |r| u64::from(r) + 1);
+                varint::write(&mut data, (id << 8) | u64::from(t.flags | extra));
+            } else {
+                // Out of this book: the code as a number, zigzag delta
+                // against the previous target of the list, then the flags.
+                let normalized: String = t.code.chars().filter(|c| *c != '.').collect();
+                let number = format::code_to_number(&normalized)
+                    .ok_or_else(|| CompileError::Invalid(format!("crosswalk target {:?} is not a code", t.code)))?;
+                let delta = number as i64 - prev_number as i64;
+                varint::write(&mut data, ((delta << 1) ^ (delta >> 63)) as u64);
+                data.push(t.flags | extra);
+                prev_number = number;
+            }
+            if extra != 0 {
+                data.push(t.scenario);
+                data.push(t.choice);
+            }
+            if t.flags & format::XW_REFINED != 0 {
+                let via = t.via.as_deref().unwrap_or("");
+                varint::write(&mut data, via.len() as u64);
+                data.extend_from_slice(via.as_bytes());
+            }
+        }
+    }
+    let map = map.into_inner().map_err(|e| CompileError::Invalid(format!("crosswalk map: {e}")))?;
+    // The display rule of the other system's codes: a dot after 3 (ICD-10-CM).
+    let dot_after = if cw.other.id == "icd10cm" { 3 } else { 0 };
+    let mut out = vec![1, cw.direction as u8, dot_after];
+    let mut id = [0u8; 8];
+    id[..cw.other.id.len()].copy_from_slice(cw.other.id.as_bytes());
+    out.extend_from_slice(&id);
+    varint::write(&mut out, cw.label.len() as u64);
+    out.extend_from_slice(cw.label.as_bytes());
+    out.extend_from_slice(&(map.len() as u32).to_le_bytes());
+    out.extend_from_slice(&map);
+    out.extend_from_slice(&data);
+    Ok(out)
 }
 
 /// The `TRMD` section: u32 count, then (u32 record id, u32 `YYYYMMDD`) for

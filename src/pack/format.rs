@@ -43,6 +43,9 @@ pub mod tag {
     pub const LABELS: [u8; 4] = *b"LABL";
     /// Label sets: the 7th characters a header takes, in order.
     pub const LABEL_SETS: [u8; 4] = *b"LSET";
+    /// A crosswalk to or from another code system (the GEMs); a pack may
+    /// hold several.
+    pub const CROSSWALK: [u8; 4] = *b"XWLK";
     /// Termination dates: (record id, `YYYYMMDD`) pairs sorted by id, for
     /// the books whose codes end (HCPCS). Absent when none do.
     pub const TERMINATIONS: [u8; 4] = *b"TRMD";
@@ -103,3 +106,59 @@ pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 2;
 /// Low bits of a term value that hold the document frequency; the rest is
 /// the postings offset.
 pub const TERM_DF_BITS: u32 = 24;
+
+/// Crosswalk target flags (see `compile::gems`): approximate, no map,
+/// combination, refined (followed to the current release's descendants),
+/// not in the current release.
+pub const XW_APPROXIMATE: u8 = 1;
+pub const XW_NO_MAP: u8 = 2;
+pub const XW_COMBINATION: u8 = 4;
+pub const XW_REFINED: u8 = 8;
+pub const XW_NOT_IN_RELEASE: u8 = 16;
+/// Crosswalk target flag: a scenario and choice-list byte follow.
+pub const XW_HAS_SCENARIO: u8 = 0x80;
+
+/// Codes of up to 7 letters and digits as numbers (crosswalk targets): base
+/// 37, one digit per character, 0 padding the end, so that numeric order is
+/// code order and consecutive codes are close. `None` for anything longer
+/// or with other characters.
+pub fn code_to_number(code: &str) -> Option<u64> {
+    if code.len() > 7 {
+        return None;
+    }
+    let mut n = 0u64;
+    let bytes = code.as_bytes();
+    for i in 0..7 {
+        let digit = match bytes.get(i) {
+            None => 0,
+            Some(b @ b'0'..=b'9') => u64::from(b - b'0') + 1,
+            Some(b @ b'A'..=b'Z') => u64::from(b - b'A') + 11,
+            Some(_) => return None,
+        };
+        n = n * 37 + digit;
+    }
+    Some(n)
+}
+
+/// The inverse of [`code_to_number`]; `None` for a number no code makes.
+pub fn number_to_code(mut n: u64) -> Option<String> {
+    let mut digits = [0u8; 7];
+    for d in digits.iter_mut().rev() {
+        *d = (n % 37) as u8;
+        n /= 37;
+    }
+    if n != 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(7);
+    let mut ended = false;
+    for d in digits {
+        match d {
+            0 => ended = true,
+            _ if ended => return None,
+            1..=10 => out.push((b'0' + d - 1) as char),
+            _ => out.push((b'A' + d - 11) as char),
+        }
+    }
+    Some(out)
+}

@@ -58,6 +58,157 @@ pub struct Posting {
     pub billable: bool,
 }
 
+/// Which way a crosswalk goes, seen from the pack that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrosswalkDirection {
+    /// From this pack's codes to the other system's.
+    From,
+    /// From the other system's codes to this pack's.
+    To,
+}
+
+/// A crosswalk section, opened.
+#[derive(Clone)]
+pub struct Crosswalk<'a> {
+    pub direction: CrosswalkDirection,
+    /// The other code system.
+    pub other: &'static CodeSystem,
+    /// What the crosswalk is.
+    pub label: &'a str,
+    sources: fst::Map<&'a [u8]>,
+    data: &'a [u8],
+    /// Display rule of the other system's codes (dot after this many).
+    dot_after: u8,
+}
+
+/// One target of a crosswalk entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrosswalkTarget {
+    /// The target code in its official form; empty when there is no map.
+    pub code: String,
+    /// `format::XW_*` bits.
+    pub flags: u8,
+    pub scenario: u8,
+    pub choice: u8,
+    /// For a refined target, the crosswalk's original target.
+    pub via: Option<String>,
+}
+
+impl<'a> Crosswalk<'a> {
+    fn parse(bytes: &'a [u8]) -> Result<Crosswalk<'a>, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "XWLK", detail };
+        if bytes.len() < 11 || bytes[0] != 1 {
+            return Err(corrupt("unknown crosswalk version"));
+        }
+        let direction = match bytes[1] {
+            0 => CrosswalkDirection::From,
+            1 => CrosswalkDirection::To,
+            _ => return Err(corrupt("unknown direction")),
+        };
+        let dot_after = bytes[2];
+        let id_len = bytes[3..11].iter().position(|&b| b == 0).unwrap_or(8);
+        let id = std::str::from_utf8(&bytes[3..3 + id_len]).map_err(|_| corrupt("system id is not text"))?;
+        let other =
+            CodeSystem::from_id(id).filter(|s| s.id == id).ok_or_else(|| PackError::UnknownSystem(id.to_string()))?;
+        let mut pos = 11;
+        let label_len = varint::read_u32(bytes, &mut pos).ok_or_else(|| corrupt("label truncated"))? as usize;
+        let label = bytes.get(pos..pos.saturating_add(label_len)).ok_or_else(|| corrupt("label truncated"))?;
+        let label = std::str::from_utf8(label).map_err(|_| corrupt("label is not UTF-8"))?;
+        pos += label_len;
+        let fst_len = read_u32(bytes, pos).ok_or_else(|| corrupt("map length truncated"))? as usize;
+        pos += 4;
+        let map = bytes.get(pos..pos.saturating_add(fst_len)).ok_or_else(|| corrupt("map truncated"))?;
+        let sources = open_fst(map, "XWLK")?;
+        Ok(Crosswalk { direction, other, label, sources, data: &bytes[pos + fst_len..], dot_after })
+    }
+
+    /// The targets of a normalized source code (`25000`), if the crosswalk
+    /// has it.
+    /// The sources starting with `prefix` (normalized), at most `limit`.
+    pub fn sources_under(&self, prefix: &str, limit: usize) -> Vec<String> {
+        let automaton = fst::automaton::Str::new(prefix);
+        let mut stream = self.sources.search(fst::Automaton::starts_with(automaton)).into_stream();
+        let mut out = Vec::new();
+        while let Some((key, _)) = stream.next() {
+            if out.len() >= limit {
+                break;
+            }
+            if let Ok(k) = std::str::from_utf8(key) {
+                out.push(k.to_string());
+            }
+        }
+        out
+    }
+
+    /// `pack` is the pack that holds the crosswalk (targets into it are
+    /// record ids).
+    pub fn targets(&self, pack: &Pack<'_>, source: &str) -> Result<Option<Vec<CrosswalkTarget>>, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "XWLK", detail };
+        let Some(value) = self.sources.get(source) else { return Ok(None) };
+        if value & 1 == 1 {
+            // A single target kept in the map: (record id + 1) << 8 | flags.
+            let v = value >> 1;
+            let code = match v >> 8 {
+                0 => String::new(),
+                id => pack.code(u32::try_from(id - 1).map_err(|_| corrupt("target record out of range"))?)?,
+            };
+            let flags = (v & 0xFF) as u8 & !format::XW_HAS_SCENARIO;
+            return Ok(Some(vec![CrosswalkTarget { code, flags, scenario: 0, choice: 0, via: None }]));
+        }
+        let mut pos = usize::try_from(value >> 1).map_err(|_| corrupt("offset out of range"))?;
+        let d = self.data;
+        let n = varint::read_u32(d, &mut pos).ok_or_else(|| corrupt("list truncated"))?;
+        if n as usize > d.len() {
+            return Err(corrupt("list longer than the section"));
+        }
+        let mut out: Vec<CrosswalkTarget> = Vec::with_capacity(n as usize);
+        let mut number = 0u64;
+        for _ in 0..n {
+            let (code, flags) = match self.direction {
+                CrosswalkDirection::To => {
+                    let v = varint::read(d, &mut pos).ok_or_else(|| corrupt("target truncated"))?;
+                    let code = match v >> 8 {
+                        0 => String::new(),
+                        id => {
+                            let id = u32::try_from(id - 1).map_err(|_| corrupt("target record out of range"))?;
+                            pack.code(id)?
+                        }
+                    };
+                    (code, (v & 0xFF) as u8)
+                }
+                CrosswalkDirection::From => {
+                    let zigzag = varint::read(d, &mut pos).ok_or_else(|| corrupt("target truncated"))?;
+                    let delta = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
+                    number = number.checked_add_signed(delta).ok_or_else(|| corrupt("target out of range"))?;
+                    let mut code = format::number_to_code(number).ok_or_else(|| corrupt("target is not a code"))?;
+                    let dot = self.dot_after as usize;
+                    if dot > 0 && code.len() > dot {
+                        code.insert(dot, '.');
+                    }
+                    let flags = *d.get(pos).ok_or_else(|| corrupt("flags truncated"))?;
+                    pos += 1;
+                    (code, flags)
+                }
+            };
+            let (mut scenario, mut choice) = (0, 0);
+            if flags & format::XW_HAS_SCENARIO != 0 {
+                scenario = *d.get(pos).ok_or_else(|| corrupt("scenario truncated"))?;
+                choice = *d.get(pos + 1).ok_or_else(|| corrupt("choice truncated"))?;
+                pos += 2;
+            }
+            let mut via = None;
+            if flags & format::XW_REFINED != 0 {
+                let len = varint::read_u32(d, &mut pos).ok_or_else(|| corrupt("refined target truncated"))? as usize;
+                let v = d.get(pos..pos.saturating_add(len)).ok_or_else(|| corrupt("refined target truncated"))?;
+                pos += len;
+                via = Some(std::str::from_utf8(v).map_err(|_| corrupt("refined target is not UTF-8"))?.to_string());
+            }
+            out.push(CrosswalkTarget { code, flags: flags & !format::XW_HAS_SCENARIO, scenario, choice, via });
+        }
+        Ok(Some(out))
+    }
+}
+
 /// One section as listed in the section table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SectionInfo {
@@ -220,6 +371,8 @@ pub struct Pack<'a> {
     postings: &'a [u8],
     /// `TRMD`: (record id, date) pairs, 8 bytes each; empty when absent.
     terminations: &'a [u8],
+    /// The `XWLK` sections.
+    crosswalks: Vec<Crosswalk<'a>>,
     /// The date the pack is read on (`YYYYMMDD`, 0 = unknown), for
     /// termination dates; see [`Pack::set_today`].
     today: u32,
@@ -330,6 +483,11 @@ impl<'a> Pack<'a> {
             Err(PackError::MissingSection(_)) => &[][..],
             Err(e) => return Err(e),
         };
+        let crosswalks = pack_sections
+            .get_all(tag::CROSSWALK, "XWLK")?
+            .into_iter()
+            .map(Crosswalk::parse)
+            .collect::<Result<Vec<_>, _>>()?;
         let composed = match pack_sections.get(tag::COMPOSED, "CMPD") {
             Ok(c) => Some(c),
             Err(PackError::MissingSection(_)) => None,
@@ -396,6 +554,7 @@ impl<'a> Pack<'a> {
             terms,
             postings,
             terminations,
+            crosswalks,
             today: 0,
             label_words: std::sync::OnceLock::new(),
         })
@@ -474,6 +633,11 @@ impl<'a> Pack<'a> {
             }
         });
         found
+    }
+
+    /// The crosswalks this pack holds.
+    pub fn crosswalks(&self) -> &[Crosswalk<'a>] {
+        &self.crosswalks
     }
 
     /// The termination date (`YYYYMMDD`) of record `id`, if it has one.
@@ -1201,6 +1365,24 @@ struct Sections<'a> {
 }
 
 impl<'a> Sections<'a> {
+    /// Every section with this tag, in table order.
+    fn get_all(&mut self, wanted: [u8; 4], name: &'static str) -> Result<Vec<&'a [u8]>, PackError> {
+        let mut out = Vec::new();
+        for e in self.table.chunks_exact(format::SECTION_ENTRY_LEN) {
+            if e[..4] != wanted {
+                continue;
+            }
+            let offset = u32::from_le_bytes([e[4], e[5], e[6], e[7]]);
+            let len = u32::from_le_bytes([e[8], e[9], e[10], e[11]]);
+            let start = offset as usize;
+            match start.checked_add(len as usize) {
+                Some(end) if start >= self.header_len && end <= self.bytes.len() => out.push(&self.bytes[start..end]),
+                _ => return Err(PackError::SectionOutOfBounds { tag: name.to_string(), offset, len }),
+            }
+        }
+        Ok(out)
+    }
+
     fn get(&mut self, wanted: [u8; 4], name: &'static str) -> Result<&'a [u8], PackError> {
         for e in self.table.chunks_exact(format::SECTION_ENTRY_LEN) {
             if e[..4] != wanted {

@@ -150,6 +150,56 @@ pub struct Lookup {
     /// Codes that the help points to (children, valid 7th characters, the
     /// nearest existing code).
     pub candidates: Vec<Entry>,
+    /// For a code of a retired book (ICD-9-CM): its translation into the
+    /// current one, when that crosswalk is loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crosswalk: Option<Crosswalk>,
+}
+
+/// One target of a crosswalk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MapTarget {
+    pub system: &'static str,
+    /// The target code (official form); empty when there is no equivalent.
+    pub code: String,
+    /// The target's title, when its book is loaded and has the code.
+    pub title: Option<String>,
+    /// The target is billable in the loaded release.
+    pub billable: bool,
+    /// The crosswalk calls the match approximate.
+    pub approximate: bool,
+    /// The source has no equivalent in the target system.
+    pub no_map: bool,
+    /// The target is one part of a combination of codes that together
+    /// express the source (see `scenario` and `choice_list`).
+    pub combination: bool,
+    /// Combination scenario (0 when not a combination).
+    pub scenario: u8,
+    /// Choice list within the scenario: take one target of each list.
+    pub choice_list: u8,
+    /// The crosswalk's target is no longer a valid code of the current
+    /// release; this is one of its valid descendants (`refined_from` names it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refined_from: Option<String>,
+    /// The crosswalk's target is not a code of the loaded release at all.
+    pub not_in_release: bool,
+}
+
+/// The answer to a crosswalk request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Crosswalk {
+    /// The code as given, in its official form.
+    pub code: String,
+    pub system: &'static str,
+    pub title: Option<String>,
+    /// The system mapped to.
+    pub to: &'static str,
+    /// The crosswalk used (`CMS General Equivalence Mappings (…)`).
+    pub source: String,
+    pub targets: Vec<MapTarget>,
+    /// How the answer was reached, when not directly (the code itself is
+    /// not in the crosswalk and its parent's entry was used).
+    pub note: Option<String>,
 }
 
 /// What a search asks for.
@@ -278,6 +328,7 @@ impl<'a> CodeBook<'a> {
             record: None,
             help: Some(detail.to_string()),
             candidates: Vec::new(),
+            crosswalk: None,
         };
         let Some(normalized) = normalize::normalize_code(trimmed.trim_end_matches('-')) else {
             return Ok(not_a_code("not a code: codes are letters and digits, with an optional dot (E11.9)"));
@@ -341,6 +392,14 @@ impl<'a> CodeBook<'a> {
                 });
                 l.candidates.extend(others);
             }
+            if pack.system().legacy {
+                let successor = match pack.system().id {
+                    "icd9cm" => "icd10cm",
+                    _ => "icd10pcs",
+                };
+                let display = l.record.as_ref().map(|r| r.entry.code.clone()).unwrap_or_default();
+                l.crosswalk = self.map(&display, successor)?;
+            }
             return Ok(l);
         }
         // A partial ICD-10-PCS code: offer the next axis.
@@ -355,6 +414,7 @@ impl<'a> CodeBook<'a> {
                         pack.system().name
                     )),
                     candidates: choices,
+                    crosswalk: None,
                 });
             }
         }
@@ -409,6 +469,106 @@ impl<'a> CodeBook<'a> {
                 Ok(None)
             }
         }
+    }
+
+    /// Translates a code into another system with the crosswalks the
+    /// loaded packs hold (the GEMs: ICD-9-CM ↔ ICD-10-CM, ICD-9-CM
+    /// procedures ↔ ICD-10-PCS). `Ok(None)` when no loaded crosswalk links
+    /// the code's system to `to`, or the code is not in it.
+    pub fn map(&self, code: &str, to: &str) -> Result<Option<Crosswalk>, QueryError> {
+        let to_system = crate::model::CodeSystem::from_id(to)
+            .ok_or_else(|| QueryError::UnknownSystem { given: to.to_string(), loaded: self.system_ids() })?;
+        let shape = code.trim().trim_end_matches(['-', '.']);
+        let Some(normalized) = normalize::normalize_code(shape) else { return Ok(None) };
+        for holder in &self.packs {
+            for cw in holder.crosswalks() {
+                // (source system, target system) of this crosswalk.
+                let (from, into) = match cw.direction {
+                    crate::pack::CrosswalkDirection::From => (holder.system(), cw.other),
+                    crate::pack::CrosswalkDirection::To => (cw.other, holder.system()),
+                };
+                if into.id != to_system.id || !crate::syntax::fits(from.id, shape, false) {
+                    continue;
+                }
+                // A code the crosswalk does not list (a code newer than the
+                // crosswalk) is answered from its nearest listed ancestor,
+                // or from the entries listed under that ancestor.
+                let mut note = None;
+                let mut targets = cw.targets(holder, &normalized)?;
+                let mut key = normalized.clone();
+                while targets.is_none() && key.len() > 3 {
+                    key.pop();
+                    if let Some(t) = cw.targets(holder, &key)? {
+                        note = Some(format!(
+                            "{} is not in the crosswalk; this is the entry of {key}",
+                            shape.to_ascii_uppercase()
+                        ));
+                        targets = Some(t);
+                        break;
+                    }
+                    let under = cw.sources_under(&key, 32);
+                    if !under.is_empty() {
+                        let mut merged: Vec<crate::pack::CrosswalkTarget> = Vec::new();
+                        for k in &under {
+                            for t in cw.targets(holder, k)?.unwrap_or_default() {
+                                if !merged.iter().any(|m| m.code == t.code) {
+                                    merged.push(t);
+                                }
+                            }
+                        }
+                        note = Some(format!(
+                            "{} is not in the crosswalk; these are the targets of the codes under {key} ({})",
+                            shape.to_ascii_uppercase(),
+                            under.join(", ")
+                        ));
+                        targets = Some(merged);
+                    }
+                }
+                let Some(targets) = targets else { continue };
+                let source_pack = self.packs.iter().find(|p| p.system().id == from.id);
+                let target_pack = self.packs.iter().find(|p| p.system().id == into.id);
+                let source_record = source_pack.and_then(|p| p.find_code(&normalized).map(|id| (p, id)));
+                let (display, title) = match source_record {
+                    Some((p, id)) => (p.code(id)?, Some(p.title(id)?)),
+                    None => (shape.to_ascii_uppercase(), None),
+                };
+                let mut out = Vec::with_capacity(targets.len());
+                for t in targets {
+                    let found = target_pack.and_then(|p| {
+                        let n: String = t.code.chars().filter(|c| *c != '.').collect();
+                        p.find_code(&n).map(|id| (p, id))
+                    });
+                    let (title, billable) = match found {
+                        Some((p, id)) => (Some(p.title(id)?), p.is_billable(id)?),
+                        None => (None, false),
+                    };
+                    use crate::pack::format as f;
+                    out.push(MapTarget {
+                        system: into.id,
+                        code: t.code,
+                        title,
+                        billable,
+                        approximate: t.flags & f::XW_APPROXIMATE != 0,
+                        no_map: t.flags & f::XW_NO_MAP != 0,
+                        combination: t.flags & f::XW_COMBINATION != 0,
+                        scenario: t.scenario,
+                        choice_list: t.choice,
+                        refined_from: t.via,
+                        not_in_release: t.flags & f::XW_NOT_IN_RELEASE != 0,
+                    });
+                }
+                return Ok(Some(Crosswalk {
+                    code: display,
+                    system: from.id,
+                    title,
+                    to: into.id,
+                    source: cw.label.to_string(),
+                    targets: out,
+                    note,
+                }));
+            }
+        }
+        Ok(None)
     }
 
     /// Every record of one book (or of all), in book order.
@@ -595,7 +755,7 @@ fn found(pack: &Pack<'_>, id: u32, query: &str, wants_children: bool) -> Result<
         }
         candidates = pack.children(Some(id))?.into_iter().map(|c| entry(pack, c)).collect::<Result<_, _>>()?;
     }
-    Ok(Lookup { query: query.to_string(), record: Some(rec), help, candidates })
+    Ok(Lookup { query: query.to_string(), record: Some(rec), help, candidates, crosswalk: None })
 }
 
 /// Length of the longest prefix of `normalized` that is a code of `pack`.
@@ -614,6 +774,7 @@ fn not_found(pack: &Pack<'_>, query: &str, normalized: &str, prefix_len: usize) 
             record: None,
             help: Some(format!("not a code in {book}")),
             candidates: Vec::new(),
+            crosswalk: None,
         });
     };
     let near = entry(pack, id)?;
@@ -637,7 +798,7 @@ fn not_found(pack: &Pack<'_>, query: &str, normalized: &str, prefix_len: usize) 
             let kids: Vec<Entry> = children.iter().map(|&c| entry(pack, c)).collect::<Result<_, _>>()?;
             (format!("not a code in {book}; {} has these codes", near.code), kids)
         };
-    Ok(Lookup { query: query.to_string(), record: None, help: Some(help), candidates })
+    Ok(Lookup { query: query.to_string(), record: None, help: Some(help), candidates, crosswalk: None })
 }
 
 /// How many placeholder characters follow the code's first `prefix_len`
