@@ -16,6 +16,7 @@ chartcode — medical code books, searched offline
 
 Usage:
   chartcode build    [--codebooks DIR] [--out DIR]
+  chartcode build    --import-cpt FILE | --import-cdt FILE [--out DIR]
   chartcode lookup   CODE [--system S] [--json]
   chartcode search   QUERY [--system S]... [--limit N] [--billable] [--within CODE]... [--json]
   chartcode children [CODE] [--system S] [--json]
@@ -27,6 +28,10 @@ Options:
   --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs)
   --codebooks DIR  where `build` reads sources (default: ./codebooks)
   --out DIR        where `build` writes packs (default: ./packs)
+  --import-cpt FILE, --import-cdt FILE
+                   build a pack from your licensed CPT (AMA) or CDT (ADA) data file
+                   (code, tab or spaces, descriptor; UTF-8 or Latin-1); the pack
+                   holds licensed content: keep it, do not redistribute it
   --system S       a code system id (icd10cm); repeat it to search several
   --within CODE    search only below a code, range (E08-E13) or chapter
   --to SYSTEM      the system `map` translates into (icd10cm, icd9cm, icd10pcs, icd9proc)
@@ -81,6 +86,8 @@ struct Args {
     json: bool,
     today: Option<u32>,
     to: Option<String>,
+    import_cpt: Option<PathBuf>,
+    import_cdt: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -92,7 +99,11 @@ fn parse_args() -> Result<Args, Fail> {
             Long("packs") => args.packs = Some(parser.value()?.into()),
             Long("codebooks") => args.codebooks = Some(parser.value()?.into()),
             Long("out") => args.out = Some(parser.value()?.into()),
-            Long("system") => args.systems.push(parser.value()?.string()?),
+            Long("system") => {
+                // Repeated, or comma- or space-separated: --system icd10cm,hcpcs
+                let v = parser.value()?.string()?;
+                args.systems.extend(v.split([',', ' ']).filter(|s| !s.is_empty()).map(String::from));
+            }
             Long("within") => args.within.push(parser.value()?.string()?),
             Long("limit") => {
                 let v = parser.value()?.string()?;
@@ -100,6 +111,8 @@ fn parse_args() -> Result<Args, Fail> {
             }
             Long("billable") => args.billable = true,
             Long("to") => args.to = Some(parser.value()?.string()?),
+            Long("import-cpt") => args.import_cpt = Some(parser.value()?.into()),
+            Long("import-cdt") => args.import_cdt = Some(parser.value()?.into()),
             Long("today") => {
                 let v = parser.value()?.string()?;
                 args.today =
@@ -254,7 +267,35 @@ fn build(args: &Args) -> Result<ExitCode, Fail> {
     }
     let codebooks = args.codebooks.clone().unwrap_or_else(|| PathBuf::from("codebooks"));
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("packs"));
-    let packs = compile::build_all(&codebooks)?;
+    let imports: Vec<(compile::licensed::Licensed, &PathBuf)> = [
+        (compile::licensed::Licensed::Cpt, args.import_cpt.as_ref()),
+        (compile::licensed::Licensed::Cdt, args.import_cdt.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(l, p)| p.map(|p| (l, p)))
+    .collect();
+    let packs = if imports.is_empty() {
+        compile::build_all(&codebooks)?
+    } else {
+        let mut packs = Vec::new();
+        for (kind, path) in imports {
+            let bytes = std::fs::read(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+            let name =
+                path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let book =
+                compile::licensed::parse(&bytes, &path.display().to_string(), kind, &format!("imported from {name}"))?;
+            packs.push(compile::BuiltPack {
+                system: book.system,
+                release: book.release.clone(),
+                bytes: compile::writer::write_pack(&book)?,
+            });
+            eprintln!(
+                "chartcode: {} holds licensed content from {name}: keep it with you, do not commit or redistribute it",
+                book.system.name
+            );
+        }
+        packs
+    };
     let written = compile::write_packs(&out, &packs)?;
     for (built, path) in packs.iter().zip(&written) {
         let pack = Pack::open(&built.bytes)?;

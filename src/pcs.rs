@@ -560,7 +560,7 @@ fn other_procedures(p: &Parts) -> String {
     }
     if method == "Other Method" {
         let q = q.unwrap_or_default();
-        let from = if q.contains("Specimen") || q.contains("Examination") && false { "from" } else { "of" };
+        let from = if q.contains("Removal") { "from" } else { "of" };
         return format!("{q} {from} {body}");
     }
     let head = format!("{method} of {body}");

@@ -47,7 +47,7 @@ fn collapse(s: &str) -> String {
 }
 
 fn child_text(node: Node, tag: &str) -> Option<String> {
-    node.children().find(|c| c.has_tag_name(tag)).map(|c| collapse(&c.text().unwrap_or_default()))
+    node.children().find(|c| c.has_tag_name(tag)).map(|c| collapse(c.text().unwrap_or_default()))
 }
 
 /// Reads the Definitions XML: per section, per axis, per value title.
@@ -78,7 +78,7 @@ fn parse_definitions(xml: &str, file: &str) -> Result<(String, Definitions), Com
                 let mut def = Definition::default();
                 let mut titles = Vec::new();
                 for c in terms.children().filter(Node::is_element) {
-                    let text = collapse(&c.text().unwrap_or_default());
+                    let text = collapse(c.text().unwrap_or_default());
                     match c.tag_name().name() {
                         "title" => titles.push(text),
                         "definition" => def.definition = Some(text),
@@ -120,7 +120,7 @@ fn parse_axis(doc: &Document, file: &str, node: Node) -> Result<Axis, CompileErr
                     .filter(|v| v.len() == 1 && v.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()))
                     .and_then(|v| v.chars().next())
                     .ok_or_else(|| err(doc, file, c, "<label> needs a one-character code (0-9, A-Z)".into()))?;
-                let text = collapse(&c.text().unwrap_or_default());
+                let text = collapse(c.text().unwrap_or_default());
                 if text.is_empty() {
                     return Err(err(doc, file, c, format!("label {ch} is empty")));
                 }

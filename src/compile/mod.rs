@@ -12,6 +12,7 @@ pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10pcs;
 pub mod icd9cm;
+pub mod licensed;
 pub mod sources;
 pub mod writer;
 

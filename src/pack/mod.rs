@@ -14,6 +14,9 @@ use crate::varint;
 use format::tag;
 use fst::{IntoStreamer, Streamer};
 
+/// A composition: rows of axes of label indexes (see [`Pack::composition`]).
+pub type Composition = Vec<Vec<Vec<u32>>>;
+
 /// One decoded record row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
@@ -765,7 +768,7 @@ impl<'a> Pack<'a> {
     /// The composition of header `id`: for each row, for each axis, its
     /// labels. The header's composed children are, row after row, every
     /// combination of one label per axis (the last axis varying fastest).
-    pub fn composition(&self, row: &Row) -> Result<Vec<Vec<Vec<u32>>>, PackError> {
+    pub fn composition(&self, row: &Row) -> Result<Composition, PackError> {
         let corrupt = |detail| PackError::Corrupt { section: "LSET", detail };
         let entry = self.composition_entry(row)?;
         let mut pos = 0;
@@ -838,12 +841,12 @@ impl<'a> Pack<'a> {
 
     /// The composed children of record `id`: `(first child id, composition)`;
     /// the children are the ids that follow `id`, one per combination.
-    pub fn composed_children(&self, id: u32) -> Result<Option<(u32, Vec<Vec<Vec<u32>>>)>, PackError> {
+    pub fn composed_children(&self, id: u32) -> Result<Option<(u32, Composition)>, PackError> {
         self.composed_children_of(id, &self.row(id)?)
     }
 
     /// [`Pack::composed_children`] for a row already read.
-    pub fn composed_children_of(&self, id: u32, row: &Row) -> Result<Option<(u32, Vec<Vec<Vec<u32>>>)>, PackError> {
+    pub fn composed_children_of(&self, id: u32, row: &Row) -> Result<Option<(u32, Composition)>, PackError> {
         if !row.has_label_set {
             return Ok(None);
         }

@@ -5,7 +5,8 @@
 //! every word of one of its abbreviation's expansions. The slots' sorted
 //! candidate lists are merged in one pass; a record's rank is, in order:
 //!
-//! 1. how many slots it matched (all words beat some words);
+//! 1. how many slots it matched (all words beat some words), then codes of
+//!    books in current use before retired ones (ICD-9-CM);
 //! 2. the weight of the fields they matched in (title > inclusion term > note);
 //! 3. how many of the matched words its category's title holds too, so that
 //!    "chf" prefers the I50 (Heart failure) codes to "Rheumatic heart failure";
@@ -327,6 +328,8 @@ struct Candidate {
     /// record is *about* them, not merely mentioning them.
     context: u32,
     billable: bool,
+    /// From a book in current use (not a retired one such as ICD-9-CM).
+    current: bool,
     /// Words of the title matched by the query (an estimate: a slot counts
     /// for as many words as its shortest expansion).
     title_words: u32,
@@ -335,8 +338,8 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn primary(&self, prefix: u32) -> (u32, u32, u32, u32, bool) {
-        (level(self.mask, prefix), self.weight, self.popularity, self.context, self.billable)
+    fn primary(&self, prefix: u32) -> (u32, bool, u32, u32, u32, bool) {
+        (level(self.mask, prefix), self.current, self.weight, self.popularity, self.context, self.billable)
     }
 
     fn score(&self, prefix: u32) -> u32 {
@@ -483,6 +486,7 @@ impl Collector<'_> {
                 popularity,
                 context,
                 billable,
+                current: !ps.pack.system().legacy,
                 title_words,
                 extra_words: 0,
             });
@@ -534,6 +538,7 @@ impl Collector<'_> {
                         popularity: pop,
                         context,
                         billable: true,
+                        current: !ps.pack.system().legacy,
                         title_words: tw,
                         extra_words: 0,
                     });
@@ -690,7 +695,7 @@ fn rank(
     // Only candidates at least as good as the limit-th on the cheap key
     // need their title read.
     if candidates.len() > limit {
-        let mut keys: Vec<(u32, u32, u32, u32, bool)> = candidates.iter().map(|c| c.primary(prefix)).collect();
+        let mut keys: Vec<(u32, bool, u32, u32, u32, bool)> = candidates.iter().map(|c| c.primary(prefix)).collect();
         let nth = keys.len() - limit;
         let (_, threshold, _) = keys.select_nth_unstable(nth);
         let threshold = *threshold;

@@ -35,3 +35,17 @@ pub fn pack() -> Pack<'static> {
 pub fn codebook() -> CodeBook<'static> {
     CodeBook::open(&[icd10cm_pack()]).expect("code book opens")
 }
+
+/// Every public pack, compiled once per test binary.
+pub fn all_packs() -> &'static [compile::BuiltPack] {
+    static PACKS: OnceLock<Vec<compile::BuiltPack>> = OnceLock::new();
+    PACKS.get_or_init(|| compile::build_all(&codebooks_dir()).expect("all books compile"))
+}
+
+/// A code book of every public pack, read on 2026-11-27.
+pub fn all_books() -> CodeBook<'static> {
+    let slices: Vec<&'static [u8]> = all_packs().iter().map(|p| p.bytes.as_slice()).collect();
+    let mut cb = CodeBook::open(&slices).expect("all packs open");
+    cb.set_today(20261127);
+    cb
+}

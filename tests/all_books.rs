@@ -1,0 +1,87 @@
+//! One search across every book: systems chosen or all, hits tagged with
+//! their system, code queries routed by their shape.
+
+mod common;
+
+use chartcode::SearchOptions;
+use common::*;
+
+fn opts(systems: &[&str], limit: usize) -> SearchOptions {
+    SearchOptions { systems: systems.iter().map(|s| s.to_string()).collect(), limit, ..SearchOptions::default() }
+}
+
+#[test]
+fn wheelchair_in_hcpcs_finds_k0001() {
+    let hits = all_books().search("wheelchair", &opts(&["hcpcs"], 20)).unwrap();
+    assert!(hits.iter().all(|h| h.entry.system == "hcpcs"));
+    assert!(hits.iter().any(|h| h.entry.code == "K0001"));
+}
+
+#[test]
+fn every_book_is_searched_unless_systems_are_named() {
+    let cb = all_books();
+    let systems = |q: &str, o: &SearchOptions| {
+        let mut s: Vec<&str> = cb.search(q, o).unwrap().iter().map(|h| h.entry.system).collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    };
+    let all = systems("fracture femur", &opts(&[], 400));
+    for s in ["icd10cm", "icd10pcs", "icd9cm", "icd9proc"] {
+        assert!(all.contains(&s), "{s} missing from {all:?}");
+    }
+    assert_eq!(systems("fracture femur", &opts(&["icd10cm", "icd10pcs"], 400)), ["icd10cm", "icd10pcs"]);
+    // A book in current use before a retired one, on equal words.
+    let chf = cb.search("congestive heart failure", &opts(&[], 5)).unwrap();
+    assert_eq!(
+        chf[0].entry.system,
+        "icd10cm",
+        "{:?}",
+        chf.iter().map(|h| (&h.entry.system, &h.entry.code)).collect::<Vec<_>>()
+    );
+    assert!(cb.search("x", &opts(&["snomed"], 5)).is_err());
+}
+
+#[test]
+fn codes_are_routed_to_the_books_they_fit() {
+    let cb = all_books();
+    let hits = cb.search("250.0", &opts(&[], 20)).unwrap();
+    assert!(
+        !hits.is_empty() && hits.iter().all(|h| h.entry.system == "icd9cm"),
+        "{:?}",
+        hits.iter().map(|h| &h.entry.code).collect::<Vec<_>>()
+    );
+    let hits = cb.search("0DTJ", &opts(&[], 20)).unwrap();
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.entry.system == "icd10pcs"));
+    let hits = cb.search("J1100", &opts(&[], 20)).unwrap();
+    let systems: Vec<&str> =
+        hits.iter().filter(|h| h.entry.code.replace('.', "") == "J1100").map(|h| h.entry.system).collect();
+    assert!(systems.contains(&"hcpcs") && systems.contains(&"icd10cm"), "{systems:?}");
+    let hits = cb.search("e11.9", &opts(&[], 5)).unwrap();
+    assert_eq!(hits[0].entry.code, "E11.9");
+    assert_eq!(hits[0].entry.system, "icd10cm");
+}
+
+#[test]
+fn a_lookup_in_the_wrong_book_says_which_it_fits() {
+    let cb = all_books();
+    let l = cb.lookup("250.00", Some("icd10cm")).unwrap();
+    assert!(l.record.is_none());
+    assert!(l.help.unwrap().contains("looks like ICD-9-CM"));
+    let l = cb.lookup("0016070", Some("hcpcs")).unwrap();
+    assert!(l.help.unwrap().contains("ICD-10-PCS"));
+    // J1100 is HCPCS as typed, and ICD-10-CM J11.00 too.
+    let l = cb.lookup("J1100", None).unwrap();
+    assert_eq!(l.record.unwrap().entry.system, "hcpcs");
+    assert!(l.candidates.iter().any(|c| c.system == "icd10cm" && c.code == "J11.00"));
+}
+
+#[test]
+fn every_public_pack_together_stays_small() {
+    // A size budget is a benchmark concern; this only guards against a pack
+    // that has lost its compaction altogether (docs/PERFORMANCE.md has the
+    // measured sizes).
+    let total: usize = all_packs().iter().map(|p| p.bytes.len()).sum();
+    assert!(total < 8_000_000, "{total} bytes");
+    assert_eq!(all_packs().len(), 5);
+}

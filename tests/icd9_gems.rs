@@ -1,0 +1,141 @@
+//! ICD-9-CM v32 (diagnoses and procedures) and the GEM crosswalks.
+
+mod common;
+
+use chartcode::compile::{self, gems, sources};
+use common::*;
+
+#[test]
+fn counts_equal_the_official_ones() {
+    let cb = all_books();
+    for (system, codes) in [("icd9cm", 14_567u32), ("icd9proc", 3_882)] {
+        let pack = cb.pack(system).unwrap();
+        assert_eq!(pack.billable_count(), codes, "{system}");
+        assert!(pack.system().legacy);
+        assert_eq!(pack.release(), "Version 32 (final, effective October 1, 2014)");
+    }
+}
+
+#[test]
+fn codes_show_in_their_official_form_and_are_marked_legacy() {
+    let cb = all_books();
+    for (typed, shown, system) in [
+        ("250.00", "250.00", "icd9cm"),
+        ("25000", "250.00", "icd9cm"),
+        ("V45.81", "V45.81", "icd9cm"),
+        ("E880.9", "E880.9", "icd9cm"),
+        ("E8809", "E880.9", "icd9cm"),
+        ("36.06", "36.06", "icd9proc"),
+        ("042", "042", "icd9cm"),
+    ] {
+        let l = cb.lookup(typed, Some(system)).unwrap();
+        let r = l.record.unwrap_or_else(|| panic!("{typed}"));
+        assert_eq!(r.entry.code, shown);
+        assert!(r.entry.legacy, "{typed}");
+        assert!(r.entry.billable);
+    }
+    // Without a system, the dot routes the code: 36.06 is a procedure.
+    let r = cb.lookup("36.06", None).unwrap().record.unwrap();
+    assert_eq!(r.entry.system, "icd9proc");
+    let r = cb.lookup("250.00", None).unwrap().record.unwrap();
+    assert_eq!(r.entry.system, "icd9cm");
+}
+
+#[test]
+fn map_250_00_to_icd10cm_lists_e11_9_with_its_flags() {
+    let cb = all_books();
+    let x = cb.map("250.00", "icd10cm").unwrap().expect("a crosswalk");
+    assert_eq!(x.system, "icd9cm");
+    let e119 = x.targets.iter().find(|t| t.code == "E11.9").expect("E11.9 among the targets");
+    assert!(e119.approximate && !e119.no_map && !e119.combination);
+    assert_eq!(e119.title.as_deref(), Some("Type 2 diabetes mellitus without complications"));
+    // And back: E11.9 to ICD-9-CM.
+    let back = cb.map("E11.9", "icd9cm").unwrap().unwrap();
+    assert!(back.targets.iter().any(|t| t.code == "250.00"));
+    // A lookup of the ICD-9 code shows its translation.
+    let l = cb.lookup("250.00", None).unwrap();
+    assert!(l.crosswalk.unwrap().targets.iter().any(|t| t.code == "E11.9"));
+}
+
+/// Every row of every GEM file is in the packs: the same target, its valid
+/// FY2026 descendants (flagged refined), or the target flagged as not in
+/// the release. Nothing is dropped.
+#[test]
+fn every_gem_row_is_kept() {
+    let cb = all_books();
+    let dir = codebooks_dir();
+    let manifest = sources::Manifest::load(&dir).unwrap();
+    let mut refined = 0;
+    for (system, role, to) in [
+        ("icd9cm", "gem_forward", "icd10cm"),
+        ("icd9cm", "gem_backward", "icd9cm"),
+        ("icd9proc", "gem_forward", "icd10pcs"),
+        ("icd9proc", "gem_backward", "icd9proc"),
+    ] {
+        let entry = manifest.books.iter().find(|b| b.system == system).unwrap();
+        let file = entry.file(role).unwrap();
+        let bytes = sources::read_verified(&dir, file).unwrap();
+        let rows = if file.official_name.ends_with(".csv") {
+            gems::parse_csv(&bytes, &file.path).unwrap()
+        } else {
+            gems::parse_fixed(&bytes, &file.path).unwrap()
+        };
+        let holder = cb.pack(system).unwrap();
+        let cw = holder
+            .crosswalks()
+            .iter()
+            .find(|c| (c.direction == chartcode::pack::CrosswalkDirection::From) == (role == "gem_forward"))
+            .unwrap();
+        let mut last_source = String::new();
+        let mut targets = Vec::new();
+        for row in &rows {
+            if row.source != last_source {
+                targets = cw
+                    .targets(holder, &row.source)
+                    .unwrap()
+                    .unwrap_or_else(|| panic!("{system} {role}: {} missing", row.source));
+                last_source = row.source.clone();
+            }
+            let Some(t) = &row.target else {
+                assert!(targets.iter().any(|x| x.code.is_empty()), "{} no-map row lost", row.source);
+                continue;
+            };
+            let norm = |c: &str| c.replace('.', "");
+            let kept = targets.iter().any(|x| norm(&x.code) == *t)
+                || targets.iter().any(|x| x.via.as_deref().map(norm).as_deref() == Some(t.as_str()));
+            refined += targets.iter().filter(|x| x.flags & chartcode::pack::format::XW_REFINED != 0).count();
+            assert!(kept, "{system} {role}: {} → {t} lost", row.source);
+        }
+        let _ = to;
+    }
+    assert!(refined > 0, "the pre-FY2017 GEMs must have refined targets");
+}
+
+#[test]
+fn codes_newer_than_the_gems_are_answered_from_their_parent() {
+    let x = all_books().map("I27.83", "icd9cm").unwrap().unwrap();
+    assert!(x.note.unwrap().contains("not in the crosswalk"));
+    assert!(x.targets.iter().any(|t| t.code.starts_with("416")));
+}
+
+#[test]
+fn procedures_map_both_ways() {
+    let cb = all_books();
+    let x = cb.map("0016070", "icd9proc").unwrap().unwrap();
+    assert!(x.targets.iter().any(|t| t.code == "02.31"), "{:?}", x.targets);
+    let x = cb.map("02.31", "icd10pcs").unwrap().unwrap();
+    assert!(x.targets.iter().any(|t| t.code == "0016070"));
+    assert!(cb.map("E11.9", "hcpcs").unwrap().is_none());
+    assert!(cb.map("E11.9", "snomed").is_err());
+}
+
+#[test]
+fn the_icd9_book_compiles_alone_too() {
+    // compile_book resolves the successor book itself.
+    let dir = codebooks_dir();
+    let manifest = sources::Manifest::load(&dir).unwrap();
+    let entry = manifest.books.iter().find(|b| b.system == "icd9proc").unwrap();
+    let book = compile::compile_book(&dir, entry).unwrap();
+    assert_eq!(book.billable_count(), 3_882);
+    assert_eq!(book.crosswalks.len(), 2);
+}
