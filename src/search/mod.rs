@@ -298,13 +298,16 @@ impl<'a> CodeBook<'a> {
         if limit == 0 {
             return Ok(Vec::new());
         }
-        let parsed = query::Query::parse(query, &packs);
-        if parsed.is_empty() {
-            return Ok(Vec::new());
-        }
         let mut filter = text::Filter::default();
         for w in &options.within {
             filter.add_within(&packs, w)?;
+        }
+        let parsed = query::Query::parse(query, &packs);
+        // A lone letter begins a third of the dictionary and says nothing
+        // yet: wait for the second.
+        let lone_letter = parsed.codes.is_empty() && parsed.slots.len() == 1 && parsed.slots[0].typed.chars().count() < 2;
+        if parsed.is_empty() || lone_letter {
+            return Ok(Vec::new());
         }
         if parsed.slots.is_empty() {
             return text::complete_codes(&packs, &parsed.codes, &filter, options.billable_only, limit);

@@ -220,7 +220,7 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
         // A one- or two-letter prefix says little; read less for it.
         let (budget, scan) = match prefix.chars().count() {
             1 => (PREFIX_POSTINGS_BUDGET / 6, PREFIX_TERMS_SCANNED / 8),
-            2 => (PREFIX_POSTINGS_BUDGET / 2, PREFIX_TERMS_SCANNED / 2),
+            2 => (PREFIX_POSTINGS_BUDGET / 4, PREFIX_TERMS_SCANNED / 4),
             _ => (PREFIX_POSTINGS_BUDGET, PREFIX_TERMS_SCANNED),
         };
         let mut terms: Vec<(usize, TermRef)> = Vec::new();
@@ -366,26 +366,36 @@ fn slot_width(slot: &Slot) -> u32 {
 /// one or two letters are too little to ask for that.
 const LABEL_PREFIX_MIN: usize = 3;
 
-/// Which slots each 7th-character label of a pack satisfies.
+/// A label mask not worked out yet.
+const UNKNOWN: u32 = u32::MAX;
+
+/// Which slots one label satisfies. One- and two-letter prefixes do not
+/// complete label words (see `LABEL_PREFIX_MIN`).
+fn label_mask(slots: &[Slot], label: &crate::pack::LabelWords) -> u32 {
+    let mut mask = 0;
+    for (s, slot) in slots.iter().enumerate() {
+        let short = slot.prefix.as_ref().is_some_and(|p| p.chars().count() < LABEL_PREFIX_MIN);
+        let matched = if short {
+            Slot { prefix: None, ..slot.clone() }.matches_tokens(&label.tokens, &label.keys)
+        } else {
+            slot.matches_tokens(&label.tokens, &label.keys)
+        };
+        if matched {
+            mask |= 1 << s;
+        }
+    }
+    mask
+}
+
+/// The label masks of a pack for a query: all of them where labels are not
+/// posted to their headers (their words can then satisfy a slot no list
+/// holds, so every one must be known), else none yet.
 fn label_masks(pack: &Pack<'_>, slots: &[Slot]) -> Result<Vec<u32>, PackError> {
-    let short: Vec<Slot> = slots
-        .iter()
-        .map(|s| match &s.prefix {
-            Some(p) if p.chars().count() < LABEL_PREFIX_MIN => Slot { prefix: None, ..s.clone() },
-            _ => s.clone(),
-        })
-        .collect();
-    Ok(pack
-        .label_words()?
-        .iter()
-        .map(|l| {
-            short
-                .iter()
-                .enumerate()
-                .filter(|(_, slot)| slot.matches_tokens(&l.tokens, &l.keys))
-                .fold(0u32, |m, (s, _)| m | 1 << s)
-        })
-        .collect())
+    let n = pack.label_count() as usize;
+    if pack.compose_rule().labels_posted {
+        return Ok(vec![UNKNOWN; n]);
+    }
+    Ok(pack.label_words()?.iter().map(|l| label_mask(slots, l)).collect())
 }
 
 /// The lowest level (see `level`) a candidate needs to still reach the top
@@ -425,8 +435,11 @@ struct PackSearch<'s, 'p> {
     index: usize,
     pack: &'s Pack<'p>,
     lists: Vec<Vec<SlotMatch>>,
-    /// Which slots each 7th-character label satisfies.
-    labels: Vec<u32>,
+    /// Which slots each label satisfies, worked out when first asked
+    /// (`UNKNOWN` until then): a PCS pack has thousands of labels and a
+    /// query looks at few of them.
+    labels: std::cell::RefCell<Vec<u32>>,
+    slots: &'s [Slot],
     /// Every slot some label satisfies: the most a label can add.
     label_any: u32,
 }
@@ -560,7 +573,15 @@ impl Collector<'_> {
 
     /// Which slots label `l` satisfies (computed once per query and label).
     fn label_mask(&self, ps: &PackSearch<'_, '_>, l: u32) -> u32 {
-        ps.labels.get(l as usize).copied().unwrap_or(0)
+        let known = ps.labels.borrow().get(l as usize).copied().unwrap_or(0);
+        if known != UNKNOWN {
+            return known;
+        }
+        let mask = ps.pack.label_words().ok().and_then(|w| w.get(l as usize).map(|w| label_mask(ps.slots, w))).unwrap_or(0);
+        if let Some(slot) = ps.labels.borrow_mut().get_mut(l as usize) {
+            *slot = mask;
+        }
+        mask
     }
 
     /// Records by how many slots they match, best first, until no more can
@@ -661,7 +682,7 @@ pub fn search_words(
         // Where label words are not posted to their headers, a label can
         // satisfy a slot that no list holds for the header ("free" slots).
         let label_any = if pack.compose_rule().labels_posted { 0 } else { labels.iter().fold(0u32, |m, l| m | l) };
-        searches.push(PackSearch { index, pack, lists, labels, label_any });
+        searches.push(PackSearch { index, pack, lists, labels: std::cell::RefCell::new(labels), slots, label_any });
     }
     let prefix = slots.iter().enumerate().filter(|(_, s)| s.prefix.is_some()).fold(0u32, |m, (i, _)| m | 1 << i);
     let mut collector = Collector {
