@@ -305,7 +305,8 @@ impl<'a> CodeBook<'a> {
         let parsed = query::Query::parse(query, &packs);
         // A lone letter begins a third of the dictionary and says nothing
         // yet: wait for the second.
-        let lone_letter = parsed.codes.is_empty() && parsed.slots.len() == 1 && parsed.slots[0].typed.chars().count() < 2;
+        let lone_letter =
+            parsed.codes.is_empty() && parsed.slots.len() == 1 && parsed.slots[0].typed.chars().count() < 2;
         if parsed.is_empty() || lone_letter {
             return Ok(Vec::new());
         }

@@ -577,7 +577,8 @@ impl Collector<'_> {
         if known != UNKNOWN {
             return known;
         }
-        let mask = ps.pack.label_words().ok().and_then(|w| w.get(l as usize).map(|w| label_mask(ps.slots, w))).unwrap_or(0);
+        let mask =
+            ps.pack.label_words().ok().and_then(|w| w.get(l as usize).map(|w| label_mask(ps.slots, w))).unwrap_or(0);
         if let Some(slot) = ps.labels.borrow_mut().get_mut(l as usize) {
             *slot = mask;
         }
