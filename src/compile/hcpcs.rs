@@ -11,8 +11,7 @@
 //! day it runs, whether the code may still be billed.
 
 use super::{Book, BookRecord, CompileError};
-use crate::model::{CodeSystem, Kind, NoteKind};
-use crate::pack::ComposeRule;
+use crate::model::{Kind, NoteKind};
 use roxmltree::Document;
 use std::collections::HashMap;
 use std::io::Read;
@@ -241,17 +240,7 @@ pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileErr
             records.push(BookRecord { parent: Some(parent), ..m });
         }
     }
-    let system =
-        CodeSystem::from_id("hcpcs").ok_or_else(|| CompileError::Invalid("hcpcs is not a known system".into()))?;
-    Ok(Book {
-        system,
-        release: release.to_string(),
-        meta: Vec::new(),
-        records,
-        labels: Vec::new(),
-        compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
-        crosswalks: Vec::new(),
-    })
+    Book::plain("hcpcs", release.to_string(), Vec::new(), records)
 }
 
 #[cfg(test)]

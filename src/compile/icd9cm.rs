@@ -9,8 +9,7 @@
 //! official form: `250.00`, `V45.81`, `E880.9`, procedures `36.06`.
 
 use super::{Book, BookRecord, CompileError};
-use crate::model::{CodeSystem, Kind, NoteKind};
-use crate::pack::ComposeRule;
+use crate::model::{Kind, NoteKind};
 use std::collections::HashMap;
 
 /// Diagnoses or procedures (volume 3).
@@ -210,16 +209,7 @@ pub fn parse(
         Volume::Diagnoses => "icd9cm",
         Volume::Procedures => "icd9proc",
     };
-    let system = CodeSystem::from_id(id).ok_or_else(|| CompileError::Invalid(format!("{id} is not a known system")))?;
-    Ok(Book {
-        system,
-        release: release.to_string(),
-        meta: Vec::new(),
-        records,
-        labels: Vec::new(),
-        compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
-        crosswalks: Vec::new(),
-    })
+    Book::plain(id, release.to_string(), Vec::new(), records)
 }
 
 #[cfg(test)]

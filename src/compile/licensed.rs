@@ -11,8 +11,7 @@
 //! header stops the import with its line number.
 
 use super::{Book, BookRecord, CompileError};
-use crate::model::{CodeSystem, Kind};
-use crate::pack::ComposeRule;
+use crate::model::Kind;
 
 /// The licensed books chartcode can import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,17 +184,12 @@ pub fn parse(bytes: &[u8], file: &str, book: Licensed, release: &str) -> Result<
             });
         }
     }
-    let system =
-        CodeSystem::from_id(book.system_id()).ok_or_else(|| CompileError::Invalid("unknown licensed system".into()))?;
-    Ok(Book {
-        system,
-        release: release.chars().take(crate::pack::format::MAX_RELEASE_LEN).collect(),
-        meta: vec![("source".into(), "imported from the user's licensed file; not for redistribution".into())],
+    Book::plain(
+        book.system_id(),
+        release.chars().take(crate::pack::format::MAX_RELEASE_LEN).collect(),
+        vec![("source".into(), "imported from the user's licensed file; not for redistribution".into())],
         records,
-        labels: Vec::new(),
-        compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
-        crosswalks: Vec::new(),
-    })
+    )
 }
 
 #[cfg(test)]

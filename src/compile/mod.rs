@@ -78,6 +78,27 @@ pub struct BookLabel {
 }
 
 impl Book {
+    /// A book whose records are all stored as rows (nothing composed, no
+    /// crosswalk): HCPCS, ICD-9-CM, a licensed import.
+    pub fn plain(
+        system_id: &str,
+        release: String,
+        meta: Vec<(String, String)>,
+        records: Vec<BookRecord>,
+    ) -> Result<Book, CompileError> {
+        let system = CodeSystem::from_id(system_id)
+            .ok_or_else(|| CompileError::Invalid(format!("{system_id} is not a known code system")))?;
+        Ok(Book {
+            system,
+            release,
+            meta,
+            records,
+            labels: Vec::new(),
+            compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
+            crosswalks: Vec::new(),
+        })
+    }
+
     /// Number of billable records.
     pub fn billable_count(&self) -> usize {
         self.records.iter().filter(|r| r.billable).count()

@@ -1386,21 +1386,10 @@ impl<'a> Sections<'a> {
         Ok(out)
     }
 
+    /// The first section with this tag; a required section that is absent
+    /// is [`PackError::MissingSection`].
     fn get(&mut self, wanted: [u8; 4], name: &'static str) -> Result<&'a [u8], PackError> {
-        for e in self.table.chunks_exact(format::SECTION_ENTRY_LEN) {
-            if e[..4] != wanted {
-                continue;
-            }
-            let offset = u32::from_le_bytes([e[4], e[5], e[6], e[7]]);
-            let len = u32::from_le_bytes([e[8], e[9], e[10], e[11]]);
-            let start = offset as usize;
-            let end = start.checked_add(len as usize);
-            return match end {
-                Some(end) if start >= self.header_len && end <= self.bytes.len() => Ok(&self.bytes[start..end]),
-                _ => Err(PackError::SectionOutOfBounds { tag: name.to_string(), offset, len }),
-            };
-        }
-        Err(PackError::MissingSection(name))
+        self.get_all(wanted, name)?.into_iter().next().ok_or(PackError::MissingSection(name))
     }
 }
 
