@@ -7,7 +7,9 @@
 //!   (lookup, browse, type-ahead search) — which depends only on `fst`,
 //!   `crc32fast` and `serde`, and compiles for `wasm32-unknown-unknown`;
 //! * the **building side** — `compile` (feature `compiler`, native only),
-//!   which turns the official release files in `codebooks/` into packs.
+//!   which turns the official release files in `codebooks/` into packs;
+//! * the **JS API** — `wasm` (feature `wasm`), the WebAssembly module's
+//!   `CodeBook` class over the reading side, with the packs embedded.
 //!
 //! See `docs/ARCHITECTURE.md` for the tour.
 
@@ -23,7 +25,10 @@ pub mod varint;
 #[cfg(feature = "compiler")]
 pub mod compile;
 
+#[cfg(feature = "wasm")]
+pub mod wasm;
+
 pub use error::{PackError, QueryError};
 pub use model::{CodeSystem, Field, Kind, NoteKind};
 pub use pack::Pack;
-pub use search::{CodeBook, Hit, Lookup, SearchOptions};
+pub use search::{CodeBook, Coding, Hit, Lookup, SearchOptions, SystemInfo, Validation};

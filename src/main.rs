@@ -18,6 +18,7 @@ Usage:
   chartcode build    [--codebooks DIR] [--out DIR]
   chartcode build    --import-cpt FILE | --import-cdt FILE [--out DIR]
   chartcode lookup   CODE [--system S] [--json]
+  chartcode validate CODE --system S [--json]
   chartcode search   QUERY [--system S]... [--limit N] [--billable] [--within CODE]... [--json]
   chartcode children [CODE] [--system S] [--json]
   chartcode stats    [--json]
@@ -151,7 +152,7 @@ fn run() -> Result<ExitCode, Fail> {
             Ok(ExitCode::SUCCESS)
         }
         "build" => build(&args),
-        "lookup" | "search" | "children" | "stats" | "dump" | "map" => {
+        "lookup" | "search" | "children" | "stats" | "dump" | "map" | "validate" => {
             let dir = pack_dir(&args);
             let files = read_packs(&dir)?;
             let slices: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
@@ -164,6 +165,7 @@ fn run() -> Result<ExitCode, Fail> {
                 "search" => search_cmd(&args, &book),
                 "children" => children(&args, &book),
                 "stats" => stats(&args, &book),
+                "validate" => validate(&args, &book),
                 "map" => map(&args, &book),
                 _ => dump(&args, &book),
             }
@@ -334,38 +336,11 @@ fn lookup(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     let code = one_positional(args, "code")?;
     let result = book.lookup(code, single_system(args)?)?;
     if args.json {
-        print_json(&LookupJson::from(&result))?;
+        print_json(&result)?;
     } else {
         print_lookup(&result);
     }
     Ok(if result.record.is_some() { ExitCode::SUCCESS } else { ExitCode::from(1) })
-}
-
-/// `lookup --json`: the record's fields at the top level, plus `found`,
-/// `help` and `candidates`.
-#[derive(Serialize)]
-struct LookupJson<'a> {
-    query: &'a str,
-    found: bool,
-    #[serde(flatten)]
-    record: Option<&'a search::Record>,
-    help: Option<&'a str>,
-    candidates: &'a [search::Entry],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    crosswalk: Option<&'a search::Crosswalk>,
-}
-
-impl<'a> From<&'a Lookup> for LookupJson<'a> {
-    fn from(l: &'a Lookup) -> Self {
-        LookupJson {
-            query: &l.query,
-            found: l.record.is_some(),
-            record: l.record.as_ref(),
-            help: l.help.as_deref(),
-            candidates: &l.candidates,
-            crosswalk: l.crosswalk.as_ref(),
-        }
-    }
 }
 
 fn billable_word(billable: bool) -> &'static str {
@@ -503,58 +478,22 @@ fn children(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Serialize)]
-struct SystemStats {
-    system: &'static str,
-    name: &'static str,
-    release: String,
-    records: u32,
-    billable: u32,
-    counts: std::collections::BTreeMap<&'static str, u32>,
-    terms: usize,
-    bytes: usize,
-    sections: Vec<SectionStats>,
-}
-
-#[derive(Serialize)]
-struct SectionStats {
-    name: String,
-    bytes: u32,
-}
-
 fn stats(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
-    let mut out = Vec::new();
-    for p in book.packs() {
-        let mut counts = std::collections::BTreeMap::new();
-        for id in 0..p.record_count() {
-            *counts.entry(p.row(id)?.kind.as_str()).or_insert(0) += 1;
-        }
-        out.push(SystemStats {
-            system: p.system().id,
-            name: p.system().name,
-            release: p.release().to_string(),
-            records: p.record_count(),
-            billable: p.billable_count(),
-            counts,
-            terms: p.term_count(),
-            bytes: p.size(),
-            sections: p.sections().iter().map(|s| SectionStats { name: s.name(), bytes: s.len }).collect(),
-        });
-    }
+    let systems = book.systems()?;
     if args.json {
         #[derive(Serialize)]
         struct Stats {
-            systems: Vec<SystemStats>,
+            systems: Vec<search::SystemInfo>,
         }
-        print_json(&Stats { systems: out })?;
+        print_json(&Stats { systems })?;
     } else {
-        for s in &out {
-            outln!("{} ({})  {}", s.name, s.system, s.release);
-            outln!("  records   {:>9}", group(s.records as u64));
-            outln!("  billable  {:>9}", group(s.billable as u64));
+        for s in &systems {
+            outln!("{} ({})  {}", s.name, s.id, s.release);
+            outln!("  records   {:>9}", group(u64::from(s.counts.records)));
+            outln!("  billable  {:>9}", group(u64::from(s.counts.billable)));
             for k in Kind::ALL {
-                if let Some(n) = s.counts.get(k.as_str()) {
-                    outln!("  {:<9} {:>9}", k.as_str(), group(*n as u64));
+                if let Some(n) = s.counts.by_kind.get(k.as_str()) {
+                    outln!("  {:<9} {:>9}", k.as_str(), group(u64::from(*n)));
                 }
             }
             outln!("  terms     {:>9}", group(s.terms as u64));
@@ -562,6 +501,26 @@ fn stats(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `validate CODE --system S`: exit 0 when the code may be used as it
+/// stands, 1 when not (with the reason and what to choose instead).
+fn validate(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    let code = one_positional(args, "code")?;
+    let system = single_system(args)?.ok_or_else(|| Fail("`validate` needs --system S".into()))?;
+    let v = book.validate(code, system)?;
+    if args.json {
+        print_json(&v)?;
+    } else {
+        match (&v.code, &v.reason) {
+            (Some(c), None) => outln!("{c}  valid"),
+            (_, reason) => outln!("{}  not valid: {}", code.trim(), reason.as_deref().unwrap_or("")),
+        }
+        for c in &v.candidates {
+            outln!("  {:<9} {}", c.code, c.title);
+        }
+    }
+    Ok(if v.valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn dump(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {

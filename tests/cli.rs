@@ -54,6 +54,11 @@ fn lookup_json_has_the_stable_fields() {
     assert_eq!(v["kind"], "code");
     assert_eq!(v["parent"], "E11");
     assert_eq!(v["found"], true);
+    assert_eq!(v["coding"]["system"], "http://hl7.org/fhir/sid/icd-10-cm");
+    assert_eq!(v["coding"]["code"], "E11.9");
+    assert_eq!(v["coding"]["display"], "Type 2 diabetes mellitus without complications");
+    assert_eq!(v["childrenCount"], 0);
+    assert!(v["inheritedNotes"].as_array().is_some_and(|n| !n.is_empty()));
     // Typed any way, shown in official form.
     let v = json(&run(&["lookup", "e119", "--json"]));
     assert_eq!(v["code"], "E11.9");
@@ -72,6 +77,26 @@ fn lookup_of_an_unknown_code_exits_1_with_help() {
 }
 
 #[test]
+fn validate_says_why_and_what_instead() {
+    let o = run(&["validate", "e119", "--system", "icd10cm", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v = json(&o);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["code"], "E11.9");
+    assert!(v["reason"].is_null());
+    let o = run(&["validate", "S72.001", "--system", "icd10cm", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["valid"], false);
+    assert!(v["reason"].as_str().unwrap().contains("7th character"), "{v}");
+    assert_eq!(v["candidates"].as_array().unwrap().len(), 16);
+    let v = json(&run(&["validate", "E11", "--system", "icd10cm", "--json"]));
+    assert!(v["reason"].as_str().unwrap().contains("category"), "{v}");
+    assert_eq!(run(&["validate", "E11.9"]).status.code(), Some(2), "--system is required");
+    assert_eq!(run(&["validate", "E11.9", "--system", "loinc"]).status.code(), Some(2));
+}
+
+#[test]
 fn search_json_is_an_array_of_hits_best_first() {
     let o = run(&["search", "type 2 diabetes without complications", "--json", "--limit", "5"]);
     assert_eq!(o.status.code(), Some(0));
@@ -79,7 +104,7 @@ fn search_json_is_an_array_of_hits_best_first() {
     let hits = v.as_array().unwrap();
     assert_eq!(hits.len(), 5);
     assert_eq!(hits[0]["code"], "E11.9");
-    for field in ["system", "code", "title", "kind", "billable", "parent", "score", "matched", "highlights"] {
+    for field in ["system", "code", "title", "kind", "billable", "parent", "score", "matched", "highlights", "coding"] {
         assert!(hits[0].get(field).is_some(), "missing {field}");
     }
     let o = run(&["search", "fracture", "--billable", "--json", "--limit", "30"]);
@@ -97,13 +122,13 @@ fn children_stats_and_dump() {
     assert_eq!(run(&["children", "Q99.99"]).status.code(), Some(1));
 
     let v = json(&run(&["stats", "--json"]));
-    let s = v["systems"].as_array().unwrap().iter().find(|s| s["system"] == "icd10cm").unwrap();
-    assert_eq!(s["system"], "icd10cm");
-    assert_eq!(s["billable"], 74_719);
+    let s = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "icd10cm").unwrap();
+    assert_eq!(s["fhirUri"], "http://hl7.org/fhir/sid/icd-10-cm");
+    assert_eq!(s["counts"]["billable"], 74_719);
     assert_eq!(s["release"], "FY2026 (April 1, 2026 update)");
-    assert_eq!(s["counts"]["chapter"], 22);
-    assert_eq!(s["counts"]["section"], 297);
-    assert_eq!(s["counts"]["category"], 1_918);
+    assert_eq!(s["counts"]["byKind"]["chapter"], 22);
+    assert_eq!(s["counts"]["byKind"]["section"], 297);
+    assert_eq!(s["counts"]["byKind"]["category"], 1_918);
 
     let o = run(&["dump", "--system", "icd10cm"]);
     assert_eq!(o.status.code(), Some(0));
@@ -113,6 +138,7 @@ fn children_stats_and_dump() {
     let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     assert_eq!(first["code"], "A00-B99");
     assert_eq!(first["kind"], "chapter");
+    assert_eq!(first["coding"]["system"], "http://hl7.org/fhir/sid/icd-10-cm");
     let billable = lines.iter().filter(|l| l.contains(r#""billable":true"#)).count();
     assert_eq!(billable, 74_719);
 }

@@ -77,6 +77,11 @@ fn terminated_codes_are_not_billable_after_their_date() {
     let now = codebook(20261127).lookup(&code, None).unwrap().record.unwrap();
     assert!(now.entry.terminated && !now.entry.billable, "{code}");
     assert_eq!(now.terminated_on.as_deref(), Some("2024-12-31"));
+    // Validation says why it may not be used, with the date.
+    let v = codebook(20261127).validate(&code, "hcpcs").unwrap();
+    assert!(!v.valid, "{code}");
+    assert!(v.reason.as_deref().unwrap_or("").contains("terminated on 2024-12-31"), "{:?}", v.reason);
+    assert!(codebook(20240601).validate(&code, "hcpcs").unwrap().valid, "{code}");
     // On a day before its termination it was billable.
     let then = codebook(20240601).lookup(&code, None).unwrap().record.unwrap();
     assert!(!then.entry.terminated && then.entry.billable, "{code}");

@@ -18,7 +18,8 @@ pub const MAX_LIMIT: usize = 1000;
 pub const DEFAULT_LIMIT: usize = 20;
 
 /// A record in a list: what every hit, child and ancestor shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Serialized with its FHIR [`Coding`] added (field `coding`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// Code system id (`icd10cm`).
     pub system: &'static str,
@@ -31,17 +32,59 @@ pub struct Entry {
     pub billable: bool,
     /// The parent's code; `None` at the top level.
     pub parent: Option<String>,
-    /// The code is terminated (present only when true).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    /// The code is terminated (serialized only when true).
     pub terminated: bool,
     /// The code system is retired and kept for old records (ICD-9-CM;
-    /// present only when true).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    /// serialized only when true).
     pub legacy: bool,
+}
+
+/// A FHIR `Coding`: what an EHR stores for a chosen code. `system` is the
+/// canonical URI of the code system (`http://hl7.org/fhir/sid/icd-10-cm`),
+/// `code` the official form (`E11.9`), `display` the official title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Coding<'e> {
+    pub system: &'static str,
+    pub code: &'e str,
+    pub display: &'e str,
+}
+
+impl Entry {
+    /// The entry as a FHIR `Coding`.
+    pub fn coding(&self) -> Coding<'_> {
+        let system = crate::model::CodeSystem::from_id(self.system).map_or("", |s| s.fhir_uri);
+        Coding { system, code: &self.code, display: &self.title }
+    }
+}
+
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Entry", 9)?;
+        s.serialize_field("system", self.system)?;
+        s.serialize_field("code", &self.code)?;
+        s.serialize_field("title", &self.title)?;
+        s.serialize_field("kind", &self.kind)?;
+        s.serialize_field("billable", &self.billable)?;
+        s.serialize_field("parent", &self.parent)?;
+        if self.terminated {
+            s.serialize_field("terminated", &true)?;
+        } else {
+            s.skip_field("terminated")?;
+        }
+        if self.legacy {
+            s.serialize_field("legacy", &true)?;
+        } else {
+            s.skip_field("legacy")?;
+        }
+        s.serialize_field("coding", &self.coding())?;
+        s.end()
+    }
 }
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Hit {
     #[serde(flatten)]
     pub entry: Entry,
@@ -63,6 +106,7 @@ pub struct Note {
 
 /// Notes that a record inherits from one of its ancestors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InheritedNotes {
     /// The ancestor the notes stand under.
     pub code: String,
@@ -71,6 +115,7 @@ pub struct InheritedNotes {
 
 /// A valid 7th character of a code that needs one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SeventhCharacter {
     #[serde(rename = "char")]
     pub character: String,
@@ -82,6 +127,7 @@ pub struct SeventhCharacter {
 
 /// Everything about one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Record {
     #[serde(flatten)]
     pub entry: Entry,
@@ -140,7 +186,11 @@ fn action_meaning(code: &str) -> &'static str {
 
 /// The answer to a lookup: the record if the code exists, and help when it
 /// does not, or when the record is not a billable code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Serialized flat, as `chartcode lookup --json` prints it and the JS
+/// `lookup()` returns it: `query`, `found`, the record's fields, `help`,
+/// `candidates`, and `crosswalk` for a legacy code.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lookup {
     /// The code as given.
     pub query: String,
@@ -152,12 +202,37 @@ pub struct Lookup {
     pub candidates: Vec<Entry>,
     /// For a code of a retired book (ICD-9-CM): its translation into the
     /// current one, when that crosswalk is loaded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crosswalk: Option<Crosswalk>,
+}
+
+impl Serialize for Lookup {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Flat<'l> {
+            query: &'l str,
+            found: bool,
+            #[serde(flatten)]
+            record: Option<&'l Record>,
+            help: Option<&'l str>,
+            candidates: &'l [Entry],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            crosswalk: Option<&'l Crosswalk>,
+        }
+        Flat {
+            query: &self.query,
+            found: self.record.is_some(),
+            record: self.record.as_ref(),
+            help: self.help.as_deref(),
+            candidates: &self.candidates,
+            crosswalk: self.crosswalk.as_ref(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// One target of a crosswalk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MapTarget {
     pub system: &'static str,
     /// The target code (official form); empty when there is no equivalent.
@@ -187,6 +262,7 @@ pub struct MapTarget {
 
 /// The answer to a crosswalk request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Crosswalk {
     /// The code as given, in its official form.
     pub code: String,
@@ -220,6 +296,62 @@ impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions { systems: Vec::new(), limit: DEFAULT_LIMIT, billable_only: false, within: Vec::new() }
     }
+}
+
+/// One loaded book, as `chartcode stats` and the JS `systems()` list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemInfo {
+    /// Code system id (`icd10cm`).
+    pub id: &'static str,
+    /// Human name (`ICD-10-CM`).
+    pub name: &'static str,
+    /// The canonical FHIR `Coding.system` URI of this book.
+    pub fhir_uri: &'static str,
+    /// Release label (`FY2026 (April 1, 2026 update)`).
+    pub release: String,
+    /// A retired book kept for old records (ICD-9-CM).
+    pub legacy: bool,
+    pub counts: Counts,
+    /// Distinct search terms in the book's dictionary.
+    pub terms: usize,
+    /// Size of the pack in bytes, and of each of its sections.
+    pub bytes: usize,
+    pub sections: Vec<SectionSize>,
+}
+
+/// How many records a book has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counts {
+    /// Every record: chapters, sections, headers and codes.
+    pub records: u32,
+    /// Codes billable in the release (before any termination date).
+    pub billable: u32,
+    /// Records of each kind (`chapter`, `category`, `code`, …).
+    pub by_kind: std::collections::BTreeMap<&'static str, u32>,
+}
+
+/// One section of a pack and its size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionSize {
+    pub name: String,
+    pub bytes: u32,
+}
+
+/// Whether a code may be used as it stands, and what to use instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Validation {
+    /// The code exists in the book and is billable on the day of use.
+    pub valid: bool,
+    /// The code in its official form, when it exists.
+    pub code: Option<String>,
+    /// Why it is not valid (a 7th character is required, it is a header,
+    /// it was terminated, it is not a code of this book); `None` when valid.
+    pub reason: Option<String>,
+    /// What to choose instead: children, valid 7th characters, the nearest
+    /// existing code.
+    pub candidates: Vec<Entry>,
 }
 
 /// The loaded code books.
@@ -260,6 +392,30 @@ impl<'a> CodeBook<'a> {
     /// The open packs, in load order.
     pub fn packs(&self) -> &[Pack<'a>] {
         &self.packs
+    }
+
+    /// Every loaded book with its release and counts, in load order.
+    pub fn systems(&self) -> Result<Vec<SystemInfo>, PackError> {
+        let mut out = Vec::with_capacity(self.packs.len());
+        for p in &self.packs {
+            let mut by_kind = std::collections::BTreeMap::new();
+            for id in 0..p.record_count() {
+                *by_kind.entry(p.row(id)?.kind.as_str()).or_insert(0) += 1;
+            }
+            let system = p.system();
+            out.push(SystemInfo {
+                id: system.id,
+                name: system.name,
+                fhir_uri: system.fhir_uri,
+                release: p.release().to_string(),
+                legacy: system.legacy,
+                counts: Counts { records: p.record_count(), billable: p.billable_count(), by_kind },
+                terms: p.term_count(),
+                bytes: p.size(),
+                sections: p.sections().iter().map(|s| SectionSize { name: s.name(), bytes: s.len }).collect(),
+            });
+        }
+        Ok(out)
     }
 
     /// The pack of one system (`icd10cm`, `ICD-10-CM`).
@@ -435,6 +591,26 @@ impl<'a> CodeBook<'a> {
             return Ok(not_a_code(&format!("no {} code starts with {normalized}", names.join(" or "))));
         };
         not_found(pack, code, &normalized, len)
+    }
+
+    /// Checks a code before it is stored: valid when it is a billable code
+    /// of `system` on the day of use. Otherwise `reason` says why and
+    /// `candidates` what to choose (a header's children, the valid 7th
+    /// characters, the nearest code).
+    pub fn validate(&self, code: &str, system: &str) -> Result<Validation, QueryError> {
+        let l = self.lookup(code, Some(system))?;
+        let Some(record) = l.record else {
+            let reason = l.help.unwrap_or_else(|| format!("{} is not a code", code.trim()));
+            return Ok(Validation { valid: false, code: None, reason: Some(reason), candidates: l.candidates });
+        };
+        let e = record.entry;
+        if e.billable {
+            return Ok(Validation { valid: true, code: Some(e.code), reason: None, candidates: Vec::new() });
+        }
+        let reason = l
+            .help
+            .unwrap_or_else(|| format!("{} is a {}, not a billable code", e.code, e.kind.as_str().replace('_', " ")));
+        Ok(Validation { valid: false, code: Some(e.code), reason: Some(reason), candidates: l.candidates })
     }
 
     /// The children of a code in book order; `None` lists the top level
@@ -758,6 +934,12 @@ fn found(pack: &Pack<'_>, id: u32, query: &str, wants_children: bool) -> Result<
             ));
         }
         candidates = pack.children(Some(id))?.into_iter().map(|c| entry(pack, c)).collect::<Result<_, _>>()?;
+    } else if rec.entry.terminated {
+        help = Some(format!(
+            "{} is not billable: it was terminated{}",
+            rec.entry.code,
+            rec.terminated_on.as_ref().map(|d| format!(" on {d}")).unwrap_or_default()
+        ));
     }
     Ok(Lookup { query: query.to_string(), record: Some(rec), help, candidates, crosswalk: None })
 }

@@ -1,0 +1,173 @@
+//! Reading arguments that come from JavaScript.
+//!
+//! JavaScript callers pass anything: `undefined`, numbers for strings, a
+//! megabyte of pasted text, `{ billable: true }` for `{ billableOnly: true }`.
+//! Each reader here checks one shape and, when it does not fit, returns an
+//! error that names the argument, what was expected and what was given, so
+//! that the JS `Error` thrown says how to fix the call. Nothing here panics:
+//! a panic in wasm is a trap that leaves the module unusable.
+
+use js_sys::{Array, JsString, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// An argument that does not fit; becomes the message of the JS `Error`.
+pub type ArgError = String;
+
+/// Longest query, in UTF-16 code units (what `String.length` counts). A
+/// longer one is refused before it is copied into wasm memory.
+pub const MAX_QUERY_LEN: u32 = 10_000;
+/// Longest code or system id.
+pub const MAX_CODE_LEN: u32 = 200;
+
+/// How a value reads in an error message: `undefined`, `a number (42)`.
+pub fn describe(value: &JsValue) -> String {
+    if value.is_undefined() {
+        "undefined".into()
+    } else if value.is_null() {
+        "null".into()
+    } else if let Some(n) = value.as_f64() {
+        format!("a number ({n})")
+    } else if value.as_bool().is_some() {
+        "a boolean".into()
+    } else if value.is_string() {
+        "a string".into()
+    } else if Array::is_array(value) {
+        "an array".into()
+    } else if value.is_function() {
+        "a function".into()
+    } else if value.is_object() {
+        "an object".into()
+    } else {
+        format!("a {}", value.js_typeof().as_string().unwrap_or_else(|| "value".into()))
+    }
+}
+
+/// A string of at most `max` UTF-16 units.
+pub fn string(value: &JsValue, what: &str, max: u32) -> Result<String, ArgError> {
+    let Some(js) = value.dyn_ref::<JsString>() else {
+        return Err(format!("{what} must be a string, got {}", describe(value)));
+    };
+    let len = js.length();
+    if len > max {
+        return Err(format!("{what} is {len} characters long; at most {max} are accepted"));
+    }
+    // A lone surrogate cannot become UTF-8; `as_string` would replace it
+    // silently, so say so instead.
+    if !js.is_valid_utf16() {
+        return Err(format!("{what} is not valid text (it holds a lone UTF-16 surrogate)"));
+    }
+    js.as_string().ok_or_else(|| format!("{what} must be a string, got {}", describe(value)))
+}
+
+/// `undefined` or `null` → `None`, else a string.
+pub fn optional_string(value: &JsValue, what: &str, max: u32) -> Result<Option<String>, ArgError> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        string(value, what, max).map(Some)
+    }
+}
+
+/// One string or an array of strings (`"icd10cm"`, `["icd10cm", "hcpcs"]`);
+/// a string may also list several separated by spaces or commas, as the
+/// widget's `systems="icd10cm hcpcs"` attribute does.
+pub fn strings(value: &JsValue, what: &str) -> Result<Vec<String>, ArgError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let split =
+        |s: String| -> Vec<String> { s.split([' ', ',']).filter(|p| !p.is_empty()).map(str::to_string).collect() };
+    if value.is_string() {
+        return Ok(split(string(value, what, MAX_CODE_LEN * 8)?));
+    }
+    let Some(array) = value.dyn_ref::<Array>() else {
+        return Err(format!("{what} must be a string or an array of strings, got {}", describe(value)));
+    };
+    if array.length() > 64 {
+        return Err(format!("{what} lists {} items; at most 64 are accepted", array.length()));
+    }
+    let mut out = Vec::new();
+    for (i, item) in array.iter().enumerate() {
+        out.extend(split(string(&item, &format!("{what}[{i}]"), MAX_CODE_LEN)?));
+    }
+    Ok(out)
+}
+
+/// `undefined` → `default`; else a boolean.
+pub fn boolean(value: &JsValue, what: &str, default: bool) -> Result<bool, ArgError> {
+    if value.is_undefined() {
+        return Ok(default);
+    }
+    value.as_bool().ok_or_else(|| format!("{what} must be true or false, got {}", describe(value)))
+}
+
+/// `undefined` → `default`; else a whole number, 0 or more (a larger one
+/// than the caller allows is capped by the caller, as SQL's `LIMIT` is).
+pub fn whole_number(value: &JsValue, what: &str, default: usize) -> Result<usize, ArgError> {
+    if value.is_undefined() {
+        return Ok(default);
+    }
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && n >= 0.0 => Ok(if n > usize::MAX as f64 { usize::MAX } else { n as usize }),
+        Some(n) => Err(format!("{what} must be a whole number, 0 or more, got {n}")),
+        None => Err(format!("{what} must be a number, got {}", describe(value))),
+    }
+}
+
+/// An options object: `undefined` or `null` → `None`. Keys it does not
+/// know are refused (a misspelt option would otherwise be ignored
+/// silently: `{ billable: true }` for `{ billableOnly: true }`).
+pub fn options(value: &JsValue, what: &str, known: &[&str]) -> Result<Option<Object>, ArgError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    if !value.is_object() || Array::is_array(value) || value.is_function() {
+        return Err(format!("{what} must be an object, got {}", describe(value)));
+    }
+    let object: Object = value.clone().unchecked_into();
+    for key in Object::keys(&object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(format!("{what}: unknown option {key:?}; known: {}", known.join(", ")));
+        }
+    }
+    Ok(Some(object))
+}
+
+/// `object[key]`, or `undefined` when the object has no such key or
+/// reading it throws (a getter that throws is the caller's bug, reported
+/// as a missing value rather than a trap).
+pub fn get(object: &Object, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A date: `"YYYY-MM-DD"` or a JS `Date`, as `YYYYMMDD`.
+pub fn date(value: &JsValue, what: &str) -> Result<u32, ArgError> {
+    if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+        if d.get_time().is_nan() {
+            return Err(format!("{what} is an invalid Date"));
+        }
+        return Ok(d.get_full_year() * 10_000 + (d.get_month() + 1) * 100 + d.get_date());
+    }
+    let text = string(value, what, 10)
+        .map_err(|_| format!("{what} must be \"YYYY-MM-DD\" or a Date, got {}", describe(value)))?;
+    parse_iso_date(&text).ok_or_else(|| format!("{what} must be \"YYYY-MM-DD\", got {text:?}"))
+}
+
+/// `2026-11-27` → `20261127`.
+pub fn parse_iso_date(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y: u32 = s.get(0..4)?.parse().ok()?;
+    let m: u32 = s.get(5..7)?.parse().ok()?;
+    let d: u32 = s.get(8..10)?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y * 10_000 + m * 100 + d)
+}
+
+/// Today in the browser's time zone, as `YYYYMMDD`.
+pub fn today() -> u32 {
+    let now = js_sys::Date::new_0();
+    now.get_full_year() * 10_000 + (now.get_month() + 1) * 100 + now.get_date()
+}

@@ -1,0 +1,211 @@
+/** A code system id. Inputs also accept the book's name (`"ICD-10-CM"`). */
+export type SystemId = "icd10cm" | "icd10pcs" | "hcpcs" | "icd9cm" | "icd9proc" | "cpt" | "cdt";
+
+/** What a record is in its book's hierarchy. */
+export type Kind =
+  | "chapter" | "section" | "category" | "subcategory" | "code"
+  | "modifier" | "body_system" | "table" | "axis_value";
+
+/** The kind of a note. */
+export type NoteKind =
+  | "includes" | "inclusion_term" | "excludes1" | "excludes2" | "code_first"
+  | "use_additional_code" | "code_also" | "note" | "seven_chr_note" | "seven_chr_def"
+  | "definition" | "explanation";
+
+/** A FHIR `Coding`: what an EHR stores for the chosen code. */
+export interface Coding {
+  /** Canonical URI of the code system (`http://hl7.org/fhir/sid/icd-10-cm`). */
+  system: string;
+  /** The code in its official form (`E11.9`). */
+  code: string;
+  /** The official title. */
+  display: string;
+}
+
+/** A record in a list: every hit, child, ancestor and candidate. */
+export interface Entry {
+  system: SystemId;
+  /** The code in its official form, with the dot (`E11.9`, `S72.001A`), however it was typed. */
+  code: string;
+  title: string;
+  kind: Kind;
+  /** A complete code that may be billed on the day of use. */
+  billable: boolean;
+  /** The parent's code; `null` at the top of the book. */
+  parent: string | null;
+  /** Present when the code was terminated before the day of use (HCPCS). */
+  terminated?: true;
+  /** Present for a retired code set kept for old records (ICD-9-CM). */
+  legacy?: true;
+  coding: Coding;
+}
+
+/** One search result. */
+export interface Hit extends Entry {
+  /** Relevance; higher is better. Ties are ordered by billable, shorter title, book order. */
+  score: number;
+  /** The query words (folded) this hit matched, in query order. */
+  matched: string[];
+  /** `[start, end)` ranges of `title` to highlight, in JavaScript string indices. */
+  highlights: [number, number][];
+}
+
+export interface Note {
+  kind: NoteKind;
+  text: string;
+}
+
+/** Notes of an ancestor, which apply to the record too. */
+export interface InheritedNotes {
+  code: string;
+  notes: Note[];
+}
+
+/** A valid 7th character of a code that needs one. */
+export interface SeventhCharacter {
+  char: string;
+  /** `initial encounter for closed fracture` */
+  label: string;
+  /** The complete code it makes (`S72.001A`). */
+  code: string;
+}
+
+/** One target of a crosswalk (GEM). */
+export interface MapTarget {
+  system: SystemId;
+  /** The target code; empty when there is no equivalent (`noMap`). */
+  code: string;
+  title: string | null;
+  billable: boolean;
+  approximate: boolean;
+  noMap: boolean;
+  /** One part of a combination that together expresses the source (see `scenario`, `choiceList`). */
+  combination: boolean;
+  scenario: number;
+  choiceList: number;
+  /** The GEM's target is no longer a valid code; this is one of its valid descendants. */
+  refinedFrom?: string;
+  /** The GEM's target is not a code of the loaded release. */
+  notInRelease: boolean;
+}
+
+/** A code translated into another system. */
+export interface Crosswalk {
+  code: string;
+  system: SystemId;
+  title: string | null;
+  to: SystemId;
+  /** The crosswalk used (`CMS General Equivalence Mappings (…)`). */
+  source: string;
+  targets: MapTarget[];
+  /** How the answer was reached when not directly. */
+  note: string | null;
+}
+
+/** Everything about one code: `lookup()`'s answer. */
+export interface CodeRecord extends Entry {
+  /** The code as given. */
+  query: string;
+  found: true;
+  release: string;
+  /** From the top of the book down to the parent. */
+  ancestors: Entry[];
+  notes: Note[];
+  /** Notes of the ancestors, nearest first (an Excludes1 at the category applies below it). */
+  inheritedNotes: InheritedNotes[];
+  childrenCount: number;
+  /** When the code needs a 7th character: the valid ones. */
+  seventhCharacters: SeventhCharacter[];
+  shortTitle?: string;
+  /** `YYYY-MM-DD` */
+  added?: string;
+  effective?: string;
+  terminatedOn?: string;
+  /** HCPCS action code and its meaning. */
+  action?: string;
+  /** Why the code is not billable, and what to do. */
+  help: string | null;
+  /** What `help` points to: children, 7th-character codes, the same code in another book. */
+  candidates: Entry[];
+  /** For an ICD-9-CM code: its translation into ICD-10. */
+  crosswalk?: Crosswalk;
+}
+
+/** `validate()`'s answer. */
+export interface Validation {
+  /** A billable code of the system on the day of use. */
+  valid: boolean;
+  /** The code in its official form, when it exists. */
+  code: string | null;
+  /** Why it is not valid; `null` when valid. */
+  reason: string | null;
+  /** What to choose instead. */
+  candidates: Entry[];
+}
+
+/** One loaded book. */
+export interface SystemInfo {
+  id: SystemId;
+  name: string;
+  fhirUri: string;
+  release: string;
+  legacy: boolean;
+  counts: {
+    records: number;
+    billable: number;
+    byKind: Partial<Record<Kind, number>>;
+  };
+  terms: number;
+  bytes: number;
+  sections: { name: string; bytes: number }[];
+}
+
+export interface SearchOptions {
+  /** Books to search (`"icd10cm"`, `["icd10cm", "hcpcs"]`, `"icd10cm hcpcs"`); default: all. */
+  systems?: SystemId | SystemId[] | string;
+  /** Most hits, 0–1000 (default 20). */
+  limit?: number;
+  /** Only complete, billable codes. */
+  billableOnly?: boolean;
+  /** Only below these codes, ranges (`E08-E13`) or chapters. */
+  within?: string | string[];
+}
+
+export interface CodeBookOptions {
+  /** The day codes are judged on (`"YYYY-MM-DD"` or a `Date`); default: today, local time. */
+  today?: string | Date;
+  /** Your licensed packs (CPT, CDT) built with `chartcode build --import-cpt`; kept for the page's life. */
+  packs?: Uint8Array[];
+}
+
+/**
+ * The code books embedded in this module (and any licensed packs you pass
+ * in). Create one per page after `await init()`; every method is
+ * synchronous and answers in well under a millisecond. Bad arguments throw
+ * an `Error` whose message starts with `chartcode:`; the book stays usable.
+ */
+export class CodeBook {
+  /** Opens every embedded pack; checks each one's checksums. */
+  constructor(options?: CodeBookOptions);
+  /** The loaded books: id, name, FHIR system URI, release and counts. */
+  systems(): SystemInfo[];
+  /**
+   * Searches as the clinician types: words in any order (the last one a
+   * prefix), abbreviations (`chf`), codes with or without the dot
+   * (`e119`), a code to narrow the words (`diabetes e11`). Best first.
+   */
+  search(query: string, options?: SearchOptions): Hit[];
+  /** Everything about one code (`E11.9`, `e119`, `0DTJ0ZZ`, `250.00`), or `null` when it is not a code. */
+  lookup(code: string, system?: SystemId): CodeRecord | null;
+  /** A code's children in book order (a PCS table: the next axis); no code: the top of every book; `null` when the code does not exist. */
+  children(code?: string | null, system?: SystemId): Entry[] | null;
+  /** Whether a code may be stored as it stands, and if not, why and what to choose instead. */
+  validate(code: string, system: SystemId): Validation;
+  /** The GEM crosswalk of a code into `toSystem`, or `null`. */
+  map(code: string, toSystem: SystemId): Crosswalk | null;
+  /** Changes the day codes are judged on. */
+  setToday(date: string | Date): void;
+  /** Frees the book's memory in the module (the packs stay). */
+  free(): void;
+  [Symbol.dispose](): void;
+}
