@@ -5,21 +5,41 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PACKS ?= packs
 PORT ?= 8080
+# Tools that `cargo install` puts here (wasm-bindgen) must be found.
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
+# What the packs and the npm package are made from.
+PACK_INPUTS := $(shell find codebooks src -type f) Cargo.toml Cargo.lock build.rs
+PKG_INPUTS := $(PACK_INPUTS) $(shell find pkg-config -type f) scripts/build-wasm.sh scripts/package-wasm.mjs
 
-.PHONY: pcs-titles setup packs test test-native test-wasm-build lint bench bench-criterion demo clean
+# wasm-bindgen-test: node by default, Chromium with WASM_BINDGEN_USE_BROWSER.
+WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CHARTCODE_EMBED_PACKS=$(abspath $(PACKS)) \
+	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(abspath www/tests/webdriver.json) \
+	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm
+
+.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint bench bench-criterion bench-wasm pcs-titles demo serve clean
 
 ## Install what is missing (idempotent).
 setup:
 	./scripts/setup.sh
 
 ## Build the packs from codebooks/ into $(PACKS)/.
-packs:
+packs: $(PACKS)/.built
+$(PACKS)/.built: $(PACK_INPUTS)
 	$(CARGO) run --release --quiet -- build --out $(PACKS)
+	@touch $@
 
-## Every test: native unit and integration tests against the real books,
-## and the reading side built for wasm32-unknown-unknown.
-test: setup test-native test-wasm-build
+## The WebAssembly module and the npm package in pkg/.
+wasm: pkg/.built
+pkg/.built: $(PKG_INPUTS) $(PACKS)/.built
+	PACKS=$(PACKS) ./scripts/build-wasm.sh
+	@touch $@
+
+## Every test: native tests against the real books, the JS API compiled to
+## wasm in node and in headless Chromium, the npm package in node, and the
+## browser tests (Playwright driving Debian's Chromium).
+test: setup test-native test-wasm-build test-wasm test-js
 
 test-native:
 	$(CARGO) test --all-targets
@@ -27,10 +47,19 @@ test-native:
 test-wasm-build:
 	$(CARGO) build --lib --no-default-features --target wasm32-unknown-unknown --release
 
+test-wasm: packs
+	$(WASM_TEST)
+	WASM_BINDGEN_USE_BROWSER=1 $(WASM_TEST)
+
+test-js: wasm
+	cd www && node --test tests/node/
+	cd www && npx playwright test
+
 ## Formatting and lints (CI runs these too).
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --lib --test wasm --no-default-features --features wasm --target wasm32-unknown-unknown -- -D warnings
 
 ## Pack sizes and per-keystroke latency (p50/p99), as a markdown table.
 bench:
@@ -40,13 +69,19 @@ bench:
 bench-criterion:
 	$(CARGO) bench --bench search
 
+## Sizes of the wasm builds and, in Chromium, init-to-first-result and
+## per-keystroke latency, as a markdown table.
+bench-wasm: wasm
+	cd www && node bench/run.mjs
+
 ## Regenerate docs/PCS_TITLES.md (composed vs official ICD-10-PCS titles).
 pcs-titles:
 	./scripts/fetch-reference.sh
 	$(CARGO) run --release --quiet --example pcs_titles -- target/reference/icd10pcs-codes-2024.txt docs/PCS_TITLES.md
 
-## Until the wasm module and the widget land: build the packs and show the CLI.
-demo: setup packs
+## Until the widget lands: build the packs and the package, show the CLI,
+## and serve the browser test page.
+demo: setup packs wasm
 	@echo
 	@echo '$$ chartcode lookup E11.9'
 	@$(CARGO) run --release --quiet -- lookup E11.9 --packs $(PACKS) | head -n 6
@@ -54,12 +89,9 @@ demo: setup packs
 	@echo '$$ chartcode search "chf" --limit 5'
 	@$(CARGO) run --release --quiet -- search chf --limit 5 --packs $(PACKS)
 	@echo
-	@echo '$$ chartcode search "fracture neck right femur initial" --billable --limit 3'
-	@$(CARGO) run --release --quiet -- search "fracture neck right femur initial" --billable --limit 3 --packs $(PACKS)
-	@echo
-	@echo '$$ chartcode lookup S72.001'
-	@$(CARGO) run --release --quiet -- lookup S72.001 --packs $(PACKS) | tail -n 17 | head -n 4
+	@echo "Open http://127.0.0.1:$(PORT)/tests/pages/wasm.html (the module in your browser)"
+	node www/serve.mjs --port $(PORT)
 
 clean:
 	$(CARGO) clean
-	rm -rf $(PACKS)
+	rm -rf $(PACKS) pkg pkg.tmp www/tests/dist

@@ -10,25 +10,11 @@ pub fn packs() -> Vec<compile::BuiltPack> {
     compile::build_all(&dir).expect("packs compile")
 }
 
-/// Realistic queries, typed letter by letter: problem-list entries,
-/// abbreviations, a 7th-character code and codes typed as codes.
-pub const QUERIES: &[&str] = &[
-    "type 2 diabetes without complications",
-    "essential hypertension",
-    "chf",
-    "copd exacerbation",
-    "fracture of neck of right femur initial",
-    "urinary tract infection",
-    "major depressive disorder recurrent",
-    "chest pain",
-    "low back pain",
-    "atrial fibrillation",
-    "acute kidney failure",
-    "alzheimers disease",
-    "pneumonia unspecified organism",
-    "e11.9",
-    "s72.001a",
-];
+/// Realistic queries, typed letter by letter (`benches/typing-session.txt`,
+/// which the browser bench types too).
+pub fn queries() -> Vec<&'static str> {
+    include_str!("typing-session.txt").lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+}
 
 /// Codes looked up, in the forms users type them.
 pub const LOOKUPS: &[&str] = &["E11.9", "e119", "S72.001A", "I10", "T36.0X1A", "Z99.89", "E11.", "S72.001Z", "Q99.99"];

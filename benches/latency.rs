@@ -21,7 +21,7 @@ fn typing_table(book: &CodeBook, options: &SearchOptions) {
     println!("| query | keystrokes | p50 µs | p99 µs | max µs |");
     println!("|---|---:|---:|---:|---:|");
     let mut all = Vec::new();
-    for q in common::QUERIES {
+    for q in common::queries() {
         let prefixes: Vec<&str> = (1..=q.len()).filter(|&n| q.is_char_boundary(n)).map(|n| &q[..n]).collect();
         let mut times = Vec::with_capacity(prefixes.len() * ROUNDS);
         for _ in 0..ROUNDS {

@@ -1,0 +1,109 @@
+// The browser bench (`make bench-wasm`): the sizes of both wasm builds and,
+// in Debian's Chromium, init-to-first-result and per-keystroke search
+// latency over the typing session of benches/typing-session.txt. Prints a
+// markdown table for docs/PERFORMANCE.md. A benchmark, not a test: nothing
+// here fails on a slow number.
+import { chromium } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { startServer } from '../serve.mjs';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const COLD_LOADS = 10;
+const ROUNDS = 50;
+const LIMIT = 20;
+
+const queries = readFileSync(join(repo, 'benches/typing-session.txt'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
+const ms = (x) => x.toFixed(x < 1 ? 3 : 1);
+const kb = (n) => n.toLocaleString('en-US');
+
+function sizes(file) {
+  const bytes = readFileSync(file);
+  const gzip = gzipSync(bytes, { level: 9 }).length;
+  const brotli = brotliCompressSync(bytes, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
+  }).length;
+  return { raw: bytes.length, gzip, brotli };
+}
+
+const BUILDS = [
+  { name: 'all public books', query: 'all', dir: 'pkg' },
+  { name: 'ICD-10-CM only', query: 'icd10cm', dir: 'pkg/icd10cm' },
+];
+
+console.log('## Size of the wasm builds\n');
+console.log('| build | file | raw bytes | gzip -9 | brotli 11 |');
+console.log('|---|---|---:|---:|---:|');
+for (const b of BUILDS) {
+  for (const [file, what] of [
+    ['chartcode_core_bg.wasm', '`.wasm` (after wasm-opt)'],
+    ['chartcode_wasm.js', 'delivered: the `.wasm` inlined (gzip + base64)'],
+    ['chartcode_core.js', 'JS glue (wasm-bindgen)'],
+  ]) {
+    const s = sizes(join(repo, b.dir, file));
+    console.log(`| ${b.name} | ${what} | ${kb(s.raw)} | ${kb(s.gzip)} | ${kb(s.brotli)} |`);
+  }
+}
+
+const server = await startServer({ port: 0, quiet: true });
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run', '--disable-sync'],
+});
+const version = browser.version();
+
+const startup = [];
+const typing = [];
+for (const b of BUILDS) {
+  const loads = [];
+  for (let i = 0; i < COLD_LOADS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/bench/index.html?build=${b.query}`);
+    await page.waitForFunction(() => window.benchStartup, null, { timeout: 60_000 });
+    loads.push(await page.evaluate(() => window.benchStartup));
+    if (i === COLD_LOADS - 1) {
+      const times = await page.evaluate(([q, r, l]) => window.typingSession(q, r, l), [queries, ROUNDS, LIMIT]);
+      typing.push({ build: b, times });
+    }
+    await context.close();
+  }
+  if (!loads[0].crossOriginIsolated) console.error('warning: page not cross-origin isolated; timer resolution is 100 µs');
+  startup.push({ build: b, loads });
+}
+await browser.close();
+server.close();
+
+console.log(`\n## Start-up in Chromium (median of ${COLD_LOADS} fresh pages)\n`);
+console.log('| build | import the modules | `init()` | `new CodeBook()` | first search | **`init()` → first result** |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const { build, loads } of startup) {
+  const m = (k) => ms(median(loads.map((l) => l[k])));
+  console.log(`| ${build.name} | ${m('importMs')} ms | ${m('initMs')} ms | ${m('openMs')} ms | ${m('firstSearchMs')} ms | **${m('initToFirstResultMs')} ms** |`);
+}
+
+for (const { build, times } of typing) {
+  console.log(`\n## Search per keystroke in Chromium, ${build.name} (${ROUNDS} rounds, limit ${LIMIT})\n`);
+  console.log('| query | keystrokes | p50 ms | p99 ms | max ms |');
+  console.log('|---|---:|---:|---:|---:|');
+  const all = [];
+  for (const q of queries) {
+    const t = [...times[q]].sort((a, b) => a - b);
+    all.push(...t);
+    console.log(`| \`${q}\` | ${q.length} | ${ms(quantile(t, 0.5))} | ${ms(quantile(t, 0.99))} | ${ms(t[t.length - 1])} |`);
+  }
+  all.sort((a, b) => a - b);
+  const keystrokes = queries.reduce((n, q) => n + q.length, 0);
+  console.log(`| **all keystrokes** | ${keystrokes} | **${ms(quantile(all, 0.5))}** | **${ms(quantile(all, 0.99))}** | ${ms(all[all.length - 1])} |`);
+}
+console.log(`\nChromium ${version}, headless; ${new Date().toISOString().slice(0, 10)}.`);

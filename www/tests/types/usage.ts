@@ -1,0 +1,37 @@
+// Compiled by `tsc --strict` in the node tests: the package's declarations
+// must describe what a TypeScript EHR front end writes against them.
+import init, { CodeBook } from 'chartcode';
+import type { Hit, CodeRecord, Entry, Validation, Crosswalk, SystemInfo, Coding, SearchOptions } from 'chartcode';
+import initIcd10cm, { CodeBook as Icd10cmBook } from 'chartcode/icd10cm';
+
+export async function main(): Promise<string[]> {
+  await init();
+  await initIcd10cm();
+  const book = new CodeBook({ today: '2026-11-27' });
+  const other = new Icd10cmBook();
+  const options: SearchOptions = { systems: ['icd10cm', 'hcpcs'], limit: 10, billableOnly: true };
+  const hits: Hit[] = book.search('chf', options);
+  const first: Hit | undefined = hits[0];
+  const coding: Coding | undefined = first?.coding;
+  const ranges: [number, number][] = first?.highlights ?? [];
+  const record: CodeRecord | null = book.lookup('E11.9');
+  const seventh: string[] = record?.seventhCharacters.map((s) => s.code) ?? [];
+  const notes: string[] = record?.inheritedNotes.flatMap((n) => n.notes.map((x) => `${x.kind}: ${x.text}`)) ?? [];
+  const children: Entry[] | null = book.children('E11');
+  const top: Entry[] | null = book.children();
+  const check: Validation = book.validate('S72.001', 'icd10cm');
+  const crosswalk: Crosswalk | null = book.map('250.00', 'icd10cm');
+  const systems: SystemInfo[] = other.systems();
+  book.setToday(new Date());
+  book.free();
+  return [
+    coding?.system ?? '',
+    String(ranges.length),
+    String(seventh.length + notes.length),
+    String(children?.length ?? 0),
+    String(top?.length ?? 0),
+    check.reason ?? '',
+    crosswalk?.targets.map((t) => `${t.code}${t.approximate ? '~' : ''}`).join(' ') ?? '',
+    systems.map((s) => `${s.id} ${s.counts.billable}`).join(', '),
+  ];
+}
