@@ -10,7 +10,8 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 
 # What the packs and the npm package are made from.
 PACK_INPUTS := $(shell find codebooks src -type f) Cargo.toml Cargo.lock build.rs
-PKG_INPUTS := $(PACK_INPUTS) $(shell find pkg-config -type f) scripts/build-wasm.sh scripts/package-wasm.mjs
+PKG_INPUTS := $(PACK_INPUTS) $(shell find pkg-config -type f) scripts/build-wasm.sh scripts/package-wasm.mjs \
+	www/chartcode-picker.js www/chartcode-picker.d.ts
 
 # wasm-bindgen-test: node by default, Chromium with WASM_BINDGEN_USE_BROWSER.
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
@@ -18,7 +19,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(abspath www/tests/webdriver.json) \
 	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm
 
-.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint bench bench-criterion bench-wasm pcs-titles demo serve clean
+.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint bench bench-criterion bench-wasm pcs-titles demo screenshot clean
 
 ## Install what is missing (idempotent).
 setup:
@@ -69,8 +70,9 @@ bench:
 bench-criterion:
 	$(CARGO) bench --bench search
 
-## Sizes of the wasm builds and, in Chromium, init-to-first-result and
-## per-keystroke latency, as a markdown table.
+## Sizes of the wasm builds and, in Chromium, init-to-first-result,
+## per-keystroke search latency and the picker's keystroke-to-rendered
+## latency, as markdown tables.
 bench-wasm: wasm
 	cd www && node bench/run.mjs
 
@@ -79,18 +81,16 @@ pcs-titles:
 	./scripts/fetch-reference.sh
 	$(CARGO) run --release --quiet --example pcs_titles -- target/reference/icd10pcs-codes-2024.txt docs/PCS_TITLES.md
 
-## Until the widget lands: build the packs and the package, show the CLI,
-## and serve the browser test page.
+## The demo EHR page with the picker, served at http://127.0.0.1:$(PORT)/
+## (PORT=9000 make demo for another port).
 demo: setup packs wasm
 	@echo
-	@echo '$$ chartcode lookup E11.9'
-	@$(CARGO) run --release --quiet -- lookup E11.9 --packs $(PACKS) | head -n 6
-	@echo
-	@echo '$$ chartcode search "chf" --limit 5'
-	@$(CARGO) run --release --quiet -- search chf --limit 5 --packs $(PACKS)
-	@echo
-	@echo "Open http://127.0.0.1:$(PORT)/tests/pages/wasm.html (the module in your browser)"
-	node www/serve.mjs --port $(PORT)
+	@echo "chartcode demo: open http://127.0.0.1:$(PORT)/ (the picker test page: /tests/pages/picker.html)"
+	node www/serve.mjs --port $(PORT) --quiet
+
+## Re-take docs/demo.png (the screenshot in the README) with the browser tests.
+screenshot: wasm
+	cd www && CHARTCODE_SCREENSHOT=1 npx playwright test -g "demo EHR page"
 
 clean:
 	$(CARGO) clean

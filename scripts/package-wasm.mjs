@@ -2,6 +2,7 @@
 //
 //   node scripts/package-wasm.mjs module DIR   DIR/chartcode_core_bg.wasm → DIR/chartcode_wasm.js
 //                                              (gzip + base64), plus pkg-config's index.js/.d.ts
+//                                              and the web component from www/
 //   node scripts/package-wasm.mjs package DIR  DIR/package.json (version from Cargo.toml),
 //                                              README.md and NOTICE.md from pkg-config/
 //
@@ -33,6 +34,8 @@ function inlineModule(dir) {
     `export default ${JSON.stringify(gz.toString('base64'))};\n`;
   writeFileSync(join(dir, 'chartcode_wasm.js'), source);
   for (const name of ['index.js', 'index.d.ts']) copyFileSync(join(config, name), join(dir, name));
+  // The web component sits next to the index.js it loads.
+  for (const name of ['chartcode-picker.js', 'chartcode-picker.d.ts']) copyFileSync(join(root, 'www', name), join(dir, name));
 }
 
 function cargoVersion() {

@@ -1,0 +1,57 @@
+import type { CodeBook, Coding, SystemId } from './index.js';
+
+/** What `chartcode-select` carries, and what `selected` lists. */
+export interface ChartcodeSelection {
+  system: SystemId;
+  code: string;
+  display: string;
+  billable: boolean;
+  coding: Coding;
+}
+
+/**
+ * `<chartcode-picker>`: a WAI-ARIA combobox that searches the code books in
+ * the page. Attributes: `systems` ("icd10cm hcpcs"), `billable-only`,
+ * `placeholder`, `limit`, `value`, `multiple`, `disabled`, `required`,
+ * `name`, `preload`. Events: `chartcode-select` (detail: ChartcodeSelection),
+ * `chartcode-clear` (detail: `{ removed: ChartcodeSelection | null }`),
+ * `chartcode-results` (detail: `{ query, count }`).
+ */
+export class ChartcodePicker extends HTMLElement {
+  static readonly formAssociated: true;
+  /** The selected code; with `multiple`, the codes separated by spaces. */
+  value: string;
+  readonly selected: ChartcodeSelection[];
+  systems: string;
+  billableOnly: boolean;
+  multiple: boolean;
+  disabled: boolean;
+  required: boolean;
+  placeholder: string;
+  limit: number;
+  name: string;
+  readonly form: HTMLFormElement | null;
+  readonly validity: ValidityState;
+  readonly validationMessage: string;
+  checkValidity(): boolean;
+  reportValidity(): boolean;
+  focus(options?: FocusOptions): void;
+  /** Removes every selection and the text typed (fires `chartcode-clear`). */
+  clear(): void;
+}
+
+/** The CodeBook all pickers on the page share (loads the module once). */
+export function loadCodeBook(): Promise<CodeBook>;
+/** Makes every picker use your CodeBook, e.g. one opened with licensed packs. */
+export function useCodeBook(book: CodeBook | Promise<CodeBook>): void;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chartcode-picker': ChartcodePicker;
+  }
+  interface HTMLElementEventMap {
+    'chartcode-select': CustomEvent<ChartcodeSelection>;
+    'chartcode-clear': CustomEvent<{ removed: ChartcodeSelection | null }>;
+    'chartcode-results': CustomEvent<{ query: string; count: number }>;
+  }
+}

@@ -1,0 +1,69 @@
+// The demo EHR page: three pickers, the ICD-9 crosswalk, and a form whose
+// submission is shown instead of sent (this page makes no request).
+import { loadCodeBook } from '/pkg/chartcode-picker.js';
+
+const form = document.getElementById('encounter');
+const submitted = document.getElementById('submitted');
+const legacy = document.getElementById('legacy');
+const crosswalk = document.getElementById('crosswalk');
+
+async function showCrosswalk() {
+  const code = legacy.value;
+  crosswalk.replaceChildren();
+  if (!code) return;
+  const book = await loadCodeBook();
+  const x = book.map(code, 'icd10cm');
+  const heading = document.createElement('p');
+  if (!x) {
+    heading.textContent = `${code}: no ICD-10-CM translation in the GEMs.`;
+    crosswalk.append(heading);
+    return;
+  }
+  heading.textContent = `${x.code} ${x.title ?? ''} → ICD-10-CM (${x.source})`;
+  const list = document.createElement('ul');
+  for (const t of x.targets) {
+    const item = document.createElement('li');
+    const flags = [t.approximate && 'approximate', t.combination && `combination ${t.scenario}.${t.choiceList}`, t.refinedFrom && `refined from ${t.refinedFrom}`, !t.billable && 'not billable']
+      .filter(Boolean)
+      .join(', ');
+    item.textContent = t.noMap ? 'No ICD-10-CM equivalent' : `${t.code} ${t.title ?? ''}${flags ? ` (${flags})` : ''}`;
+    list.append(item);
+  }
+  crosswalk.append(heading, list);
+  if (x.note) {
+    const note = document.createElement('p');
+    note.textContent = x.note;
+    crosswalk.append(note);
+  }
+}
+
+legacy.addEventListener('chartcode-select', showCrosswalk);
+legacy.addEventListener('chartcode-clear', showCrosswalk);
+loadCodeBook().then(showCrosswalk, (e) => (crosswalk.textContent = `The code books could not be loaded: ${e.message}`));
+
+for (const picker of document.querySelectorAll('chartcode-picker')) {
+  picker.addEventListener('chartcode-select', (e) => {
+    document.body.dataset.lastSelect = JSON.stringify(e.detail);
+  });
+}
+
+form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const problems = document.getElementById('problems');
+  if (!form.checkValidity()) {
+    problems.reportValidity();
+    submitted.textContent = `Not submitted: ${problems.validationMessage || 'the form is incomplete.'}`;
+    return;
+  }
+  const lines = [];
+  for (const [name, value] of new FormData(form)) {
+    lines.push(`${name} = ${String(value).replace(/\s+/g, ' ').slice(0, 120)}`);
+  }
+  const codings = [...document.querySelectorAll('chartcode-picker')].flatMap((p) => p.selected.map((s) => s.coding));
+  submitted.textContent = `${lines.join('\n')}\n\nFHIR codings:\n${JSON.stringify(codings, null, 2)}`;
+});
+
+form.addEventListener('reset', () => {
+  submitted.textContent = 'Nothing yet.';
+  setTimeout(showCrosswalk, 0);
+});
