@@ -74,34 +74,71 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
 
     // TEXT and RECS (stored records only).
     let mut text = Vec::new();
-    let mut rows = Vec::with_capacity(book.records.len() * format::ROW_LEN);
+    let mut row_words: Vec<u32> = Vec::new();
+    let mut block_starts: Vec<u32> = Vec::new();
+    let mut entry_lengths: Vec<u16> = Vec::new();
     for (i, r) in book.records.iter().enumerate() {
         if r.is_composed() {
             continue;
         }
-        let parent_plus_one = r.parent.map_or(0, |p| p + 1);
-        let mut w0 = parent_plus_one | ((r.kind as u32) << format::KIND_SHIFT);
+        let distance = r.parent.map_or(0, |p| i as u32 - p);
+        let mut w0 = distance | ((r.kind as u32) << format::KIND_SHIFT);
         if r.billable {
             w0 |= format::FLAG_BILLABLE;
         }
-        let offset = u32::try_from(text.len()).map_err(|_| CompileError::Invalid("text section over 4 GiB".into()))?;
+        let start = u32::try_from(text.len()).map_err(|_| CompileError::Invalid("text section over 4 GiB".into()))?;
+        if row_words.len() % format::ROW_BLOCK as usize == 0 {
+            block_starts.push(start);
+        }
         if let Some(&set) = set_of.get(&(i as u32)) {
             w0 |= format::FLAG_LABEL_SET;
             varint::write(&mut text, u64::from(set));
         }
-        let parent_code = r.parent.map_or("", |p| book.records[p as usize].code.as_str());
+        let parent = r.parent.map(|p| &book.records[p as usize]);
+        let parent_code = parent.map_or("", |p| p.code.as_str());
         let shared = common_prefix(parent_code, &r.code);
         varint::write(&mut text, shared as u64);
         varint::write(&mut text, (r.code.len() - shared) as u64);
         text.extend_from_slice(&r.code.as_bytes()[shared..]);
         varint::write(&mut text, u64::from(normalize::content_words(&r.title)));
-        dictionary.encode(&r.title, &mut text);
+        // The title's first words, when they are the parent's first words,
+        // are stored as their count ("Type 2 diabetes mellitus with …"
+        // under "Type 2 diabetes mellitus").
+        let pieces: Vec<&str> = r.title.split(' ').filter(|p| !p.is_empty()).collect();
+        let shared_pieces = parent.map_or(0, |p| {
+            p.title.split(' ').filter(|w| !w.is_empty()).zip(&pieces).take_while(|(a, b)| a == *b).count()
+        });
+        if shared_pieces > 0 {
+            w0 |= format::FLAG_TITLE_SHARED;
+            varint::write(&mut text, shared_pieces as u64);
+        }
+        dictionary.encode(&pieces[shared_pieces..].join(" "), &mut text);
         if !r.notes.is_empty() {
             w0 |= format::FLAG_HAS_NOTES;
             dictionary.encode_notes(&r.notes, &mut text);
         }
-        rows.extend_from_slice(&w0.to_le_bytes());
-        rows.extend_from_slice(&offset.to_le_bytes());
+        let len = text.len() - start as usize;
+        let len = u16::try_from(len).map_err(|_| {
+            CompileError::Invalid(format!(
+                "{}: its title and notes take {len} bytes, over the {} a pack entry holds",
+                r.code,
+                format::MAX_ENTRY_LEN
+            ))
+        })?;
+        row_words.push(w0);
+        entry_lengths.push(len);
+    }
+    block_starts.push(text.len() as u32);
+    let mut rows = Vec::with_capacity(4 + row_words.len() * 6 + block_starts.len() * 4);
+    rows.extend_from_slice(&(row_words.len() as u32).to_le_bytes());
+    for w in &row_words {
+        rows.extend_from_slice(&w.to_le_bytes());
+    }
+    for s in &block_starts {
+        rows.extend_from_slice(&s.to_le_bytes());
+    }
+    for l in &entry_lengths {
+        rows.extend_from_slice(&l.to_le_bytes());
     }
     let mut lset = Vec::new();
     write_table(&mut lset, &compositions);

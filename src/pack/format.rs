@@ -10,7 +10,7 @@ pub const MAGIC: [u8; 8] = *b"CHARTPAK";
 /// The format version this build writes and reads. Bump it for any change a
 /// reader of the previous version would misread; adding a section is not
 /// such a change (readers skip sections they do not know).
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 
 /// Bytes before the release label: magic (8), version (2), header length
 /// (2), crc32 (4), total length (4), system id (8), record count (4),
@@ -58,25 +58,32 @@ pub mod tag {
     pub const POSTINGS: [u8; 4] = *b"POST";
 }
 
-/// Bytes per stored record row. Composed records have no row: the bit
-/// vector of `CMPD` says which ids they are, and their parent (the nearest
-/// stored record before them) and label set say the rest.
-pub const ROW_LEN: usize = 8;
-/// Row word 0, bits 0..24: parent record id + 1 (0 = top level).
+/// `RECS` holds, for the stored records (composed records have no row: the
+/// bit vector of `CMPD` says which ids they are), three columns: a u32 word
+/// per row (parent distance, kind, flags), the `TEXT` offset of every
+/// `ROW_BLOCK`-th entry, and a u16 length per entry. Columns of like
+/// values, distances instead of ids and lengths instead of offsets are what
+/// a general-purpose compressor (the gzip or brotli that serves the wasm)
+/// squeezes best: a third of the former 8-byte rows after gzip.
+pub const ROW_BLOCK: u32 = 16;
+/// Longest `TEXT` entry (its length is a u16).
+pub const MAX_ENTRY_LEN: usize = u16::MAX as usize;
+/// Row word bits 0..24: the distance to the parent, record id minus parent
+/// id (0 = top level; a parent always precedes its child).
 pub const PARENT_MASK: u32 = (1 << 24) - 1;
-/// Row word 0, bits 24..28: the record kind.
+/// Row word bits 24..28: the record kind.
 pub const KIND_SHIFT: u32 = 24;
-/// Row word 0, bit 28: the record is a billable (complete) code.
+/// Row word bit 28: the record is a billable (complete) code.
 pub const FLAG_BILLABLE: u32 = 1 << 28;
-/// Row word 0, bit 29: code and title are composed from the parent and a
-/// label (word 1 is a label index, not a text offset).
-pub const FLAG_COMPOSED: u32 = 1 << 29;
-/// Row word 0, bit 30: the text entry carries notes after the title.
+/// Row word bit 29: the title begins with its parent's first words; the
+/// `TEXT` entry says how many before the title's own words.
+pub const FLAG_TITLE_SHARED: u32 = 1 << 29;
+/// Row word bit 30: the text entry carries notes after the title.
 pub const FLAG_HAS_NOTES: u32 = 1 << 30;
-/// Row word 0, bit 31: the text entry starts with a label-set id, and the
+/// Row word bit 31: the text entry starts with a label-set id, and the
 /// record's composed children follow it, one per label of the set.
 pub const FLAG_LABEL_SET: u32 = 1 << 31;
-/// Most records a pack can hold (the parent field is 24 bits).
+/// Most records a pack can hold (the parent distance is 24 bits).
 pub const MAX_RECORDS: usize = PARENT_MASK as usize;
 
 /// Composition style (`LABL` byte 0): a 7th character added to the

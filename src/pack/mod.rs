@@ -30,6 +30,8 @@ pub struct Row {
     pub has_notes: bool,
     /// The record is a header whose composed children follow it.
     pub has_label_set: bool,
+    /// The title begins with words of the parent's title.
+    pub title_shared: bool,
     /// Text offset; for a composed record, its index among its header's
     /// composed children.
     pub payload: u32,
@@ -212,6 +214,58 @@ impl<'a> Crosswalk<'a> {
     }
 }
 
+/// The `RECS` columns (see [`format::ROW_BLOCK`]).
+#[derive(Debug, Clone, Copy)]
+struct Rows<'a> {
+    count: u32,
+    /// u32 per row: parent distance, kind, flags.
+    words: &'a [u8],
+    /// u32 `TEXT` offset of every `ROW_BLOCK`-th entry, and the end.
+    block_starts: &'a [u8],
+    /// u16 length per entry.
+    lengths: &'a [u8],
+}
+
+impl<'a> Rows<'a> {
+    fn parse(bytes: &'a [u8]) -> Result<Rows<'a>, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "RECS", detail };
+        let count = read_u32(bytes, 0).ok_or_else(|| corrupt("no row count"))?;
+        let n = count as usize;
+        let blocks = n.div_ceil(format::ROW_BLOCK as usize) + 1;
+        let words_end = 4usize.checked_add(n.checked_mul(4).ok_or_else(|| corrupt("row count too large"))?);
+        let starts_end = words_end.and_then(|w| w.checked_add(blocks * 4));
+        let lengths_end = starts_end.and_then(|s| s.checked_add(n * 2));
+        let (Some(words_end), Some(starts_end), Some(lengths_end)) = (words_end, starts_end, lengths_end) else {
+            return Err(corrupt("row count too large"));
+        };
+        if lengths_end != bytes.len() {
+            return Err(corrupt("length does not match the row count"));
+        }
+        Ok(Rows {
+            count,
+            words: &bytes[4..words_end],
+            block_starts: &bytes[words_end..starts_end],
+            lengths: &bytes[starts_end..lengths_end],
+        })
+    }
+
+    /// Where row `index`'s entry starts in `TEXT`: its block's start plus the
+    /// lengths of the entries before it in the block.
+    fn entry_offset(&self, index: u32) -> Result<u32, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "RECS", detail };
+        let block = index / format::ROW_BLOCK;
+        let mut offset = read_u32(self.block_starts, block as usize * 4).ok_or_else(|| corrupt("row out of range"))?;
+        for i in block * format::ROW_BLOCK..index {
+            let at = i as usize * 2;
+            let len = self.lengths.get(at..at + 2).ok_or_else(|| corrupt("row out of range"))?;
+            offset = offset
+                .checked_add(u32::from(u16::from_le_bytes([len[0], len[1]])))
+                .ok_or_else(|| corrupt("entry offset overflows"))?;
+        }
+        Ok(offset)
+    }
+}
+
 /// One section as listed in the section table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SectionInfo {
@@ -361,7 +415,7 @@ pub struct Pack<'a> {
     billable_count: u32,
     section_table: &'a [u8],
     meta: &'a [u8],
-    rows: &'a [u8],
+    rows: Rows<'a>,
     stored_count: u32,
     composed: Option<Composed<'a>>,
     codes: fst::Map<&'a [u8]>,
@@ -499,10 +553,8 @@ impl<'a> Pack<'a> {
         let terms = pack_sections.get(tag::TERMS, "TERM")?;
         let postings = pack_sections.get(tag::POSTINGS, "POST")?;
 
-        if rows.len() % format::ROW_LEN != 0 {
-            return Err(PackError::Corrupt { section: "RECS", detail: "length is not a whole number of rows" });
-        }
-        let stored_count = (rows.len() / format::ROW_LEN) as u32;
+        let rows = Rows::parse(rows)?;
+        let stored_count = rows.count;
         let composed = match composed {
             Some(c) => Some(parse_composed(c, record_count, stored_count)?),
             None if stored_count == record_count => None,
@@ -722,27 +774,24 @@ impl<'a> Pack<'a> {
             composed: true,
             has_notes: false,
             has_label_set: false,
+            title_shared: false,
             payload: id - header - 1,
         })
     }
 
     fn stored_row(&self, id: u32, index: u32) -> Result<Row, PackError> {
-        let truncated = PackError::Corrupt { section: "RECS", detail: "row out of range" };
+        let corrupt = |detail| PackError::Corrupt { section: "RECS", detail };
         if index >= self.stored_count {
-            return Err(truncated);
+            return Err(corrupt("row out of range"));
         }
-        let at = index as usize * format::ROW_LEN;
-        let w0 = read_u32(self.rows, at).ok_or(truncated.clone())?;
-        let payload = read_u32(self.rows, at + 4).ok_or(truncated)?;
-        let parent_plus_one = w0 & format::PARENT_MASK;
-        let parent = if parent_plus_one == 0 { None } else { Some(parent_plus_one - 1) };
-        if let Some(p) = parent {
-            if p >= id {
-                return Err(PackError::Corrupt { section: "RECS", detail: "a parent does not precede its child" });
-            }
-        }
-        let kind = Kind::from_u8(((w0 >> format::KIND_SHIFT) & 0xF) as u8)
-            .ok_or(PackError::Corrupt { section: "RECS", detail: "unknown record kind" })?;
+        let w0 = read_u32(self.rows.words, index as usize * 4).ok_or_else(|| corrupt("row out of range"))?;
+        let distance = w0 & format::PARENT_MASK;
+        let parent = match distance {
+            0 => None,
+            d => Some(id.checked_sub(d).ok_or_else(|| corrupt("a parent does not precede its child"))?),
+        };
+        let kind =
+            Kind::from_u8(((w0 >> format::KIND_SHIFT) & 0xF) as u8).ok_or_else(|| corrupt("unknown record kind"))?;
         Ok(Row {
             parent,
             kind,
@@ -750,7 +799,8 @@ impl<'a> Pack<'a> {
             composed: false,
             has_notes: w0 & format::FLAG_HAS_NOTES != 0,
             has_label_set: w0 & format::FLAG_LABEL_SET != 0,
-            payload,
+            title_shared: w0 & format::FLAG_TITLE_SHARED != 0,
+            payload: self.rows.entry_offset(index)?,
         })
     }
 
@@ -993,9 +1043,47 @@ impl<'a> Pack<'a> {
             }
             return Ok(title);
         }
-        let mut pos = self.skip_code_part(&row)?;
-        varint::read(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "title truncated" })?;
-        self.decode_text(self.text, &mut pos, "TEXT")
+        self.stored_title(&row, 0)
+    }
+
+    /// A stored record's title: the first `shared` words of its parent's
+    /// title (decoded up the chain), then its own words.
+    fn stored_title(&self, row: &Row, depth: u32) -> Result<String, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "TEXT", detail };
+        let mut pos = self.skip_code_part(row)?;
+        varint::read(self.text, &mut pos).ok_or_else(|| corrupt("title truncated"))?;
+        let shared = if row.title_shared {
+            varint::read(self.text, &mut pos).ok_or_else(|| corrupt("title truncated"))?
+        } else {
+            0
+        };
+        let own = self.decode_text(self.text, &mut pos, "TEXT")?;
+        if shared == 0 {
+            return Ok(own);
+        }
+        if depth > 64 {
+            return Err(corrupt("title chain too long"));
+        }
+        let parent = row.parent.ok_or_else(|| corrupt("a title shares words with a missing parent"))?;
+        let parent_row = self.row(parent)?;
+        if parent_row.composed {
+            return Err(corrupt("a title shares words with a composed parent"));
+        }
+        let parent_title = self.stored_title(&parent_row, depth + 1)?;
+        let mut words = parent_title.split(' ');
+        let mut title = String::with_capacity(parent_title.len() + own.len() + 1);
+        for i in 0..shared {
+            let word = words.next().ok_or_else(|| corrupt("a title shares more words than its parent has"))?;
+            if i > 0 {
+                title.push(' ');
+            }
+            title.push_str(word);
+        }
+        if !own.is_empty() {
+            title.push(' ');
+            title.push_str(&own);
+        }
+        Ok(title)
     }
 
     /// Number of content words in the title of record `id` (not stop
@@ -1030,7 +1118,11 @@ impl<'a> Pack<'a> {
             return Ok(Vec::new());
         }
         let mut pos = self.skip_code_part(&row)?;
-        varint::read(self.text, &mut pos).ok_or(PackError::Corrupt { section: "TEXT", detail: "title truncated" })?;
+        for _ in 0..1 + u8::from(row.title_shared) {
+            // content words, and the count of words shared with the parent
+            varint::read(self.text, &mut pos)
+                .ok_or(PackError::Corrupt { section: "TEXT", detail: "title truncated" })?;
+        }
         self.skip_text(self.text, &mut pos, "TEXT")?;
         self.decode_notes(self.text, &mut pos, "TEXT")
     }
