@@ -85,3 +85,42 @@ fn every_public_pack_together_stays_small() {
     assert!(total < 8_000_000, "{total} bytes");
     assert_eq!(all_packs().len(), 5);
 }
+
+#[test]
+fn pruning_across_books_never_changes_the_top_hits() {
+    // Retired books are searched last and must beat the floor outright
+    // (`search_words`): a small limit must give the head of a large one.
+    let cb = common::all_books();
+    let run = |q: &str, limit: usize, billable_only: bool| {
+        cb.search(q, &SearchOptions { limit, billable_only, ..SearchOptions::default() })
+            .unwrap()
+            .into_iter()
+            .map(|h| format!("{} {}", h.entry.system, h.entry.code))
+            .collect::<Vec<_>>()
+    };
+    let mut legacy_seen = false;
+    for q in [
+        "heart failure",
+        "chf",
+        "diabetes mellitus without mention of complication",
+        "diabetes mellitus without mention",
+        "appendectomy",
+        "other appendectomy",
+        "fracture femur",
+        "wheelchair",
+        "hypertensive heart and chronic kidney disease malignant",
+        "d",
+        "ty",
+    ] {
+        for billable_only in [false, true] {
+            let big = run(q, 400, billable_only);
+            legacy_seen |= big.iter().take(20).any(|h| h.starts_with("icd9"));
+            for limit in [1, 5, 20, 50] {
+                let small = run(q, limit, billable_only);
+                assert_eq!(small[..], big[..small.len().min(big.len())], "{q} limit {limit} billable {billable_only}");
+                assert_eq!(small.len(), limit.min(big.len()), "{q} limit {limit}");
+            }
+        }
+    }
+    assert!(legacy_seen, "some query must rank a retired book's code in its top 20");
+}

@@ -564,7 +564,7 @@ export class ChartcodePicker extends HTMLElement {
       this.#listbox.hidden = false;
       this.#openPopup();
       const where = this.#trail.length ? ` under ${this.#trail.at(-1).code}` : '';
-      this.#announce(`${items.length} ${items.length === 1 ? 'code' : 'codes'}${where}. Use the up and down arrows to choose.`);
+      this.#announce(`${items.length} ${items.length === 1 ? 'code' : 'codes'}${where}. Use the up and down arrows to choose.`, true);
     }
     this.#renderDetail();
     this.#emit('chartcode-results', { query, count: items.length }, false);
@@ -581,7 +581,7 @@ export class ChartcodePicker extends HTMLElement {
     this.#input.setAttribute('aria-expanded', 'false');
     this.#input.removeAttribute('aria-activedescendant');
     this.#detail.hidden = true;
-    this.#announce(message);
+    this.#announce(message, true);
   }
 
   #openPopup() {
@@ -971,10 +971,16 @@ export class ChartcodePicker extends HTMLElement {
     }
   }
 
-  #announce(message) {
+  #announceTimer = 0;
+
+  /** Says `message` through the live region. Result counts wait until the
+   *  typing pauses (`settle`), so a screen reader is not read every keystroke. */
+  #announce(message, settle = false) {
+    clearTimeout(this.#announceTimer);
     // Cleared first so that the same message is announced again.
     this.#status.textContent = '';
-    if (message) requestAnimationFrame(() => (this.#status.textContent = message));
+    if (!message) return;
+    this.#announceTimer = setTimeout(() => (this.#status.textContent = message), settle ? 400 : 30);
   }
 
   #emit(type, detail, composed = true) {

@@ -883,10 +883,65 @@ impl<'a> Pack<'a> {
             (true, Some(h)) => h,
             _ => return Err(PackError::Corrupt { section: "CMPD", detail: "not a composed record" }),
         };
-        let rows = self.composition(&self.row(header)?)?;
-        let labels = Self::composition_child(&rows, row.payload)
-            .ok_or(PackError::Corrupt { section: "LSET", detail: "fewer combinations than composed records" })?;
-        Ok((header, labels))
+        let entry = self.composition_entry(&self.row(header)?)?;
+        Ok((header, self.child_labels(entry, row.payload)?))
+    }
+
+    /// The labels of composed child number `k` of a composition, read in
+    /// place: ranking and decoding ask this for thousands of children, so it
+    /// walks the encoded rows instead of building [`Pack::composition`].
+    fn child_labels(&self, entry: &[u8], k: u32) -> Result<Vec<u32>, PackError> {
+        let corrupt = |detail| PackError::Corrupt { section: "LSET", detail };
+        let read = |pos: &mut usize| varint::read_u32(entry, pos).ok_or_else(|| corrupt("composition truncated"));
+        let mut pos = 0;
+        let rows = read(&mut pos)?;
+        let mut k = u64::from(k);
+        for _ in 0..rows {
+            let axes = read(&mut pos)? as usize;
+            if axes == 0 || axes > 8 {
+                return Err(corrupt("a composition row has no or too many axes"));
+            }
+            let start = pos;
+            let mut lens = [0u64; 8];
+            let mut size = 1u64;
+            for len in lens.iter_mut().take(axes) {
+                let n = read(&mut pos)?;
+                if n == 0 || n as usize > entry.len() {
+                    return Err(corrupt("an axis has no labels"));
+                }
+                *len = u64::from(n);
+                size = size.saturating_mul(u64::from(n));
+                for _ in 0..n {
+                    read(&mut pos)?;
+                }
+            }
+            if k >= size {
+                k -= size;
+                continue;
+            }
+            // The last axis varies fastest.
+            let mut chosen = [0u64; 8];
+            for a in (0..axes).rev() {
+                chosen[a] = k % lens[a];
+                k /= lens[a];
+            }
+            let mut labels = Vec::with_capacity(axes);
+            let mut pos = start;
+            for &want in chosen.iter().take(axes) {
+                let n = read(&mut pos)?;
+                for j in 0..u64::from(n) {
+                    let l = read(&mut pos)?;
+                    if j == want {
+                        if l >= self.labels.count {
+                            return Err(corrupt("label index out of range"));
+                        }
+                        labels.push(l);
+                    }
+                }
+            }
+            return Ok(labels);
+        }
+        Err(corrupt("fewer combinations than composed records"))
     }
 
     /// The composed children of record `id`: `(first child id, composition)`;

@@ -444,6 +444,18 @@ struct PackSearch<'s, 'p> {
     label_any: u32,
 }
 
+impl<'s, 'p> PackSearch<'s, 'p> {
+    /// Reads each slot's candidates in `pack`.
+    fn new(index: usize, pack: &'s Pack<'p>, slots: &'s [Slot]) -> Result<Self, PackError> {
+        let lists: Vec<Vec<SlotMatch>> = slots.iter().map(|s| slot_candidates(pack, s)).collect::<Result<_, _>>()?;
+        let labels = if pack.label_count() > 0 { label_masks(pack, slots)? } else { Vec::new() };
+        // Where label words are not posted to their headers, a label can
+        // satisfy a slot that no list holds for the header ("free" slots).
+        let label_any = if pack.compose_rule().labels_posted { 0 } else { labels.iter().fold(0u32, |m, l| m | l) };
+        Ok(PackSearch { index, pack, lists, labels: std::cell::RefCell::new(labels), slots, label_any })
+    }
+}
+
 /// The state shared by the packs of one search.
 struct Collector<'a> {
     widths: Vec<u32>,
@@ -453,6 +465,17 @@ struct Collector<'a> {
     filter: &'a Filter,
     candidates: Vec<Candidate>,
     floor: Floor,
+    /// A level every candidate must reach besides the floor: set when the
+    /// retired books are searched, after the current ones (see
+    /// `search_words`).
+    min_level: u32,
+}
+
+impl Collector<'_> {
+    /// The least level a candidate needs to be kept.
+    fn bar(&self) -> u32 {
+        self.floor.floor.max(self.min_level)
+    }
 }
 
 impl Collector<'_> {
@@ -487,10 +510,10 @@ impl Collector<'_> {
             }
         }
         let reachable = mask | child_mask | ps.label_any;
-        if level(reachable, self.prefix) < self.floor.floor || !self.filter.allows(packs, ps.index, id)? {
+        if level(reachable, self.prefix) < self.bar() || !self.filter.allows(packs, ps.index, id)? {
             return Ok(());
         }
-        if mask != 0 && (billable || !self.billable_only) && level(mask, self.prefix) >= self.floor.floor {
+        if mask != 0 && (billable || !self.billable_only) && level(mask, self.prefix) >= self.bar() {
             self.candidates.push(Candidate {
                 pack: ps.index,
                 id,
@@ -520,7 +543,7 @@ impl Collector<'_> {
             let size: u32 = axes.iter().map(|a| a.len() as u32).product();
             // The most this row's labels can add; skip the row if nothing.
             let row_any = axes.iter().flatten().fold(0u32, |m, &l| m | self.label_mask(ps, l));
-            if (row_any & !mask == 0 && !self.billable_only) || level(mask | row_any, self.prefix) < self.floor.floor {
+            if (row_any & !mask == 0 && !self.billable_only) || level(mask | row_any, self.prefix) < self.bar() {
                 k += size;
                 continue;
             }
@@ -528,7 +551,7 @@ impl Collector<'_> {
             for _ in 0..size {
                 let label_mask = digits.iter().zip(axes).fold(0u32, |m, (&d, a)| m | self.label_mask(ps, a[d]));
                 let new_mask = mask | label_mask;
-                if !((new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.floor.floor) {
+                if !((new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.bar()) {
                     let (mut w, mut tw, mut pop) = (0, 0, 0);
                     for (s, m) in matches.iter().enumerate() {
                         if label_mask & (1 << s) != 0 {
@@ -645,7 +668,7 @@ impl Collector<'_> {
             // The best a record of the next round (missing one more required
             // slot, the cheapest ones) can reach.
             let next_best = level(all_slots, self.prefix).saturating_sub(costs[..=missing].iter().sum::<u32>());
-            if next_best < self.floor.floor {
+            if next_best < self.bar() {
                 break;
             }
         }
@@ -676,15 +699,6 @@ pub fn search_words(
     billable_only: bool,
     limit: usize,
 ) -> Result<Vec<Hit>, QueryError> {
-    let mut searches = Vec::with_capacity(packs.len());
-    for (index, pack) in packs.iter().enumerate() {
-        let lists: Vec<Vec<SlotMatch>> = slots.iter().map(|s| slot_candidates(pack, s)).collect::<Result<_, _>>()?;
-        let labels = if pack.label_count() > 0 { label_masks(pack, slots)? } else { Vec::new() };
-        // Where label words are not posted to their headers, a label can
-        // satisfy a slot that no list holds for the header ("free" slots).
-        let label_any = if pack.compose_rule().labels_posted { 0 } else { labels.iter().fold(0u32, |m, l| m | l) };
-        searches.push(PackSearch { index, pack, lists, labels: std::cell::RefCell::new(labels), slots, label_any });
-    }
     let prefix = slots.iter().enumerate().filter(|(_, s)| s.prefix.is_some()).fold(0u32, |m, (i, _)| m | 1 << i);
     let mut collector = Collector {
         widths: slots.iter().map(slot_width).collect(),
@@ -693,9 +707,24 @@ pub fn search_words(
         filter,
         candidates: Vec::new(),
         floor: Floor::new(limit),
+        min_level: 0,
     };
-    for ps in &searches {
-        collector.by_rounds(packs, ps)?;
+    // Current books first. A retired book's record ranks below a current
+    // book's on the same level, so once the current books hold `limit`
+    // candidates at the floor or above, a retired record must match more
+    // than the floor to place at all, and a retired book that cannot is
+    // not searched.
+    let all_slots = if slots.len() >= 32 { u32::MAX } else { (1u32 << slots.len()) - 1 };
+    for retired in [false, true] {
+        if retired && collector.floor.floor > 0 {
+            collector.min_level = collector.floor.floor + 1;
+            if collector.min_level > level(all_slots, prefix) {
+                break;
+            }
+        }
+        for (index, pack) in packs.iter().enumerate().filter(|(_, p)| p.system().legacy == retired) {
+            collector.by_rounds(packs, &PackSearch::new(index, pack, slots)?)?;
+        }
     }
     let floor = collector.floor.floor;
     let mut candidates = collector.candidates;
