@@ -98,8 +98,8 @@ for (const { build, loads } of startup) {
   console.log(`| ${build.name} | ${m('importMs')} ms | ${m('initMs')} ms | ${m('openMs')} ms | ${m('firstSearchMs')} ms | **${m('initToFirstResultMs')} ms** |`);
 }
 
-for (const { build, times } of typing) {
-  console.log(`\n## Search per keystroke in Chromium, ${build.name} (${ROUNDS} rounds, limit ${LIMIT})\n`);
+/** A markdown table of per-keystroke times: per query and over all. */
+function latencyTable(times) {
   console.log('| query | keystrokes | p50 ms | p99 ms | max ms |');
   console.log('|---|---:|---:|---:|---:|');
   const all = [];
@@ -112,20 +112,13 @@ for (const { build, times } of typing) {
   const keystrokes = queries.reduce((n, q) => n + q.length, 0);
   console.log(`| **all keystrokes** | ${keystrokes} | **${ms(quantile(all, 0.5))}** | **${ms(quantile(all, 0.99))}** | ${ms(all[all.length - 1])} |`);
 }
+
+for (const { build, times } of typing) {
+  console.log(`\n## Search per keystroke in Chromium, ${build.name} (${ROUNDS} rounds, limit ${LIMIT})\n`);
+  latencyTable(times);
+}
 console.log(`\n## \`<chartcode-picker>\`: keystroke to rendered results in Chromium (all public books, ${PICKER_ROUNDS} rounds)\n`);
 console.log('From the input event to the options in the DOM, styled and laid out (search, 20 options built with');
 console.log('their highlights, the detail view cleared, a forced layout); painting follows in the same frame.\n');
-console.log('| query | keystrokes | p50 ms | p99 ms | max ms |');
-console.log('|---|---:|---:|---:|---:|');
-{
-  const all = [];
-  for (const q of queries) {
-    const t = [...rendered[q]].sort((a, b) => a - b);
-    all.push(...t);
-    console.log(`| \`${q}\` | ${q.length} | ${ms(quantile(t, 0.5))} | ${ms(quantile(t, 0.99))} | ${ms(t[t.length - 1])} |`);
-  }
-  all.sort((a, b) => a - b);
-  const keystrokes = queries.reduce((n, q) => n + q.length, 0);
-  console.log(`| **all keystrokes** | ${keystrokes} | **${ms(quantile(all, 0.5))}** | **${ms(quantile(all, 0.99))}** | ${ms(all[all.length - 1])} |`);
-}
+latencyTable(rendered);
 console.log(`\nChromium ${version}, headless; ${new Date().toISOString().slice(0, 10)}.`);
