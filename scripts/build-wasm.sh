@@ -17,18 +17,19 @@ cd "$(dirname "$0")/.."
 
 PACKS=${PACKS:-packs}
 WASM_OPT=www/node_modules/.bin/wasm-opt
-PUBLIC_BOOKS=icd10cm,icd10pcs,hcpcs,icd9cm,icd9proc
 
 [ -x "$WASM_OPT" ] || { echo "build-wasm: $WASM_OPT missing: run scripts/setup.sh" >&2; exit 2; }
 command -v wasm-bindgen >/dev/null || { echo "build-wasm: wasm-bindgen missing: run scripts/setup.sh" >&2; exit 2; }
 
-# build_module BOOKS DIR
+# build_module BOOKS DIR   (BOOKS empty: build.rs's default, every public book)
 build_module() {
   local books=$1 dir=$2
-  echo "==> wasm module with $books → $dir/"
-  CHARTCODE_EMBED_BOOKS=$books CHARTCODE_EMBED_PACKS="$PWD/$PACKS" \
-    cargo rustc --quiet --lib --crate-type cdylib --no-default-features --features wasm \
-    --target wasm32-unknown-unknown --profile wasm
+  echo "==> wasm module with ${books:-every public book} → $dir/"
+  (
+    if [ -n "$books" ]; then export CHARTCODE_EMBED_BOOKS=$books; else unset CHARTCODE_EMBED_BOOKS; fi
+    CHARTCODE_EMBED_PACKS="$PWD/$PACKS" cargo rustc --quiet --lib --crate-type cdylib --no-default-features \
+      --features wasm --target wasm32-unknown-unknown --profile wasm
+  )
   rm -rf "$dir" && mkdir -p "$dir"
   wasm-bindgen --target web --omit-default-module-path --out-dir "$dir" --out-name chartcode_core \
     target/wasm32-unknown-unknown/wasm/chartcode.wasm
@@ -42,7 +43,7 @@ if [ -n "${BOOKS:-}" ]; then
   echo "==> $out/index.js: import init, { CodeBook } from './$out/index.js'"
 else
   out=${OUT:-pkg}
-  build_module "$PUBLIC_BOOKS" "$out.tmp"
+  build_module "" "$out.tmp"
   build_module icd10cm "$out.tmp/icd10cm"
   node scripts/package-wasm.mjs package "$out.tmp"
   rm -rf "$out" && mv "$out.tmp" "$out"

@@ -13,6 +13,7 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the tour.
 
+pub mod dates;
 pub mod error;
 pub mod model;
 pub mod normalize;

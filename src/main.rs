@@ -116,8 +116,10 @@ fn parse_args() -> Result<Args, Fail> {
             Long("import-cdt") => args.import_cdt = Some(parser.value()?.into()),
             Long("today") => {
                 let v = parser.value()?.string()?;
-                args.today =
-                    Some(parse_date(&v).ok_or_else(|| Fail(format!("--today takes a date YYYY-MM-DD, not {v:?}")))?);
+                args.today = Some(
+                    chartcode::dates::parse_iso(&v)
+                        .ok_or_else(|| Fail(format!("--today takes a date YYYY-MM-DD, not {v:?}")))?,
+                );
             }
             Long("json") => args.json = true,
             Short('h') | Long("help") => args.command = "help".into(),
@@ -175,30 +177,10 @@ fn run() -> Result<ExitCode, Fail> {
     }
 }
 
-/// `2026-11-27` → `20261127`.
-fn parse_date(s: &str) -> Option<u32> {
-    let mut parts = s.split('-');
-    let (y, m, d) =
-        (parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?);
-    (parts.next().is_none() && (1..=12).contains(&m) && (1..=31).contains(&d) && (1000..=9999).contains(&y))
-        .then_some(y * 10000 + m * 100 + d)
-}
-
 /// Today's date (UTC) as `YYYYMMDD`, from the system clock.
 fn today() -> u32 {
-    let days =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y * 10_000 + m * 100 + d) as u32
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    chartcode::dates::from_unix_days((secs / 86_400) as i64).unwrap_or(0)
 }
 
 fn pack_dir(args: &Args) -> PathBuf {

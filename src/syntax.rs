@@ -60,10 +60,11 @@ pub fn fits(system: &str, typed: &str, prefix: bool) -> bool {
                 Some('V') => 2,
                 _ => 3,
             };
-            let before_dot = head.len() - usize::from(letter.is_some());
+            // The letter must be typed before the dot (`.E11` is no code).
+            let before_dot = head.len().checked_sub(usize::from(letter.is_some()));
             digits(rest)
                 && len_ok(rest.len(), category, category + if letter == Some('E') { 1 } else { 2 })
-                && (!dot || before_dot == category)
+                && (!dot || before_dot == Some(category))
         }
         "icd9proc" => digits(&all) && len_ok(all.len(), 2, 4) && (!dot || head.len() == 2),
         _ => !t.is_empty(),

@@ -15,12 +15,7 @@ const TERMINATED_CODES: usize = 1_205;
 
 fn book() -> &'static Book {
     static BOOK: OnceLock<Book> = OnceLock::new();
-    BOOK.get_or_init(|| {
-        let dir = common::codebooks_dir();
-        let manifest = compile::sources::Manifest::load(&dir).unwrap();
-        let entry = manifest.books.iter().find(|b| b.system == "hcpcs").unwrap();
-        compile::compile_book(&dir, entry).unwrap()
-    })
+    BOOK.get_or_init(|| common::compile_system("hcpcs"))
 }
 
 fn pack_bytes() -> &'static [u8] {

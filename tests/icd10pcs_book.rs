@@ -14,12 +14,7 @@ const ROWS: usize = 2_733;
 
 fn book() -> &'static Book {
     static BOOK: OnceLock<Book> = OnceLock::new();
-    BOOK.get_or_init(|| {
-        let dir = common::codebooks_dir();
-        let manifest = compile::sources::Manifest::load(&dir).unwrap();
-        let entry = manifest.books.iter().find(|b| b.system == "icd10pcs").unwrap();
-        compile::compile_book(&dir, entry).unwrap()
-    })
+    BOOK.get_or_init(|| common::compile_system("icd10pcs"))
 }
 
 fn pack_bytes() -> &'static [u8] {

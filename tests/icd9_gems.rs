@@ -2,7 +2,7 @@
 
 mod common;
 
-use chartcode::compile::{self, gems, sources};
+use chartcode::compile::{gems, sources};
 use common::*;
 
 #[test]
@@ -132,10 +132,7 @@ fn procedures_map_both_ways() {
 #[test]
 fn the_icd9_book_compiles_alone_too() {
     // compile_book resolves the successor book itself.
-    let dir = codebooks_dir();
-    let manifest = sources::Manifest::load(&dir).unwrap();
-    let entry = manifest.books.iter().find(|b| b.system == "icd9proc").unwrap();
-    let book = compile::compile_book(&dir, entry).unwrap();
+    let book = common::compile_system("icd9proc");
     assert_eq!(book.billable_count(), 3_882);
     assert_eq!(book.crosswalks.len(), 2);
 }

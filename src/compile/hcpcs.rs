@@ -189,14 +189,8 @@ pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileErr
             notes.push((NoteKind::Action, act.to_string()));
         }
         let record = |kind: Kind, billable: bool| BookRecord {
-            code: code.clone(),
-            title: title.clone(),
-            kind,
-            billable,
-            parent: None,
             notes: notes.clone(),
-            labels: Vec::new(),
-            composition: Vec::new(),
+            ..BookRecord::new(code.clone(), title.clone(), kind, billable, None)
         };
         match get(recid) {
             "3" if is_code(&code) => codes.push((code.as_bytes()[0] as char, record(Kind::Code, true))),
@@ -209,16 +203,8 @@ pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileErr
     modifiers.sort_by(|a, b| a.code.cmp(&b.code));
 
     let mut records = Vec::with_capacity(codes.len() + modifiers.len() + SECTIONS.len() + 1);
-    let group = |code: &str, title: &str| BookRecord {
-        code: code.to_string(),
-        title: title.to_string(),
-        kind: Kind::Section,
-        billable: false,
-        parent: None,
-        notes: Vec::new(),
-        labels: Vec::new(),
-        composition: Vec::new(),
-    };
+    let group =
+        |code: &str, title: &str| BookRecord::new(code.to_string(), title.to_string(), Kind::Section, false, None);
     for &(letter, title) in SECTIONS {
         let members: Vec<&BookRecord> = codes.iter().filter(|(l, _)| *l == letter).map(|(_, r)| r).collect();
         if members.is_empty() {

@@ -155,16 +155,7 @@ impl<'input> Parser<'_, 'input> {
         let code = trailing_range(&title).ok_or_else(|| {
             self.err(node, format!("chapter {number}: title {title:?} does not end with its code range"))
         })?;
-        let id = self.push(BookRecord {
-            code,
-            title,
-            kind: Kind::Chapter,
-            billable: false,
-            parent: None,
-            notes: Vec::new(),
-            labels: Vec::new(),
-            composition: Vec::new(),
-        });
+        let id = self.push(BookRecord::new(code, title, Kind::Chapter, false, None));
         for child in node.children().filter(Node::is_element) {
             let tag = child.tag_name().name();
             match tag {
@@ -189,16 +180,7 @@ impl<'input> Parser<'_, 'input> {
             return Err(self.err(node, format!("section id {raw_id:?} is not a range of categories")));
         }
         let title = self.required_text(node, "desc")?;
-        let id = self.push(BookRecord {
-            code: format!("{first}-{last}"),
-            title,
-            kind: Kind::Section,
-            billable: false,
-            parent: Some(parent),
-            notes: Vec::new(),
-            labels: Vec::new(),
-            composition: Vec::new(),
-        });
+        let id = self.push(BookRecord::new(format!("{first}-{last}"), title, Kind::Section, false, Some(parent)));
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
                 "desc" => {}
@@ -276,16 +258,8 @@ impl<'input> Parser<'_, 'input> {
             (false, true) => Kind::Code,
             (false, false) => Kind::Subcategory,
         };
-        let id = self.push(BookRecord {
-            code: code.clone(),
-            title: title.clone(),
-            kind,
-            billable,
-            parent: Some(parent),
-            notes,
-            labels: Vec::new(),
-            composition: Vec::new(),
-        });
+        let id = self
+            .push(BookRecord { notes, ..BookRecord::new(code.clone(), title.clone(), kind, billable, Some(parent)) });
 
         if needs_seventh {
             let normalized: String = code.chars().filter(|c| *c != '.').collect();
@@ -305,14 +279,8 @@ impl<'input> Parser<'_, 'input> {
                 let full = format!("{}.{}{}", &padded[..3], &padded[3..], ch);
                 let label_text = &self.labels[label as usize].text;
                 self.push(BookRecord {
-                    code: full,
-                    title: format!("{title}, {label_text}"),
-                    kind: Kind::Code,
-                    billable: true,
-                    parent: Some(id),
-                    notes: Vec::new(),
                     labels: vec![label],
-                    composition: Vec::new(),
+                    ..BookRecord::new(full, format!("{title}, {label_text}"), Kind::Code, true, Some(id))
                 });
             }
             self.records[id as usize].composition = vec![vec![axis]];

@@ -50,18 +50,21 @@ fn child_text(node: Node, tag: &str) -> Option<String> {
     node.children().find(|c| c.has_tag_name(tag)).map(|c| collapse(c.text().unwrap_or_default()))
 }
 
+/// Refuses a document whose root element is not `<tag>`.
+fn expect_root(doc: &Document, file: &str, tag: &str) -> Result<(), CompileError> {
+    let root = doc.root_element();
+    if root.has_tag_name(tag) {
+        Ok(())
+    } else {
+        Err(err(doc, file, root, format!("root element is <{}>, expected <{tag}>", root.tag_name().name())))
+    }
+}
+
 /// Reads the Definitions XML: per section, per axis, per value title.
 fn parse_definitions(xml: &str, file: &str) -> Result<(String, Definitions), CompileError> {
     let doc = Document::parse(xml).map_err(|e| syntax_error(file, e))?;
     let root = doc.root_element();
-    if !root.has_tag_name("ICD10PCS.definitions") {
-        return Err(err(
-            &doc,
-            file,
-            root,
-            format!("root element is <{}>, expected <ICD10PCS.definitions>", root.tag_name().name()),
-        ));
-    }
+    expect_root(&doc, file, "ICD10PCS.definitions")?;
     let version = child_text(root, "version").ok_or_else(|| err(&doc, file, root, "no <version>".into()))?;
     let mut out = Definitions::new();
     for section in root.children().filter(|n| n.has_tag_name("section")) {
@@ -160,14 +163,7 @@ pub fn parse(
     let doc = Document::parse(tables_xml).map_err(|e| syntax_error(tables_file, e))?;
     let file = tables_file;
     let root = doc.root_element();
-    if !root.has_tag_name("ICD10PCS.tabular") {
-        return Err(err(
-            &doc,
-            file,
-            root,
-            format!("root element is <{}>, expected <ICD10PCS.tabular>", root.tag_name().name()),
-        ));
-    }
+    expect_root(&doc, file, "ICD10PCS.tabular")?;
     let version = child_text(root, "version").ok_or_else(|| err(&doc, file, root, "no <version>".into()))?;
     if !release.contains(&version) {
         return Err(err(
@@ -193,7 +189,7 @@ pub fn parse(
     let mut current_system: Option<(String, u32)> = None;
 
     let header = |code: String, title: String, kind: Kind, parent: Option<u32>, notes: Vec<(NoteKind, String)>| {
-        BookRecord { code, title, kind, billable: false, parent, notes, labels: Vec::new(), composition: Vec::new() }
+        BookRecord { notes, ..BookRecord::new(code, title, kind, false, parent) }
     };
 
     for table in root.children().filter(Node::is_element) {
@@ -344,20 +340,20 @@ pub fn parse(
         records.push(table_record);
         let heads = [s.1.clone(), sys.1.clone(), op.1.clone()];
         for axes in &composition {
-            super::writer::for_each_combination(axes, |combo| {
+            crate::pack::composition::for_each_combination(axes, |combo| {
                 let mut code = table_code.clone();
                 let texts: Vec<(char, String)> =
                     combo.iter().map(|&l| (labels[l as usize].ch, labels[l as usize].text.clone())).collect();
                 code.extend(texts.iter().map(|t| t.0));
                 records.push(BookRecord {
-                    title: crate::pcs::compose_title(&table_code, &heads, &texts),
-                    code,
-                    kind: Kind::Code,
-                    billable: true,
-                    parent: Some(table_id),
-                    notes: Vec::new(),
                     labels: combo.to_vec(),
-                    composition: Vec::new(),
+                    ..BookRecord::new(
+                        code,
+                        crate::pcs::compose_title(&table_code, &heads, &texts),
+                        Kind::Code,
+                        true,
+                        Some(table_id),
+                    )
                 });
                 Ok(())
             })?;

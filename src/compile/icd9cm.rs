@@ -173,16 +173,8 @@ pub fn parse(
         if let Some(s) = shorts.get(&code) {
             notes.push((NoteKind::ShortTitle, s.clone()));
         }
-        grouped[chapter].push(BookRecord {
-            code: display(&code, volume),
-            title,
-            kind: Kind::Code,
-            billable: true,
-            parent: None,
-            notes,
-            labels: Vec::new(),
-            composition: Vec::new(),
-        });
+        grouped[chapter]
+            .push(BookRecord { notes, ..BookRecord::new(display(&code, volume), title, Kind::Code, true, None) });
     }
     let mut records = Vec::new();
     for ((first, last, title), mut codes) in chapters.iter().zip(grouped) {
@@ -190,16 +182,7 @@ pub fn parse(
             continue;
         }
         let parent = records.len() as u32;
-        records.push(BookRecord {
-            code: format!("{first}-{last}"),
-            title: title.to_string(),
-            kind: Kind::Chapter,
-            billable: false,
-            parent: None,
-            notes: Vec::new(),
-            labels: Vec::new(),
-            composition: Vec::new(),
-        });
+        records.push(BookRecord::new(format!("{first}-{last}"), title.to_string(), Kind::Chapter, false, None));
         for c in &mut codes {
             c.parent = Some(parent);
         }

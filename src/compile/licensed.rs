@@ -161,27 +161,9 @@ pub fn parse(bytes: &[u8], file: &str, book: Licensed, release: &str) -> Result<
             continue;
         }
         let parent = records.len() as u32;
-        records.push(BookRecord {
-            code: format!("{first}-{last}"),
-            title: title.to_string(),
-            kind: Kind::Section,
-            billable: false,
-            parent: None,
-            notes: Vec::new(),
-            labels: Vec::new(),
-            composition: Vec::new(),
-        });
+        records.push(BookRecord::new(format!("{first}-{last}"), title.to_string(), Kind::Section, false, None));
         for (code, title) in members {
-            records.push(BookRecord {
-                code,
-                title,
-                kind: Kind::Code,
-                billable: true,
-                parent: Some(parent),
-                notes: Vec::new(),
-                labels: Vec::new(),
-                composition: Vec::new(),
-            });
+            records.push(BookRecord::new(code, title, Kind::Code, true, Some(parent)));
         }
     }
     Book::plain(

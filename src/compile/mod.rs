@@ -62,6 +62,21 @@ pub struct BookRecord {
 }
 
 impl BookRecord {
+    /// A record with no notes, not composed and composing nothing; add
+    /// `notes`, `labels` or `composition` with struct update syntax.
+    pub fn new(code: String, title: String, kind: Kind, billable: bool, parent: Option<u32>) -> BookRecord {
+        BookRecord {
+            code,
+            title,
+            kind,
+            billable,
+            parent,
+            notes: Vec::new(),
+            labels: Vec::new(),
+            composition: Vec::new(),
+        }
+    }
+
     /// Whether the record is composed (has no row or text of its own).
     pub fn is_composed(&self) -> bool {
         !self.labels.is_empty()

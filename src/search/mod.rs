@@ -158,12 +158,12 @@ pub struct Record {
     pub action: Option<String>,
 }
 
-/// `20251001` → `2025-10-01`.
+/// `20251001` → `2025-10-01`; anything that is not eight ASCII digits is
+/// shown as it is (a pack's notes are not trusted to be dates).
 fn iso_date(d: &str) -> String {
-    if d.len() == 8 {
-        format!("{}-{}-{}", &d[..4], &d[4..6], &d[6..])
-    } else {
-        d.to_string()
+    match crate::dates::parse_compact(d) {
+        Some(n) => crate::dates::iso(n),
+        None => d.to_string(),
     }
 }
 
@@ -358,6 +358,9 @@ pub struct Validation {
 #[derive(Debug, Clone)]
 pub struct CodeBook<'a> {
     packs: Vec<Pack<'a>>,
+    /// Records of each kind, per pack: counted on the first
+    /// [`CodeBook::systems`] (a walk over every row), then kept.
+    kind_counts: std::sync::OnceLock<Vec<std::collections::BTreeMap<&'static str, u32>>>,
 }
 
 impl<'a> CodeBook<'a> {
@@ -371,7 +374,7 @@ impl<'a> CodeBook<'a> {
         // Current books before legacy ones, in `SYSTEMS` order: a code that
         // several books have is answered from the first.
         packs.sort_by_key(|p| crate::model::SYSTEMS.iter().position(|s| s.id == p.system().id));
-        Ok(CodeBook { packs })
+        Ok(CodeBook { packs, kind_counts: std::sync::OnceLock::new() })
     }
 
     /// Opens every pack and makes a code book of them.
@@ -396,12 +399,23 @@ impl<'a> CodeBook<'a> {
 
     /// Every loaded book with its release and counts, in load order.
     pub fn systems(&self) -> Result<Vec<SystemInfo>, PackError> {
-        let mut out = Vec::with_capacity(self.packs.len());
-        for p in &self.packs {
-            let mut by_kind = std::collections::BTreeMap::new();
-            for id in 0..p.record_count() {
-                *by_kind.entry(p.row(id)?.kind.as_str()).or_insert(0) += 1;
+        let kind_counts = match self.kind_counts.get() {
+            Some(counts) => counts,
+            None => {
+                let mut counts = Vec::with_capacity(self.packs.len());
+                for p in &self.packs {
+                    let mut by_kind = std::collections::BTreeMap::new();
+                    for id in 0..p.record_count() {
+                        *by_kind.entry(p.row(id)?.kind.as_str()).or_insert(0) += 1;
+                    }
+                    counts.push(by_kind);
+                }
+                self.kind_counts.get_or_init(|| counts)
             }
+        };
+        let mut out = Vec::with_capacity(self.packs.len());
+        for (p, by_kind) in self.packs.iter().zip(kind_counts) {
+            let by_kind = by_kind.clone();
             let system = p.system();
             out.push(SystemInfo {
                 id: system.id,
@@ -815,7 +829,9 @@ pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>,
         if !fits {
             continue;
         }
-        for &l in &axes[given.len()] {
+        // A forged composition may have rows of fewer axes than the first.
+        let Some(next_axis) = axes.get(given.len()) else { continue };
+        for &l in next_axis {
             let (ch, _) = pack.label(l)?;
             if !choices.iter().any(|(c, _)| *c == ch) {
                 choices.push((ch, l));

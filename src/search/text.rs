@@ -26,7 +26,7 @@ use super::{entry, Hit};
 use crate::error::{PackError, QueryError};
 use crate::model::Field;
 use crate::normalize;
-use crate::pack::{Pack, Posting, TermRef};
+use crate::pack::{composition, Pack, Posting, TermRef};
 use std::cmp::Reverse;
 
 /// Postings decoded for one prefix at most. A one-letter prefix begins
@@ -540,16 +540,16 @@ impl Collector<'_> {
         };
         let mut k = first;
         for axes in &rows {
-            let size: u32 = axes.iter().map(|a| a.len() as u32).product();
+            // Checked by `composed_children_of`: the sizes fit the pack.
+            let size = composition::row_size(axes).unwrap_or(0);
             // The most this row's labels can add; skip the row if nothing.
             let row_any = axes.iter().flatten().fold(0u32, |m, &l| m | self.label_mask(ps, l));
             if (row_any & !mask == 0 && !self.billable_only) || level(mask | row_any, self.prefix) < self.bar() {
                 k += size;
                 continue;
             }
-            let mut digits = vec![0usize; axes.len()];
-            for _ in 0..size {
-                let label_mask = digits.iter().zip(axes).fold(0u32, |m, (&d, a)| m | self.label_mask(ps, a[d]));
+            composition::for_each_combination(axes, |labels| {
+                let label_mask = labels.iter().fold(0u32, |m, &l| m | self.label_mask(ps, l));
                 let new_mask = mask | label_mask;
                 if !((new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.bar()) {
                     let (mut w, mut tw, mut pop) = (0, 0, 0);
@@ -581,15 +581,8 @@ impl Collector<'_> {
                     self.floor.add(level(new_mask, self.prefix));
                 }
                 k += 1;
-                // Next combination, the last axis fastest.
-                for a in (0..axes.len()).rev() {
-                    digits[a] += 1;
-                    if digits[a] < axes[a].len() {
-                        break;
-                    }
-                    digits[a] = 0;
-                }
-            }
+                Ok::<(), PackError>(())
+            })?;
         }
         Ok(())
     }

@@ -147,27 +147,19 @@ pub fn date(value: &JsValue, what: &str) -> Result<u32, ArgError> {
         if d.get_time().is_nan() {
             return Err(format!("{what} is an invalid Date"));
         }
-        return Ok(d.get_full_year() * 10_000 + (d.get_month() + 1) * 100 + d.get_date());
+        return date_of(d).ok_or_else(|| format!("{what} must be a Date in the years 1 to 9999"));
     }
     let text = string(value, what, 10)
         .map_err(|_| format!("{what} must be \"YYYY-MM-DD\" or a Date, got {}", describe(value)))?;
-    parse_iso_date(&text).ok_or_else(|| format!("{what} must be \"YYYY-MM-DD\", got {text:?}"))
+    crate::dates::parse_iso(&text).ok_or_else(|| format!("{what} must be \"YYYY-MM-DD\", got {text:?}"))
 }
 
-/// `2026-11-27` → `20261127`.
-pub fn parse_iso_date(s: &str) -> Option<u32> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: u32 = s.get(0..4)?.parse().ok()?;
-    let m: u32 = s.get(5..7)?.parse().ok()?;
-    let d: u32 = s.get(8..10)?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y * 10_000 + m * 100 + d)
+fn date_of(d: &js_sys::Date) -> Option<u32> {
+    crate::dates::from_parts(d.get_full_year(), d.get_month() + 1, d.get_date())
 }
 
-/// Today in the browser's time zone, as `YYYYMMDD`.
+/// Today in the browser's time zone, as `YYYYMMDD` (0, "unknown", if the
+/// clock says a year past 9999).
 pub fn today() -> u32 {
-    let now = js_sys::Date::new_0();
-    now.get_full_year() * 10_000 + (now.get_month() + 1) * 100 + now.get_date()
+    date_of(&js_sys::Date::new_0()).unwrap_or(0)
 }

@@ -11,15 +11,18 @@ pub fn codebooks_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("codebooks")
 }
 
-/// The compiled ICD-10-CM book (the compiler's view).
+/// One book of `codebooks/`, compiled (the compiler's view).
+pub fn compile_system(system: &str) -> Book {
+    let dir = codebooks_dir();
+    let manifest = compile::sources::Manifest::load(&dir).expect("manifest");
+    let entry = manifest.books.iter().find(|b| b.system == system).unwrap_or_else(|| panic!("{system} in manifest"));
+    compile::compile_book(&dir, entry).unwrap_or_else(|e| panic!("{system} compiles: {e}"))
+}
+
+/// The compiled ICD-10-CM book, once per test binary.
 pub fn icd10cm_book() -> &'static Book {
     static BOOK: OnceLock<Book> = OnceLock::new();
-    BOOK.get_or_init(|| {
-        let dir = codebooks_dir();
-        let manifest = compile::sources::Manifest::load(&dir).expect("manifest");
-        let entry = manifest.books.iter().find(|b| b.system == "icd10cm").expect("icd10cm in manifest");
-        compile::compile_book(&dir, entry).expect("ICD-10-CM compiles")
-    })
+    BOOK.get_or_init(|| compile_system("icd10cm"))
 }
 
 /// The ICD-10-CM pack bytes.

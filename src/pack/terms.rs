@@ -1,0 +1,121 @@
+//! `TERM` and `POST`: the term dictionary (an `fst` map from a word's term
+//! key to its postings offset and document frequency) and the postings
+//! lists it points at. A list is a varint count, then per record a varint
+//! of (id delta << [`format::POSTING_LOW_BITS`]) | billable | context |
+//! field, ids ascending.
+
+use super::format;
+use crate::error::PackError;
+use crate::varint;
+
+/// A term of the term dictionary: where its postings are and how many
+/// records it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermRef {
+    pub offset: u64,
+    pub doc_freq: u32,
+}
+
+impl TermRef {
+    pub(crate) fn from_value(v: u64) -> TermRef {
+        TermRef { offset: v >> format::TERM_DF_BITS, doc_freq: (v & ((1 << format::TERM_DF_BITS) - 1)) as u32 }
+    }
+
+    /// The `fst` value of a term; `None` when the offset does not fit.
+    #[cfg(feature = "compiler")]
+    pub(crate) fn value(offset: u64, doc_freq: usize) -> Option<u64> {
+        if offset >= 1 << (64 - format::TERM_DF_BITS) {
+            return None;
+        }
+        let df = (doc_freq as u64).min((1 << format::TERM_DF_BITS) - 1);
+        Some((offset << format::TERM_DF_BITS) | df)
+    }
+}
+
+/// One entry of a postings list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Posting {
+    pub id: u32,
+    /// Where the term was found (`model::Field` as stored).
+    pub field: u8,
+    /// The term also occurs in the title of the record's category.
+    pub in_context: bool,
+    /// The record is billable.
+    pub billable: bool,
+}
+
+/// Appends the postings list at `term.offset` of `postings` to `out`; every
+/// id is below `record_count`.
+pub(crate) fn read_postings(
+    postings: &[u8],
+    record_count: u32,
+    term: TermRef,
+    out: &mut Vec<Posting>,
+) -> Result<(), PackError> {
+    let corrupt = |detail| PackError::Corrupt { section: "POST", detail };
+    let mut pos = usize::try_from(term.offset).map_err(|_| corrupt("offset out of range"))?;
+    if pos >= postings.len() {
+        return Err(corrupt("offset out of range"));
+    }
+    let count = varint::read(postings, &mut pos).ok_or_else(|| corrupt("count truncated"))?;
+    if count > (postings.len() - pos) as u64 {
+        return Err(corrupt("count larger than the section"));
+    }
+    out.reserve(count as usize);
+    let mut id: u64 = 0;
+    for i in 0..count {
+        let v = varint::read(postings, &mut pos).ok_or_else(|| corrupt("entry truncated"))?;
+        let delta = v >> format::POSTING_LOW_BITS;
+        if i > 0 && delta == 0 {
+            return Err(corrupt("record listed twice"));
+        }
+        id += delta;
+        if id >= u64::from(record_count) {
+            return Err(corrupt("record id out of range"));
+        }
+        out.push(Posting {
+            id: id as u32,
+            field: (v & ((1 << format::POSTING_FIELD_BITS) - 1)) as u8,
+            in_context: v & format::POSTING_CONTEXT_BIT != 0,
+            billable: v & format::POSTING_BILLABLE_BIT != 0,
+        });
+    }
+    Ok(())
+}
+
+/// Appends a postings list (ids ascending, each once) to `out`.
+#[cfg(feature = "compiler")]
+pub(crate) fn write_postings(out: &mut Vec<u8>, list: &[Posting]) {
+    varint::write(out, list.len() as u64);
+    let mut prev = 0u32;
+    for p in list {
+        let context = if p.in_context { format::POSTING_CONTEXT_BIT } else { 0 };
+        let billable = if p.billable { format::POSTING_BILLABLE_BIT } else { 0 };
+        varint::write(
+            out,
+            (u64::from(p.id - prev) << format::POSTING_LOW_BITS) | billable | context | u64::from(p.field),
+        );
+        prev = p.id;
+    }
+}
+
+#[cfg(all(test, feature = "compiler"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let list: Vec<Posting> = (0..50u32)
+            .map(|i| Posting { id: i * 3 + 1, field: (i % 5) as u8, in_context: i % 2 == 0, billable: i % 3 == 0 })
+            .collect();
+        let mut bytes = vec![0xAA];
+        write_postings(&mut bytes, &list);
+        let term = TermRef::from_value(TermRef::value(1, list.len()).unwrap());
+        assert_eq!(term.doc_freq, 50);
+        let mut out = Vec::new();
+        read_postings(&bytes, 200, term, &mut out).unwrap();
+        assert_eq!(out, list);
+        // The same list read against a pack of fewer records.
+        assert!(read_postings(&bytes, 100, term, &mut Vec::new()).is_err());
+    }
+}
