@@ -158,13 +158,12 @@ pub struct Record {
     pub action: Option<String>,
 }
 
-/// `20251001` → `2025-10-01`; anything that is not eight ASCII digits is
-/// shown as it is (a pack's notes are not trusted to be dates).
-fn iso_date(d: &str) -> String {
-    match crate::dates::parse_compact(d) {
-        Some(n) => crate::dates::iso(n),
-        None => d.to_string(),
-    }
+/// `20251001` → `2025-10-01`. A date note that is not eight ASCII digits
+/// makes the pack corrupt: shown as it is, it would be a wrong answer.
+fn iso_date(d: &str) -> Result<String, PackError> {
+    crate::dates::parse_compact(d)
+        .map(crate::dates::iso)
+        .ok_or(PackError::Corrupt { section: "TEXT", detail: "a date note is not a date" })
 }
 
 /// The meaning of a HCPCS action code (CMS record layout).
@@ -816,7 +815,9 @@ pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>,
         return Ok(None);
     }
     let given: Vec<char> = prefix[3..].chars().collect();
-    let rows = pack.composition(&row)?;
+    // Through the children, so that the composition is checked against
+    // the records that follow the table.
+    let Some((_, rows)) = pack.composed_children_of(table, &row)? else { return Ok(None) };
     let axis_count = rows.first().map_or(0, Vec::len);
     if given.len() >= axis_count {
         return Ok(None);
@@ -921,9 +922,9 @@ pub fn record(pack: &Pack<'_>, id: u32) -> Result<Record, PackError> {
         release: pack.release().to_string(),
         ancestors,
         short_title: attribute(NoteKind::ShortTitle),
-        added: attribute(NoteKind::Added).map(|d| iso_date(&d)),
-        effective: attribute(NoteKind::Effective).map(|d| iso_date(&d)),
-        terminated_on: attribute(NoteKind::Terminated).map(|d| iso_date(&d)),
+        added: attribute(NoteKind::Added).map(|d| iso_date(&d)).transpose()?,
+        effective: attribute(NoteKind::Effective).map(|d| iso_date(&d)).transpose()?,
+        terminated_on: attribute(NoteKind::Terminated).map(|d| iso_date(&d)).transpose()?,
         action,
         notes: all_notes.into_iter().filter(|n| !n.kind.is_attribute()).collect(),
         inherited_notes,
