@@ -178,3 +178,14 @@ fn a_corrupt_pack_file_is_refused_with_its_name() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("icd10cm.pack") && err.contains("corrupt"), "{err}");
 }
+
+#[test]
+fn ranking_is_the_same_in_every_process() {
+    // Hash maps are seeded per process: two processes must still agree on
+    // every hit, its order and its score.
+    for q in ["fracture", "heart", "pain left", "diabetes e11 e10", "hyp"] {
+        let runs: Vec<String> = (0..2).map(|_| stdout(&run(&["search", q, "--limit", "50", "--json"]))).collect();
+        assert!(runs[0].contains("\"code\""), "{q}: {}", runs[0]);
+        assert_eq!(runs[0], runs[1], "{q}");
+    }
+}

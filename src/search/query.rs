@@ -5,8 +5,9 @@ use super::abbreviations;
 use crate::normalize::{self, Token};
 use crate::pack::Pack;
 
-/// Queries are cut to this many words, and words to this many characters:
-/// nobody types more, and it bounds the work a pasted novel can cause.
+/// Queries are cut to this many words (and as many code tokens), and words
+/// to this many characters: nobody types more, and it bounds the work a
+/// pasted novel can cause.
 pub const MAX_WORDS: usize = 12;
 /// See [`MAX_WORDS`].
 pub const MAX_WORD_CHARS: usize = 48;
@@ -102,7 +103,10 @@ impl Query {
         let mut words: Vec<String> = Vec::new();
         for token in &raw {
             if let Some(code) = code_token(token, raw.len() == 1, packs) {
-                codes.push(code);
+                // `e119 e11.9` is one code; codes are capped like words.
+                if !codes.contains(&code) && codes.len() < MAX_WORDS {
+                    codes.push(code);
+                }
                 continue;
             }
             for t in normalize::tokens(token) {

@@ -76,11 +76,17 @@ impl Filter {
         Ok(())
     }
 
-    /// Adds a code typed among the words (`diabetes e11`). Several code
-    /// tokens widen each other; with `within`, both must hold.
-    pub fn add_code_prefix(&mut self, packs: &[&Pack<'_>], code: &str) -> Result<(), QueryError> {
+    /// Adds the codes typed among the words (`diabetes e11 e10`). Several
+    /// code tokens widen each other (E11 or E10); with `within`, both the
+    /// codes and `within` must hold.
+    pub fn add_code_prefixes(&mut self, packs: &[&Pack<'_>], codes: &[String]) -> Result<(), QueryError> {
+        if codes.is_empty() {
+            return Ok(());
+        }
         let mut code_filter = Filter::default();
-        code_filter.add_within(packs, code)?;
+        for code in codes {
+            code_filter.add_within(packs, code)?;
+        }
         self.and(code_filter);
         Ok(())
     }
@@ -129,6 +135,25 @@ pub fn complete_codes(
     limit: usize,
 ) -> Result<Vec<Hit>, QueryError> {
     let mut hits = Vec::new();
+    // Codes whose prefixes overlap (`e11 e119`) reach a record twice.
+    let mut seen = std::collections::HashSet::new();
+    // Every code typed whole first (`e11 e119`: E11, then E11.9), then the
+    // completions of each in code order.
+    for code in codes {
+        for (pi, pack) in packs.iter().enumerate() {
+            let Some(id) = pack.find_code(code) else { continue };
+            if hits.len() < limit && (!billable_only || pack.is_billable(id)?) && filter.allows(packs, pi, id)? {
+                seen.insert((pi, id));
+                let hit = Hit {
+                    entry: entry(pack, id)?,
+                    score: 1000,
+                    matched: vec![code.to_lowercase()],
+                    highlights: Vec::new(),
+                };
+                hits.push((true, pi, code.len(), hit));
+            }
+        }
+    }
     for code in codes {
         for (pi, pack) in packs.iter().enumerate() {
             // Read a little past the limit, as filters may drop some.
@@ -136,9 +161,13 @@ pub fn complete_codes(
                 if hits.len() >= limit {
                     break;
                 }
-                if (billable_only && !pack.is_billable(id)?) || !filter.allows(packs, pi, id)? {
+                if seen.contains(&(pi, id))
+                    || (billable_only && !pack.is_billable(id)?)
+                    || !filter.allows(packs, pi, id)?
+                {
                     continue;
                 }
+                seen.insert((pi, id));
                 let exact = key == *code;
                 let e = entry(pack, id)?;
                 hits.push((
@@ -342,8 +371,20 @@ impl Candidate {
         (level(self.mask, prefix), self.current, self.weight, self.popularity, self.context, self.billable)
     }
 
+    /// The ranking key as one number, so that a hit's `score` is the order
+    /// hits come in: level (5 bits), current book (1), field weight (7),
+    /// popularity (9), context (4), billable (1), and 31 less the title's
+    /// extra words (5). Each part is clamped to its width; no part can
+    /// exceed it for a query of at most `MAX_WORDS` words.
     fn score(&self, prefix: u32) -> u32 {
-        level(self.mask, prefix) * 1000 + self.weight * 10 + self.context * 2 + u32::from(self.billable)
+        let part = |value: u32, bits: u32| value.min((1 << bits) - 1);
+        (part(level(self.mask, prefix), 5) << 27)
+            | (u32::from(self.current) << 26)
+            | (part(self.weight, 7) << 19)
+            | (part(self.popularity, 9) << 10)
+            | (part(self.context, 4) << 6)
+            | (u32::from(self.billable) << 5)
+            | (31 - part(self.extra_words, 5))
     }
 }
 
@@ -748,7 +789,7 @@ fn rank(
     for c in &mut candidates {
         c.extra_words = packs[c.pack].content_words(c.id)?.saturating_sub(c.title_words);
     }
-    let key = |c: &Candidate| (Reverse(c.primary(prefix)), c.extra_words, c.pack, c.id);
+    let key = |c: &Candidate| (Reverse(c.score(prefix)), c.pack, c.id);
     if candidates.len() > limit {
         candidates.select_nth_unstable_by_key(limit - 1, key);
         candidates.truncate(limit);
