@@ -10,12 +10,27 @@ export interface ChartcodeSelection {
 }
 
 /**
+ * What `chartcode-results` carries: after each search, browse or drill-down;
+ * after a failed search or load (`count` 0, with `error`); and when the
+ * text is emptied (`query` "", `count` 0).
+ */
+export interface ChartcodeResults {
+  /** The text searched (`""` when browsing or emptied). */
+  query: string;
+  /** How many options are listed. */
+  count: number;
+  /** Why nothing is listed: the search refused the text or the `systems`, or the code books could not be loaded. */
+  error?: string;
+}
+
+/**
  * `<chartcode-picker>`: a WAI-ARIA combobox that searches the code books in
  * the page. Attributes: `systems` ("icd10cm hcpcs"), `billable-only`,
  * `placeholder`, `limit`, `value`, `multiple`, `disabled`, `required`,
- * `name`, `preload`. Events: `chartcode-select` (detail: ChartcodeSelection),
- * `chartcode-clear` (detail: `{ removed: ChartcodeSelection | null }`),
- * `chartcode-results` (detail: `{ query, count }`).
+ * `name`, `preload`. Events (bubbling, composed): `chartcode-select` (detail:
+ * ChartcodeSelection), `chartcode-clear` (detail: `{ removed:
+ * ChartcodeSelection | null }`), `chartcode-results` (detail:
+ * ChartcodeResults).
  */
 export class ChartcodePicker extends HTMLElement {
   static readonly formAssociated: true;
@@ -28,6 +43,7 @@ export class ChartcodePicker extends HTMLElement {
   disabled: boolean;
   required: boolean;
   placeholder: string;
+  /** Most options listed, 1 to 200 (default 20). */
   limit: number;
   name: string;
   readonly form: HTMLFormElement | null;
@@ -42,7 +58,8 @@ export class ChartcodePicker extends HTMLElement {
 
 /** The CodeBook all pickers on the page share (loads the module once). */
 export function loadCodeBook(): Promise<CodeBook>;
-/** Makes every picker use your CodeBook, e.g. one opened with licensed packs. */
+/** Makes every picker use your CodeBook, e.g. one opened with licensed packs.
+ *  If the promise rejects, the next load falls back to the module's books. */
 export function useCodeBook(book: CodeBook | Promise<CodeBook>): void;
 
 declare global {
@@ -52,6 +69,6 @@ declare global {
   interface HTMLElementEventMap {
     'chartcode-select': CustomEvent<ChartcodeSelection>;
     'chartcode-clear': CustomEvent<{ removed: ChartcodeSelection | null }>;
-    'chartcode-results': CustomEvent<{ query: string; count: number }>;
+    'chartcode-results': CustomEvent<ChartcodeResults>;
   }
 }

@@ -20,34 +20,46 @@
 
 const PAGE_STEP = 10;
 const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 200;
+// Longest text searched, in UTF-16 units (the module refuses 10 000).
+const MAX_QUERY = 1000;
+const LOADING = 'Loading code books…';
 
 let sharedBook = null;
+
+/** Forgets `promise` when it rejects, so that the next load tries again
+ *  (unless another book was handed over meanwhile). */
+function retryAfterFailure(promise) {
+  promise.catch(() => {
+    if (sharedBook === promise) sharedBook = null;
+  });
+  return promise;
+}
 
 /**
  * The CodeBook every picker on the page shares, loading the module the
  * first time. Pass a CodeBook (or a promise of one) to `useCodeBook` before
  * the first load to share your own, e.g. one opened with licensed packs.
+ * A load that fails is not kept: the next call tries again.
  * @returns {Promise<import('./index.js').CodeBook>}
  */
 export function loadCodeBook() {
   if (sharedBook === null) {
     // A literal specifier, so that bundlers follow it (as a lazy chunk).
-    sharedBook = import('./index.js')
-      .then(async (module) => {
+    sharedBook = retryAfterFailure(
+      import('./index.js').then(async (module) => {
         await module.default();
         return new module.CodeBook();
-      })
-      .catch((error) => {
-        sharedBook = null;
-        throw error;
-      });
+      }),
+    );
   }
   return sharedBook;
 }
 
-/** Makes every picker use `book` (a CodeBook or a promise of one). */
+/** Makes every picker use `book` (a CodeBook or a promise of one). If the
+ *  promise rejects, the next load falls back to the module's own books. */
 export function useCodeBook(book) {
-  sharedBook = Promise.resolve(book);
+  sharedBook = retryAfterFailure(Promise.resolve(book));
 }
 
 const STYLE = `
@@ -238,6 +250,23 @@ function highlighted(title, ranges) {
   return span;
 }
 
+/** The text to search: at most MAX_QUERY UTF-16 units, cut between two
+ *  characters (never inside a surrogate pair), and with any lone surrogate
+ *  replaced by U+FFFD, which the module would refuse. */
+function searchText(text) {
+  let query = text;
+  if (query.length > MAX_QUERY) {
+    query = query.slice(0, MAX_QUERY);
+    if (/[\uD800-\uDBFF]$/.test(query)) query = query.slice(0, -1);
+  }
+  return query.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** A module error as the picker shows it: without the `chartcode: search(): ` prefix. */
+function errorText(error) {
+  return String(error?.message ?? error).replace(/^chartcode: [\w ]+\(\): /, '');
+}
+
 /** The selection a picker hands the page. */
 function selectionOf(entry) {
   return {
@@ -269,6 +298,9 @@ export class ChartcodePicker extends HTMLElement {
   #status;
   #chips;
   #book = null;
+  #bookPromise = null; // the one load in flight for this element
+  #pendingKeys = []; // arrow keys pressed while the books load, replayed after
+  #formDisabled = false; // inside a disabled <fieldset> (formDisabledCallback)
   #items = [];
   #active = -1;
   #trail = []; // drill-down path: entries whose children are shown
@@ -319,7 +351,8 @@ export class ChartcodePicker extends HTMLElement {
     this.#empty = el('div', 'empty');
     this.#empty.part.add('empty');
     this.#empty.hidden = true;
-    this.#loading = el('div', 'loading', 'Loading the code books…');
+    this.#loading = el('div', 'loading', LOADING);
+    this.#loading.part.add('loading');
     this.#loading.hidden = true;
     results.append(this.#crumb, this.#listbox, this.#empty, this.#loading);
     this.#detail = el('section', 'detail');
@@ -371,6 +404,7 @@ export class ChartcodePicker extends HTMLElement {
 
   connectedCallback() {
     this.#syncAttributes();
+    // #ensureBook never rejects: a failed load shows when the user waits for it.
     if (this.hasAttribute('preload') || this.hasAttribute('value')) this.#ensureBook();
   }
 
@@ -432,9 +466,10 @@ export class ChartcodePicker extends HTMLElement {
   set placeholder(v) {
     this.setAttribute('placeholder', v);
   }
+  /** Most results listed: 1 to 200; default 20 (also for a missing, 0 or unreadable attribute). */
   get limit() {
     const n = Number.parseInt(this.getAttribute('limit') ?? '', 10);
-    return Number.isInteger(n) && n > 0 ? Math.min(n, 200) : DEFAULT_LIMIT;
+    return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_LIMIT) : DEFAULT_LIMIT;
   }
   set limit(v) {
     this.setAttribute('limit', String(v));
@@ -472,8 +507,8 @@ export class ChartcodePicker extends HTMLElement {
     const had = this.#selected.length > 0;
     this.#selected = [];
     this.#pendingValue = null;
-    this.#input.value = '';
     this.#close();
+    this.#clearText();
     this.#renderChips();
     this.#updateForm();
     if (had) this.#emit('chartcode-clear', { removed: null });
@@ -483,10 +518,14 @@ export class ChartcodePicker extends HTMLElement {
 
   formResetCallback() {
     this.#setValueFromCodes(this.getAttribute('value') ?? '');
-    this.#input.value = '';
+    this.#close();
+    this.#clearText();
   }
   formDisabledCallback(disabled) {
-    this.#input.disabled = disabled || this.disabled;
+    // Called for a disabled <fieldset> around the picker (and for its own
+    // attribute); kept so that later attribute changes do not undo it.
+    this.#formDisabled = disabled;
+    this.#syncDisabled();
   }
   formStateRestoreCallback(state) {
     if (typeof state === 'string') this.#setValueFromCodes(state);
@@ -497,31 +536,93 @@ export class ChartcodePicker extends HTMLElement {
 
   #syncAttributes() {
     this.#input.placeholder = this.placeholder || (this.multiple ? 'Search codes or type a code…' : 'Search a code…');
-    this.#input.disabled = this.disabled;
-    for (const button of this.#chips.querySelectorAll('button')) button.disabled = this.disabled;
+    this.#syncDisabled();
     const labels = [...(this.#internals.labels ?? [])].map((l) => l.textContent.trim()).filter(Boolean);
     this.#input.setAttribute('aria-label', this.getAttribute('aria-label') || labels.join(' ') || 'Code');
     this.#input.setAttribute('aria-required', String(this.required));
     this.#updateForm();
   }
 
+  /** Disabled by its own attribute or by a disabled fieldset. */
+  #isDisabled() {
+    return this.disabled || this.#formDisabled;
+  }
+
+  #syncDisabled() {
+    const off = this.#isDisabled();
+    this.#input.disabled = off;
+    for (const button of this.#chips.querySelectorAll('button')) button.disabled = off;
+    if (off) this.#close();
+  }
+
+  /**
+   * The book, loading it once per element however many keys are pressed
+   * meanwhile. Never rejects (callers need no catch): a failed load shows
+   * in the popup if the user is waiting, and the next call tries again.
+   * @returns {Promise<object | null>}
+   */
   #ensureBook() {
     if (this.#book) return Promise.resolve(this.#book);
+    if (this.#bookPromise === null) {
+      this.#bookPromise = loadCodeBook().then(
+        (book) => {
+          this.#bookPromise = null;
+          this.#bookLoaded(book);
+          return book;
+        },
+        (error) => {
+          this.#bookPromise = null;
+          this.#bookFailed(error);
+          return null;
+        },
+      );
+    }
+    return this.#bookPromise;
+  }
+
+  #bookLoaded(book) {
+    this.#book = book;
+    if (this.#pendingValue !== null) this.#setValueFromCodes(this.#pendingValue);
+    const keys = this.#pendingKeys;
+    this.#pendingKeys = [];
+    // Only a user still waiting (the loading popup open) gets the results:
+    // Escape, Tab or leaving the box closed it.
+    if (this.#popup.hidden || this.#loading.hidden) return;
+    this.#loading.hidden = true;
+    const text = this.#input.value.trim();
+    if (text) this.#onInput(); // one search, for the text as it is now
+    else if (keys.length === 0) this.#close();
+    for (const { key, altKey } of keys) {
+      if (text && this.#items.length === 0) break; // nothing to move through
+      this.#navigate(key, altKey);
+    }
+  }
+
+  #bookFailed(error) {
+    this.#pendingKeys = [];
+    const message = `The code books could not be loaded: ${errorText(error)}`;
+    this.#loading.textContent = message;
+    if (this.#popup.hidden || this.#loading.hidden) return; // nobody is waiting
+    this.#announce('The code books could not be loaded.');
+    this.#emit('chartcode-results', { query: this.#input.value, count: 0, error: message });
+  }
+
+  /** The popup while the books load: "Loading code books…" (or why they
+   *  could not be loaded), visible, announced once typing pauses. */
+  #showLoading() {
+    this.#items = [];
+    this.#active = -1;
+    this.#renderOptions();
+    this.#listbox.hidden = true;
+    this.#empty.hidden = true;
+    this.#detail.hidden = true;
+    this.#crumb.hidden = true;
+    this.#input.setAttribute('aria-expanded', 'false');
+    if (this.#bookPromise === null) this.#loading.textContent = LOADING; // a new attempt
     this.#loading.hidden = false;
-    return loadCodeBook().then(
-      (book) => {
-        this.#book = book;
-        this.#loading.hidden = true;
-        if (this.#pendingValue !== null) this.#setValueFromCodes(this.#pendingValue);
-        if (this.#input.value.trim() && this.matches(':focus-within')) this.#onInput();
-        return book;
-      },
-      (error) => {
-        this.#loading.textContent = `The code books could not be loaded: ${error.message}`;
-        this.#announce('The code books could not be loaded.');
-        throw error;
-      },
-    );
+    this.#popup.hidden = false;
+    this.#announce(LOADING, true);
+    this.#ensureBook();
   }
 
   #searchOptions() {
@@ -533,32 +634,53 @@ export class ChartcodePicker extends HTMLElement {
   #onInput() {
     this.#trail = [];
     const query = this.#input.value;
-    if (!this.#book) {
-      this.#ensureBook().catch(() => {});
-      return;
-    }
     if (!query.trim()) {
       this.#close();
       this.#announce('');
+      this.#emit('chartcode-results', { query, count: 0 });
+      return;
+    }
+    if (!this.#book) {
+      this.#pendingKeys = []; // typing after an arrow key starts over, as it does once loaded
+      this.#showLoading();
       return;
     }
     let hits;
     try {
-      hits = this.#book.search(query.slice(0, 1000), this.#searchOptions());
+      hits = this.#book.search(searchText(query), this.#searchOptions());
     } catch (error) {
-      this.#showEmpty(error.message.replace(/^chartcode: [a-z]+\(\): /, ''));
+      this.#show([], query, errorText(error));
       return;
     }
     this.#show(hits, query);
   }
 
-  #show(items, query) {
+  /** Empties the text box; the page hears of it as an empty result. */
+  #clearText() {
+    if (!this.#input.value) return;
+    this.#input.value = '';
+    this.#emit('chartcode-results', { query: '', count: 0 });
+  }
+
+  /**
+   * Lists `items` for `query` (`null` when browsing the top of the books),
+   * or says why there are none: `error`, no match, or too short a text.
+   * Tells the page with `chartcode-results`.
+   */
+  #show(items, query, error = null) {
     this.#items = items;
     this.#active = -1;
     this.#renderOptions();
+    this.#loading.hidden = true;
+    const text = (query ?? '').trim();
     if (items.length === 0) {
-      const lone = query.trim().length < 2;
-      this.#showEmpty(lone ? 'Type one more letter…' : `No codes match “${query.trim()}”`);
+      let message = error;
+      if (message === null) {
+        if (query === null) message = 'No codes to show here.';
+        else if (text.length < 2) message = 'Type one more letter…';
+        else message = `No codes match “${text}”`;
+      }
+      this.#showEmpty(message);
     } else {
       this.#empty.hidden = true;
       this.#listbox.hidden = false;
@@ -567,7 +689,9 @@ export class ChartcodePicker extends HTMLElement {
       this.#announce(`${items.length} ${items.length === 1 ? 'code' : 'codes'}${where}. Use the up and down arrows to choose.`, true);
     }
     this.#renderDetail();
-    this.#emit('chartcode-results', { query, count: items.length }, false);
+    const detail = { query: query ?? '', count: items.length };
+    if (error !== null) detail.error = error;
+    this.#emit('chartcode-results', detail);
   }
 
   #showEmpty(message) {
@@ -575,6 +699,7 @@ export class ChartcodePicker extends HTMLElement {
     this.#active = -1;
     this.#renderOptions();
     this.#listbox.hidden = true;
+    this.#loading.hidden = true;
     this.#empty.textContent = message;
     this.#empty.hidden = false;
     this.#popup.hidden = false;
@@ -592,10 +717,15 @@ export class ChartcodePicker extends HTMLElement {
   #close() {
     this.#popup.hidden = true;
     this.#input.setAttribute('aria-expanded', 'false');
-    this.#input.removeAttribute('aria-activedescendant');
+    // No options left behind: a later key must not make an option of the
+    // hidden list active (aria-activedescendant into a closed popup).
+    this.#items = [];
     this.#active = -1;
+    this.#renderOptions();
     this.#trail = [];
     this.#crumb.hidden = true;
+    this.#detail.hidden = true;
+    this.#pendingKeys = [];
   }
 
   #hasChildren(entry) {
@@ -673,49 +803,24 @@ export class ChartcodePicker extends HTMLElement {
     if (this.#composing || event.isComposing) return;
     const open = !this.#popup.hidden && this.#items.length > 0;
     const hasActive = open && this.#active >= 0;
+    const loading = !this.#popup.hidden && !this.#loading.hidden;
     switch (event.key) {
       case 'ArrowDown':
-        event.preventDefault();
-        if (!open) {
-          if (event.altKey || this.#input.value.trim()) this.#onInput();
-          else this.#browseTop();
-          if (!event.altKey) this.#setActive(0);
-        } else {
-          this.#setActive(this.#active + 1);
-        }
-        break;
       case 'ArrowUp':
         event.preventDefault();
-        if (!open) {
-          this.#onInput();
-          this.#setActive(this.#items.length - 1);
+        if (this.#book) {
+          this.#navigate(event.key, event.altKey);
         } else {
-          this.#setActive(this.#active <= 0 ? 0 : this.#active - 1);
+          // Remembered, and replayed on the list once the books are in.
+          this.#pendingKeys.push({ key: event.key, altKey: event.altKey });
+          this.#showLoading();
         }
         break;
       case 'PageDown':
-        if (open) {
-          event.preventDefault();
-          this.#setActive((this.#active < 0 ? 0 : this.#active) + PAGE_STEP);
-        }
-        break;
       case 'PageUp':
-        if (open) {
-          event.preventDefault();
-          this.#setActive(this.#active - PAGE_STEP);
-        }
-        break;
       case 'Home':
-        if (hasActive) {
-          event.preventDefault();
-          this.#setActive(0);
-        }
-        break;
       case 'End':
-        if (hasActive) {
-          event.preventDefault();
-          this.#setActive(this.#items.length - 1);
-        }
+        if (this.#navigate(event.key)) event.preventDefault();
         break;
       case 'ArrowRight':
         if (hasActive && this.#listbox.children[this.#active]?.dataset.expandable) {
@@ -733,8 +838,8 @@ export class ChartcodePicker extends HTMLElement {
         if (hasActive) {
           event.preventDefault();
           this.#choose(this.#active);
-        } else if (open) {
-          event.preventDefault();
+        } else if (open || loading) {
+          event.preventDefault(); // nothing chosen yet: no form submission
         }
         break;
       case 'Escape':
@@ -744,7 +849,7 @@ export class ChartcodePicker extends HTMLElement {
           this.#announce('');
         } else if (this.#input.value) {
           event.preventDefault();
-          this.#input.value = '';
+          this.#clearText();
         }
         break;
       case 'Tab':
@@ -761,20 +866,71 @@ export class ChartcodePicker extends HTMLElement {
     }
   }
 
+  /**
+   * The keys that open the list or move through it (the book is loaded).
+   * Down opens the list on the text (in an empty box: the top of the books)
+   * at its first option, Alt+Down without an active option; Up opens it at
+   * its last. Returns whether the key was used.
+   */
+  #navigate(key, altKey = false) {
+    const open = !this.#popup.hidden && this.#items.length > 0;
+    const hasActive = open && this.#active >= 0;
+    switch (key) {
+      case 'ArrowDown':
+        if (open) this.#setActive(this.#active + 1);
+        else this.#openList(altKey ? null : 'first');
+        return true;
+      case 'ArrowUp':
+        if (open) this.#setActive(this.#active <= 0 ? 0 : this.#active - 1);
+        else this.#openList('last');
+        return true;
+      case 'PageDown':
+        if (open) this.#setActive((this.#active < 0 ? 0 : this.#active) + PAGE_STEP);
+        return open;
+      case 'PageUp':
+        if (open) this.#setActive(this.#active - PAGE_STEP);
+        return open;
+      case 'Home':
+        if (hasActive) this.#setActive(0);
+        return hasActive;
+      case 'End':
+        if (hasActive) this.#setActive(this.#items.length - 1);
+        return hasActive;
+      default:
+        return false;
+    }
+  }
+
+  /** Opens the list for the text, or in an empty box the top of the books,
+   *  with its `to` ('first', 'last' or null) option active. */
+  #openList(to) {
+    if (this.#input.value.trim()) {
+      this.#onInput();
+    } else if (to) {
+      this.#browseTop();
+    } else {
+      this.#close();
+      return;
+    }
+    if (to === 'first') this.#setActive(0);
+    else if (to === 'last') this.#setActive(this.#items.length - 1);
+  }
+
   /** Down arrow in an empty box: the top of the picker's books. */
   #browseTop() {
     if (!this.#book) return;
     const systems = this.systems.trim() ? this.systems.split(/[\s,]+/) : [undefined];
     const top = [];
+    let problem = null;
     for (const system of systems) {
       try {
         top.push(...(this.#book.children(null, system) ?? []));
-      } catch {
-        // An unknown system in the attribute: searching reports it.
+      } catch (error) {
+        problem ??= errorText(error); // an unknown system in the attribute
       }
     }
     this.#trail = [];
-    this.#show(top, '');
+    this.#show(top, null, top.length ? null : problem);
   }
 
   #onOptionClick(event) {
@@ -814,6 +970,10 @@ export class ChartcodePicker extends HTMLElement {
     if (this.billableOnly) {
       // Headers stay (they open further); only non-billable leaves go.
       children = children.filter((c) => c.billable || c.kind !== 'code' || this.#hasChildren(c));
+      if (children.length === 0) {
+        this.#announce(`${entry.code} has no billable codes below it.`);
+        return;
+      }
     }
     this.#trail.push(entry);
     this.#show(children.map((c) => ({ ...c, highlights: [] })), this.#input.value);
@@ -842,8 +1002,8 @@ export class ChartcodePicker extends HTMLElement {
       this.#selected = [selection];
     }
     this.#pendingValue = null;
-    this.#input.value = '';
     this.#close();
+    this.#clearText();
     this.#renderChips();
     this.#updateForm();
     this.#announce(`${selection.code} ${selection.display} selected.`);
@@ -869,7 +1029,7 @@ export class ChartcodePicker extends HTMLElement {
       const remove = el('button', '', '×');
       remove.type = 'button';
       remove.part.add('chip-remove');
-      remove.disabled = this.disabled;
+      remove.disabled = this.#isDisabled();
       remove.setAttribute('aria-label', `Remove ${s.code} ${s.display}`.trim());
       remove.addEventListener('click', () => this.#remove(index));
       chip.append(code, title, remove);
@@ -926,7 +1086,7 @@ export class ChartcodePicker extends HTMLElement {
       this.#selected = [];
       this.#chips.replaceChildren(...codes.map((c) => el('span', 'chip', c)));
       this.#updateForm();
-      if (codes.length && this.isConnected) this.#ensureBook().catch(() => {});
+      if (codes.length && this.isConnected) this.#ensureBook();
       return;
     }
     this.#pendingValue = null;
@@ -983,8 +1143,10 @@ export class ChartcodePicker extends HTMLElement {
     this.#announceTimer = setTimeout(() => (this.#status.textContent = message), settle ? 400 : 30);
   }
 
-  #emit(type, detail, composed = true) {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed }));
+  /** Every event bubbles and is composed: it reaches a listener outside a
+   *  shadow root the picker sits in. */
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 }
 

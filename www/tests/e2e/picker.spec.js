@@ -47,7 +47,7 @@ test.describe('the picker', () => {
     await expect(p.input).toHaveAttribute('aria-expanded', 'false');
     await p.input.click();
     await page.keyboard.type('chf');
-    await expect(p.options.first()).toBeVisible();
+    await expect(p.options.first().locator('.code')).toHaveText(/^I50/);
     expect((await codes(p.options, 5)).every((c) => c.startsWith('I50')), (await codes(p.options, 5)).join()).toBe(true);
     await expect(p.input).toHaveAttribute('aria-expanded', 'true');
     const listboxId = await p.listbox.getAttribute('id');
@@ -102,9 +102,11 @@ test.describe('the picker', () => {
     await page.keyboard.type('type 2 diabetes without complications');
     await expect(p.options.first()).toContainText('E11.9');
     await page.keyboard.press('ArrowDown');
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Enter');
+    await expect(p.chips).toHaveCount(1);
+    await expect.poll(() => page.evaluate(() => window.events)).toHaveLength(1);
     const events = await page.evaluate(() => window.events);
-    expect(events).toHaveLength(1);
     expect(events[0]).toEqual({
       type: 'chartcode-select',
       target: 'required',
@@ -123,7 +125,7 @@ test.describe('the picker', () => {
     await expect(p.input).toHaveAttribute('aria-expanded', 'false');
     await expect(p.chips).toHaveCount(1);
     await expect(p.chips.first()).toContainText('E11.9');
-    expect(await p.host.evaluate((el) => el.value)).toBe('E11.9');
+    await expect(p.host).toHaveJSProperty('value', 'E11.9');
     await expect(p.status).toHaveText(/E11\.9 .* selected/);
   });
 
@@ -134,26 +136,33 @@ test.describe('the picker', () => {
     await expect(p.options.first()).toContainText('S72.001');
     await expect(p.options.first()).toContainText('not billable');
     await page.keyboard.press('ArrowDown');
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Enter'); // opens the 7th characters, selects nothing
+    const crumb = p.host.locator('.crumb');
+    await expect(crumb).toContainText('S72.001');
     await expect(p.options.first()).toContainText('S72.001A');
-    expect(await codes(p.options)).toHaveLength(16);
+    await expect(p.options).toHaveCount(16);
     expect(await page.evaluate(() => window.events)).toEqual([]);
-    await expect(p.host.locator('.crumb')).toContainText('S72.001');
     await page.keyboard.press('ArrowLeft');
+    await expect(crumb).toBeHidden();
     await expect(p.options.first()).toContainText('S72.001');
     // Right arrow on a category opens it too.
     await page.keyboard.press('Control+A');
     await page.keyboard.type('E11');
-    await expect(p.options.first()).toContainText('E11');
+    await expect(p.options.first().locator('.code')).toHaveText('E11');
     await page.keyboard.press('ArrowDown');
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
     const header = (await codes(p.options, 1))[0];
     await page.keyboard.press('ArrowRight');
+    await expect(crumb).toContainText(header);
     const children = await codes(p.options);
     expect(children.length).toBeGreaterThan(0);
     expect(children.every((c) => c.startsWith(header)), `${header}: ${children}`).toBe(true);
     // Pointer: the chevron of a header opens it.
     await page.keyboard.press('ArrowLeft');
+    await expect(crumb).toBeHidden();
     await p.options.first().locator('.chevron').click();
+    await expect(crumb).toContainText(header);
     expect((await codes(p.options)).every((c) => c.startsWith(header))).toBe(true);
   });
 
@@ -163,6 +172,7 @@ test.describe('the picker', () => {
     await page.keyboard.type('asthma');
     await expect(p.options.first()).toBeVisible();
     await page.keyboard.press('ArrowDown');
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Escape');
     await expect(p.host.locator('.popup')).toBeHidden();
     await expect(p.input).toHaveAttribute('aria-expanded', 'false');
@@ -176,6 +186,7 @@ test.describe('the picker', () => {
     const p = parts(page, 'plain');
     await p.input.click();
     await page.keyboard.type('copd');
+    await expect(p.options.first()).toBeVisible();
     await page.keyboard.press('ArrowDown');
     await expect(p.detail).toBeVisible();
     await page.keyboard.press('Tab');
@@ -185,7 +196,9 @@ test.describe('the picker', () => {
     await expect(p.input).toBeFocused();
     await expect(p.input).toHaveAttribute('aria-expanded', 'false');
     await page.keyboard.press('ArrowDown');
+    await expect(p.detail).toBeVisible();
     await page.keyboard.press('Tab');
+    await expect(p.detail).toBeFocused();
     await page.keyboard.press('Tab');
     await expect(p.host.locator('.popup')).toBeHidden();
     await expect(parts(page, 'required').input).toBeFocused();
@@ -233,17 +246,23 @@ test.describe('the picker', () => {
     expect(await page.evaluate(() => window.submittedData)).toBeUndefined(); // blocked by validation
     await required.input.click();
     await page.keyboard.type('essential hypertension');
+    await expect(required.options.first()).toContainText('I10');
     await page.keyboard.press('ArrowDown');
+    await expect(required.options.first()).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Enter');
-    for (const word of ['oxygen', 'walker']) {
+    await expect(required.chips).toHaveCount(1);
+    for (const [n, word] of ['oxygen', 'walker'].entries()) {
       await multi.input.click();
       await page.keyboard.type(word);
+      await expect(multi.options.first()).toBeVisible();
       await page.keyboard.press('ArrowDown');
+      await expect(multi.options.first()).toHaveAttribute('aria-selected', 'true');
       await page.keyboard.press('Enter');
+      await expect(multi.chips).toHaveCount(n + 1);
     }
-    await expect(multi.chips).toHaveCount(2);
     const supplies = (await multi.host.evaluate((el) => el.value)).split(' ');
     await page.locator('button[type="submit"]').click();
+    await expect(page.locator('#submitted')).not.toBeEmpty();
     const submitted = await page.evaluate(() => window.submittedData);
     expect(submitted).toContainEqual(['dx', 'I10']);
     expect(submitted).toContainEqual(['preset', 'I10']);
@@ -251,14 +270,15 @@ test.describe('the picker', () => {
     // Removing a chip fires chartcode-clear.
     await multi.chips.first().locator('button').click();
     await expect(multi.chips).toHaveCount(1);
-    const last = (await page.evaluate(() => window.events)).at(-1);
-    expect(last.type).toBe('chartcode-clear');
-    expect(last.detail.removed.code).toBe(supplies[0]);
+    await expect.poll(() => page.evaluate(() => window.events.at(-1))).toMatchObject({
+      type: 'chartcode-clear',
+      detail: { removed: { code: supplies[0] } },
+    });
     // Reset restores the attributes' values.
     await page.locator('button[type="reset"]').click();
     await expect(required.chips).toHaveCount(0);
     await expect(multi.chips).toHaveCount(0);
-    expect(await parts(page, 'preset').host.evaluate((el) => el.value)).toBe('I10');
+    await expect(parts(page, 'preset').host).toHaveJSProperty('value', 'I10');
   });
 
   test('value, clear(), focus() and disabled', async ({ page }) => {
@@ -267,7 +287,7 @@ test.describe('the picker', () => {
     expect(await preset.host.evaluate((el) => el.selected[0].coding.code)).toBe('I10');
     await preset.host.evaluate((el) => el.clear());
     await expect(preset.chips).toHaveCount(0);
-    expect((await page.evaluate(() => window.events)).at(-1)).toMatchObject({ type: 'chartcode-clear', target: 'preset' });
+    await expect.poll(() => page.evaluate(() => window.events.at(-1))).toMatchObject({ type: 'chartcode-clear', target: 'preset' });
     await preset.host.evaluate((el) => {
       el.value = 'e119';
     });
@@ -275,6 +295,230 @@ test.describe('the picker', () => {
     await preset.host.evaluate((el) => el.focus());
     await expect(preset.input).toBeFocused();
     await expect(parts(page, 'off').input).toBeDisabled();
+  });
+});
+
+test.describe('the picker, more', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('/tests/pages/picker.html');
+  });
+
+  test('Up in an emptied box opens the top of the books at its last option, never an option of a closed list', async ({ page }) => {
+    const p = parts(page, 'plain');
+    await p.input.click();
+    await page.keyboard.type('asthma');
+    await expect(p.options.first()).toBeVisible();
+    await page.keyboard.press('Escape'); // closes
+    await expect(p.input).toHaveAttribute('aria-expanded', 'false');
+    await page.keyboard.press('Escape'); // empties the box
+    await expect(p.input).toHaveValue('');
+    await page.keyboard.press('ArrowUp');
+    await expect(p.input).toHaveAttribute('aria-expanded', 'true');
+    await expect(p.options.last()).toHaveAttribute('aria-selected', 'true');
+    await expect(p.options.last().locator('.code')).toHaveText(/^[A-Z]\d\d-[A-Z]\d\d$/); // a chapter (ICD-10-CM's last: U00-U85)
+    const active = await p.input.getAttribute('aria-activedescendant');
+    await expect(p.host.locator(`[id="${active}"]`)).toBeVisible();
+    await expect(p.options.filter({ hasText: 'asthma' })).toHaveCount(0);
+  });
+
+  test('a long pasted text is cut between two characters, never inside one', async ({ page }) => {
+    const p = parts(page, 'plain');
+    // 1000 UTF-16 units are searched: here they end in the first half of 😀.
+    const text = `chf${' '.repeat(996)}😀 and more`;
+    expect(text.charCodeAt(999)).toBe(0xd83d);
+    await p.input.fill(text);
+    await expect(p.options.first().locator('.code')).toHaveText(/^I50/);
+    await expect(p.empty).toBeHidden();
+  });
+});
+
+test.describe('the picker while the code books load', () => {
+  /** Holds the request for the module's bytes until `release()` is called. */
+  async function holdModule(page) {
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await page.route('**/pkg/chartcode_wasm.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    return release;
+  }
+
+  test('keys pressed while it loads are kept: one search for the text, Down on its first option', async ({ page }) => {
+    const seen = watch(page);
+    const release = await holdModule(page);
+    await page.goto('/tests/pages/picker-load.html');
+    const p = parts(page, 'late');
+    await p.input.click();
+    await page.keyboard.type('chf');
+    await page.keyboard.press('ArrowDown');
+    await expect(p.input).toHaveValue('chf');
+    expect(await page.evaluate(() => window.searches)).toEqual([]);
+
+    release();
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
+    await expect(p.options.first().locator('.code')).toHaveText(/^I50/);
+    await expect(p.input).toHaveAttribute('aria-activedescendant', await p.options.first().getAttribute('id'));
+    await expect(p.detail).toBeVisible();
+    expect(await page.evaluate(() => window.searches)).toEqual(['chf']);
+    // Once loaded, one key is one search.
+    await page.keyboard.type(' acute');
+    await expect(p.options.first()).toContainText(/acute/i);
+    expect(await page.evaluate(() => window.searches)).toEqual(['chf', 'chf ', 'chf a', 'chf ac', 'chf acu', 'chf acut', 'chf acute']);
+    expect(seen.errors).toEqual([]);
+  });
+
+  test('while it loads the popup says so, visibly; Escape closes it for good', async ({ page }) => {
+    const release = await holdModule(page);
+    await page.goto('/tests/pages/picker-load.html');
+    const p = parts(page, 'late');
+    const loading = p.host.locator('.loading');
+    await p.input.click();
+    await page.keyboard.type('chf');
+    await expect(loading).toBeVisible();
+    await expect(loading).toHaveText('Loading code books…');
+    await expect(p.status).toHaveText('Loading code books…');
+    await expect(p.input).toHaveAttribute('aria-expanded', 'false'); // no listbox yet
+    await expect(p.options).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    await expect(p.host.locator('.popup')).toBeHidden();
+    release();
+    await expect.poll(() => page.evaluate(() => window.loadCodeBook())).toBe('loaded');
+    // The user closed it: nothing opens, nothing is searched, until the next key.
+    await expect(p.host.locator('.popup')).toBeHidden();
+    expect(await page.evaluate(() => window.searches)).toEqual([]);
+    await page.keyboard.press('ArrowDown');
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
+    expect(await page.evaluate(() => window.searches)).toEqual(['chf']);
+  });
+
+  test('Down in an empty box while it loads opens the top of the books', async ({ page }) => {
+    const release = await holdModule(page);
+    await page.goto('/tests/pages/picker-load.html');
+    const p = parts(page, 'late');
+    await p.input.click();
+    await page.keyboard.press('ArrowDown');
+    await expect(p.host.locator('.loading')).toBeVisible();
+    release();
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
+    await expect(p.options.first().locator('.code')).toHaveText('A00-B99');
+    expect(await page.evaluate(() => window.searches)).toEqual([]);
+  });
+
+  test('a load that fails while the user waits says so in the popup and to the page', async ({ page }) => {
+    const seen = watch(page);
+    await page.goto('/tests/pages/picker-load.html');
+    // A book handed over by the page that fails while the user waits.
+    await page.evaluate(() => {
+      window.useCodeBook(new Promise((resolve, reject) => (window.failLoad = () => reject(new Error('the packs are offline')))));
+    });
+    const p = parts(page, 'late');
+    const loading = p.host.locator('.loading');
+    await p.input.click();
+    await page.keyboard.type('chf');
+    await expect(loading).toBeVisible();
+    await page.evaluate(() => window.failLoad());
+    await expect(loading).toHaveText('The code books could not be loaded: the packs are offline');
+    await expect(loading).toBeVisible();
+    await expect(p.status).toHaveText('The code books could not be loaded.');
+    await expect.poll(() => page.evaluate(() => window.events.at(-1))).toEqual({
+      type: 'chartcode-results',
+      target: 'late',
+      detail: { query: 'chf', count: 0, error: 'The code books could not be loaded: the packs are offline' },
+    });
+    expect(await page.evaluate(() => window.unhandled)).toEqual([]);
+    expect(seen.errors).toEqual([]);
+  });
+
+  test('a failed load is not kept: the next focus loads the module, and no rejection goes unhandled', async ({ page }) => {
+    const seen = watch(page);
+    await page.goto('/tests/pages/picker-load.html');
+    await page.evaluate(() => {
+      window.useCodeBook(new Promise((resolve, reject) => (window.failLoad = () => reject(new Error('the packs are offline')))));
+    });
+    const p = parts(page, 'late');
+    await p.input.focus(); // starts the load; nobody waits for it (nothing typed)
+    await page.evaluate(() => window.failLoad());
+    await expect(p.host.locator('.loading')).toHaveText('The code books could not be loaded: the packs are offline');
+    await expect(p.host.locator('.popup')).toBeHidden(); // fails quietly
+    await p.input.blur();
+    const moduleRequested = page.waitForRequest('**/pkg/chartcode_wasm.js', { timeout: 10_000 });
+    await p.input.focus(); // tries again: the module's own books
+    await moduleRequested;
+    await page.keyboard.type('chf');
+    await page.keyboard.press('ArrowDown');
+    await expect(p.options.first()).toHaveAttribute('aria-selected', 'true');
+    await expect(p.options.first().locator('.code')).toHaveText(/^I50/);
+    expect(await page.evaluate(() => window.unhandled)).toEqual([]);
+    expect(seen.errors).toEqual([]);
+  });
+
+  test('browsing a book the module lacks says so, not "Type one more letter"', async ({ page }) => {
+    await page.goto('/tests/pages/picker-load.html');
+    await expect.poll(() => page.evaluate(() => window.loadCodeBook())).toBe('loaded');
+    const p = parts(page, 'unknown');
+    await p.input.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(p.empty).toBeVisible();
+    await expect(p.empty).toContainText('unknown code system "snomed"');
+    await expect(p.input).not.toHaveAttribute('aria-activedescendant', /.+/);
+  });
+
+  test('a picker in a disabled fieldset stays disabled when its attributes change', async ({ page }) => {
+    await page.goto('/tests/pages/picker-load.html');
+    const p = parts(page, 'fenced');
+    const fieldset = page.locator('#fieldset');
+    await expect(p.input).toBeDisabled();
+    await p.host.evaluate((el) => el.setAttribute('placeholder', 'A procedure'));
+    await expect(p.input).toHaveAttribute('placeholder', 'A procedure');
+    await expect(p.input).toBeDisabled();
+    await fieldset.evaluate((f) => (f.disabled = false));
+    await expect(p.input).toBeEnabled();
+    // Its own attribute and the fieldset each disable it.
+    await p.host.evaluate((el) => (el.disabled = true));
+    await fieldset.evaluate((f) => (f.disabled = true));
+    await p.host.evaluate((el) => (el.disabled = false));
+    await expect(p.input).toBeDisabled();
+    await fieldset.evaluate((f) => (f.disabled = false));
+    await expect(p.input).toBeEnabled();
+  });
+
+  test('chartcode-results leaves a shadow root, and comes for results, errors and an emptied box', async ({ page }) => {
+    await page.goto('/tests/pages/picker-load.html');
+    await expect.poll(() => page.evaluate(() => window.loadCodeBook())).toBe('loaded');
+    const inner = page.locator('#deep chartcode-picker');
+    const input = inner.locator('input[role="combobox"]');
+    const results = () => page.evaluate(() => window.events.filter((e) => e.type === 'chartcode-results').map((e) => ({ target: e.target, ...e.detail })));
+    await input.focus();
+    await page.keyboard.type('chf');
+    await expect(inner.locator('[role="option"]').first()).toBeVisible();
+    await expect.poll(async () => (await results()).at(-1)).toEqual({ target: 'inner', query: 'chf', count: 20 });
+    // An error: the search refuses the attribute's book.
+    await inner.evaluate((el) => (el.systems = 'snomed'));
+    await page.keyboard.type('x');
+    await expect(inner.locator('.empty')).toContainText('snomed');
+    await expect.poll(async () => (await results()).at(-1)).toMatchObject({ target: 'inner', query: 'chfx', count: 0, error: expect.stringContaining('unknown code system "snomed"') });
+    // Emptied by the user: count 0 for the empty text.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await expect.poll(async () => (await results()).at(-1)).toEqual({ target: 'inner', query: '', count: 0 });
+    // Escape twice empties it too, and so does choosing a code.
+    await inner.evaluate((el) => (el.systems = 'icd10cm'));
+    await page.keyboard.type('asthma');
+    await expect.poll(async () => (await results()).at(-1)).toMatchObject({ query: 'asthma' });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await expect(input).toHaveValue('');
+    await expect.poll(async () => (await results()).at(-1)).toEqual({ target: 'inner', query: '', count: 0 });
+    await page.keyboard.type('essential hypertension');
+    await expect(inner.locator('[role="option"]').first()).toContainText('I10');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(input).toHaveValue('');
+    await expect.poll(() => page.evaluate(() => window.events.slice(-2).map((e) => [e.type, e.detail.query ?? e.detail.code]))).toEqual([
+      ['chartcode-results', ''],
+      ['chartcode-select', 'I10'],
+    ]);
   });
 });
 
@@ -294,8 +538,11 @@ test.describe('the demo EHR page', () => {
     await page.keyboard.press('Enter');
     await expect(problems.chips).toHaveCount(1);
     await page.keyboard.type('dm2 ckd');
+    await expect(problems.options.nth(1)).toBeVisible();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
+    await expect(problems.options.nth(1)).toHaveAttribute('aria-selected', 'true');
+    await expect(problems.detail).toBeVisible();
 
     // Accessibility, with the popup open and the detail view showing.
     const axe = await new AxeBuilder({ page }).analyze();
@@ -305,11 +552,15 @@ test.describe('the demo EHR page', () => {
     await page.screenshot({ path: shot });
 
     await page.keyboard.press('Enter');
+    await expect(problems.chips).toHaveCount(2);
     const supplies = parts(page, 'supplies');
     await supplies.input.click();
     await page.keyboard.type('walker');
+    await expect(supplies.options.first()).toBeVisible();
     await page.keyboard.press('ArrowDown');
+    await expect(supplies.options.first()).toHaveAttribute('aria-selected', 'true');
     await page.keyboard.press('Enter');
+    await expect(supplies.chips).toHaveCount(1);
     await page.locator('button[type="submit"]').click();
     await expect(page.locator('#submitted')).toContainText('problems = I50.9');
     await expect(page.locator('#submitted')).toContainText('http://hl7.org/fhir/sid/icd-10-cm');

@@ -4,12 +4,16 @@ import init, { CodeBook } from 'chartcode';
 import type { Hit, CodeRecord, Entry, Validation, Crosswalk, SystemInfo, Coding, SearchOptions } from 'chartcode';
 import initIcd10cm, { CodeBook as Icd10cmBook } from 'chartcode/icd10cm';
 import { ChartcodePicker, loadCodeBook, useCodeBook } from 'chartcode/picker';
-import type { ChartcodeSelection } from 'chartcode/picker';
+import type { ChartcodeSelection, ChartcodeResults } from 'chartcode/picker';
 
 export function wire(picker: ChartcodePicker, store: (coding: ChartcodeSelection['coding']) => void): void {
   picker.addEventListener('chartcode-select', (event) => store(event.detail.coding));
   picker.addEventListener('chartcode-clear', (event) => {
     if (event.detail.removed) store(event.detail.removed.coding);
+  });
+  picker.addEventListener('chartcode-results', (event) => {
+    const results: ChartcodeResults = event.detail;
+    if (results.error !== undefined) store({ system: '', code: results.query, display: `${results.count}: ${results.error}` });
   });
   const found: ChartcodePicker | null = document.querySelector('chartcode-picker');
   if (found && found.multiple && !found.disabled) found.value = 'E11.9 I10';
