@@ -8,6 +8,9 @@
 //!
 //! The Makefile's `wasm` target sets both variables; a private build that
 //! embeds a licensed CPT pack sets `CHARTCODE_EMBED_BOOKS=icd10cm,cpt`.
+//!
+//! With the `cli` feature it also embeds the vendored `codebooks/` in the
+//! command line (see `src/builtin_books.rs`).
 
 use std::env;
 use std::fmt::Write as _;
@@ -52,6 +55,56 @@ fn main() {
     }
     code.push_str("];\n");
     let target = out_dir.join("embedded_packs.rs");
+    std::fs::write(&target, code).unwrap_or_else(|e| fail(&format!("{}: {e}", target.display())));
+    if env::var_os("CARGO_FEATURE_CLI").is_some() {
+        embed_codebooks(&out_dir);
+    }
+}
+
+/// The `chartcode` command line carries the vendored code books (about
+/// 4 MB of compressed sources), so that a copied or `cargo install`ed
+/// binary can build its packs on first use without this repository. Their
+/// FNV-1a hash names the cache folder the packs are built into.
+fn embed_codebooks(out_dir: &std::path::Path) {
+    let root =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("codebooks");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| fail(&format!("{}: {e}", dir.display())));
+        for entry in entries {
+            let path = entry.unwrap_or_else(|e| fail(&format!("{}: {e}", dir.display()))).path();
+            if path.is_dir() {
+                println!("cargo:rerun-if-changed={}", path.display());
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut code = String::from(
+        "/// The vendored code books: (path under codebooks/, bytes).\npub static EMBEDDED_CODEBOOKS: &[(&str, &[u8])] = &[\n",
+    );
+    for path in &files {
+        let relative = path.strip_prefix(&root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let bytes = std::fs::read(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
+        for b in relative.as_bytes().iter().chain(&bytes) {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        let path = path.to_str().unwrap_or_else(|| fail("the code books' path is not UTF-8"));
+        writeln!(code, "    ({relative:?}, include_bytes!({path:?})),").expect("writing to a String");
+    }
+    code.push_str("];\n");
+    writeln!(
+        code,
+        "/// A hash of every embedded file and its path.\npub const EMBEDDED_CODEBOOKS_HASH: u64 = {hash:#x};"
+    )
+    .expect("writing to a String");
+    let target = out_dir.join("embedded_codebooks.rs");
     std::fs::write(&target, code).unwrap_or_else(|e| fail(&format!("{}: {e}", target.display())));
 }
 

@@ -4,6 +4,9 @@
 //! Exit status: 0 found, 1 not found, 2 bad usage or input. Errors are one
 //! line on stderr.
 
+mod builtin_books;
+
+use builtin_books::PackSource;
 use chartcode::compile;
 use chartcode::search::{self, CodeBook, Lookup, SearchOptions};
 use chartcode::{Kind, Pack};
@@ -26,7 +29,9 @@ Usage:
   chartcode map      CODE --to SYSTEM [--json]
 
 Options:
-  --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs)
+  --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs
+                   if it holds packs, else the code books built into chartcode,
+                   compiled once into ~/.cache/chartcode; `stats` says which)
   --codebooks DIR  where `build` reads sources (default: ./codebooks)
   --out DIR        where `build` writes packs (default: ./packs)
   --import-cpt FILE, --import-cdt FILE
@@ -155,7 +160,11 @@ fn run() -> Result<ExitCode, Fail> {
         }
         "build" => build(&args),
         "lookup" | "search" | "children" | "stats" | "dump" | "map" | "validate" => {
-            let dir = pack_dir(&args);
+            let source = builtin_books::choose(args.packs.as_deref()).map_err(Fail)?;
+            if let PackSource::BuiltIn { cache } = &source {
+                builtin_books::ensure_built(cache).map_err(Fail)?;
+            }
+            let dir = source.dir().to_path_buf();
             let files = read_packs(&dir)?;
             let slices: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
             let mut book = CodeBook::open(&slices).map_err(|e| {
@@ -166,7 +175,7 @@ fn run() -> Result<ExitCode, Fail> {
                 "lookup" => lookup(&args, &book),
                 "search" => search_cmd(&args, &book),
                 "children" => children(&args, &book),
-                "stats" => stats(&args, &book),
+                "stats" => stats(&args, &book, &source, &files),
                 "validate" => validate(&args, &book),
                 "map" => map(&args, &book),
                 _ => dump(&args, &book),
@@ -181,13 +190,6 @@ fn run() -> Result<ExitCode, Fail> {
 fn today() -> u32 {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     chartcode::dates::from_unix_days((secs / 86_400) as i64).unwrap_or(0)
-}
-
-fn pack_dir(args: &Args) -> PathBuf {
-    args.packs
-        .clone()
-        .or_else(|| std::env::var_os("CHARTCODE_PACKS").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from("packs"))
 }
 
 /// Reads every `*.pack` of a directory, in name order.
@@ -460,17 +462,37 @@ fn children(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn stats(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+fn stats(args: &Args, book: &CodeBook, source: &PackSource, files: &[(PathBuf, Vec<u8>)]) -> Result<ExitCode, Fail> {
     let systems = book.systems()?;
+    // The file each system's pack was read from.
+    let file_of = |id: &str| {
+        files.iter().find(|(_, bytes)| Pack::open(bytes).is_ok_and(|p| p.system().id == id)).map(|(p, _)| p.clone())
+    };
     if args.json {
         #[derive(Serialize)]
-        struct Stats {
-            systems: Vec<search::SystemInfo>,
+        #[serde(rename_all = "camelCase")]
+        struct Loaded {
+            #[serde(flatten)]
+            info: search::SystemInfo,
+            /// The pack file it was read from.
+            file: Option<PathBuf>,
         }
-        print_json(&Stats { systems })?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Stats {
+            /// Where the packs came from.
+            packs_from: String,
+            systems: Vec<Loaded>,
+        }
+        let systems = systems.into_iter().map(|info| Loaded { file: file_of(info.id), info }).collect();
+        print_json(&Stats { packs_from: source.describe(), systems })?;
     } else {
+        outln!("packs from {}", source.describe());
         for s in &systems {
             outln!("{} ({})  {}", s.name, s.id, s.release);
+            if let Some(file) = file_of(s.id) {
+                outln!("  file      {}", file.display());
+            }
             outln!("  records   {:>9}", group(u64::from(s.counts.records)));
             outln!("  billable  {:>9}", group(u64::from(s.counts.billable)));
             for k in Kind::ALL {

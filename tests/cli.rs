@@ -189,3 +189,39 @@ fn ranking_is_the_same_in_every_process() {
         assert_eq!(runs[0], runs[1], "{q}");
     }
 }
+
+#[test]
+fn a_copied_binary_works_without_a_packs_folder() {
+    // A copy of the binary, run in an empty folder with no $CHARTCODE_PACKS:
+    // it builds its built-in code books once into the cache and says so.
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("copied-cli");
+    let _ = std::fs::remove_dir_all(&scratch);
+    let (work, cache) = (scratch.join("work"), scratch.join("cache"));
+    std::fs::create_dir_all(&work).unwrap();
+    let copy = scratch.join("chartcode");
+    std::fs::copy(env!("CARGO_BIN_EXE_chartcode"), &copy).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(&copy)
+            .args(args)
+            .current_dir(&work)
+            .env_remove("CHARTCODE_PACKS")
+            .env("XDG_CACHE_HOME", &cache)
+            .output()
+            .unwrap()
+    };
+    let first = run(&["lookup", "E11.9"]);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(stdout(&first).contains("Type 2 diabetes mellitus without complications"), "{}", stdout(&first));
+    assert!(String::from_utf8_lossy(&first.stderr).contains("building the built-in code books"));
+    let second = run(&["lookup", "J1100", "--system", "hcpcs"]);
+    assert_eq!(second.status.code(), Some(0));
+    assert!(second.stderr.is_empty(), "built once: {}", String::from_utf8_lossy(&second.stderr));
+    let stats = run(&["stats"]);
+    let text = stdout(&stats);
+    assert!(text.starts_with("packs from the code books built into chartcode"), "{text}");
+    assert!(text.contains(&cache.display().to_string()), "{text}");
+    // An explicit folder wins, and stats names it.
+    let named = Command::new(&copy).args(["stats", "--json", "--packs"]).arg(packs()).output().unwrap();
+    assert_eq!(json(&named)["packsFrom"], format!("{} (--packs)", packs().display()));
+    assert!(json(&named)["systems"][0]["file"].as_str().unwrap().ends_with(".pack"));
+}

@@ -78,6 +78,31 @@ fn exercise(bytes: &[u8], dump: bool) -> bool {
     true
 }
 
+/// Runs the `chartcode` command line on one forged pack (alone in a
+/// folder) and returns its exit code and stderr.
+fn cli_on(name: &str, bytes: &[u8], args: &[&str]) -> (Option<i32>, String) {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("forged").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.pack")), bytes).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chartcode"))
+        .args(args)
+        .arg("--packs")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The command line on a corrupt pack: exit 2 with one line, never a
+/// panic (101) or an abort (134).
+fn assert_cli_refuses(name: &str, bytes: &[u8], args: &[&str]) {
+    let (code, stderr) = cli_on(name, bytes, args);
+    assert_eq!(code, Some(2), "{args:?}: {stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+    assert!(stderr.starts_with("chartcode: "), "{stderr}");
+}
+
 /// A deterministic xorshift stream.
 fn rng(mut seed: u64) -> impl FnMut() -> u64 {
     move || {
@@ -248,6 +273,10 @@ fn a_composition_row_with_fewer_axes_is_no_panic() {
         book.records.push(BookRecord { labels, ..BookRecord::new(code, String::new(), Kind::Code, true, Some(0)) });
     }
     let bytes = writer::write_pack(&book).expect("the writer accepts rows of different lengths");
+    for code in ["0DT6", "0DT", "0DTJ"] {
+        let (exit, stderr) = cli_on("short-row", &bytes, &["lookup", code]);
+        assert!(matches!(exit, Some(0..=2)), "lookup {code}: {exit:?} {stderr}");
+    }
     let cb = CodeBook::open(&[&bytes]).unwrap();
     let builder = cb.lookup("0DTJ", None).unwrap();
     assert_eq!(builder.candidates.len(), 1, "{builder:?}");
@@ -283,6 +312,9 @@ fn a_composition_asking_for_a_hundred_million_children_is_an_error() {
     assert!(cb.lookup("0DT", None).is_err());
     assert!(cb.children(Some("0DT"), None).is_err());
     assert!(exercise(&b, true));
+    for args in [["lookup", "0DT6"], ["lookup", "0DT"], ["children", "0DT"]] {
+        assert_cli_refuses("icd10pcs", &b, &args);
+    }
 }
 
 #[test]
@@ -305,6 +337,7 @@ fn a_date_note_that_is_not_a_date_is_an_error() {
     let err = cb.lookup("J1100", Some("hcpcs")).expect_err("a date that is not a date");
     assert!(err.to_string().contains("not a date"), "{err}");
     assert!(exercise(&b, true));
+    assert_cli_refuses("hcpcs", &b, &["lookup", "J1100"]);
 }
 
 #[test]

@@ -6,9 +6,55 @@
 //! error that names the argument, what was expected and what was given, so
 //! that the JS `Error` thrown says how to fix the call. Nothing here panics:
 //! a panic in wasm is a trap that leaves the module unusable.
+//!
+//! Nor does anything here let a JavaScript exception through: a Proxy's
+//! trap, a revoked Proxy, a getter or an own `getTime` that throws would
+//! unwind through the wasm frames, leave the book borrowed and the shadow
+//! stack unrestored (after a thousand such calls the module traps). Every
+//! call that can run the caller's code goes through a catching import
+//! (`Reflect`, the `catch` externs below) and its exception becomes an
+//! argument error.
 
-use js_sys::{Array, JsString, Object, Reflect};
+use js_sys::{Array, Function, JsString, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array_catching(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Object.keys`, which runs a Proxy's `ownKeys` trap.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn keys_catching(value: &JsValue) -> Result<Array, JsValue>;
+}
+
+/// What an exception thrown by the caller's code says, for the message.
+fn thrown(e: &JsValue) -> String {
+    let message =
+        Reflect::get(e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).or_else(|| e.as_string());
+    message.map_or_else(|| "an exception".to_string(), |m| format!("{:?}", m.chars().take(200).collect::<String>()))
+}
+
+/// Whether `value` is an array (a Proxy whose checks throw is not one).
+pub fn is_array(value: &JsValue) -> bool {
+    is_array_catching(value).unwrap_or(false)
+}
+
+/// The items of an array, read through `Reflect` (so that a Proxy's trap
+/// that throws is an error), at most `max` of them.
+pub fn array_items(value: &JsValue, what: &str, max: u32) -> Result<Vec<JsValue>, ArgError> {
+    let length = Reflect::get(value, &JsValue::from_str("length"))
+        .map_err(|e| format!("{what}: reading its length threw {}", thrown(&e)))?
+        .as_f64()
+        .unwrap_or(0.0);
+    if length > f64::from(max) {
+        return Err(format!("{what} lists {length} items; at most {max} are accepted"));
+    }
+    (0..length as u32)
+        .map(|i| Reflect::get_u32(value, i).map_err(|e| format!("{what}[{i}]: reading it threw {}", thrown(&e))))
+        .collect()
+}
 
 /// An argument that does not fit; becomes the message of the JS `Error`.
 pub type ArgError = String;
@@ -31,7 +77,7 @@ pub fn describe(value: &JsValue) -> String {
         "a boolean".into()
     } else if value.is_string() {
         "a string".into()
-    } else if Array::is_array(value) {
+    } else if is_array(value) {
         "an array".into()
     } else if value.is_function() {
         "a function".into()
@@ -80,15 +126,12 @@ pub fn strings(value: &JsValue, what: &str) -> Result<Vec<String>, ArgError> {
     if value.is_string() {
         return Ok(split(string(value, what, MAX_CODE_LEN * 8)?));
     }
-    let Some(array) = value.dyn_ref::<Array>() else {
+    if !is_array(value) {
         return Err(format!("{what} must be a string or an array of strings, got {}", describe(value)));
-    };
-    if array.length() > 64 {
-        return Err(format!("{what} lists {} items; at most 64 are accepted", array.length()));
     }
     let mut out = Vec::new();
-    for (i, item) in array.iter().enumerate() {
-        out.extend(split(string(&item, &format!("{what}[{i}]"), MAX_CODE_LEN)?));
+    for (i, item) in array_items(value, what, 64)?.iter().enumerate() {
+        out.extend(split(string(item, &format!("{what}[{i}]"), MAX_CODE_LEN)?));
     }
     Ok(out)
 }
@@ -121,11 +164,12 @@ pub fn options(value: &JsValue, what: &str, known: &[&str]) -> Result<Option<Obj
     if value.is_undefined() || value.is_null() {
         return Ok(None);
     }
-    if !value.is_object() || Array::is_array(value) || value.is_function() {
+    if !value.is_object() || is_array(value) || value.is_function() {
         return Err(format!("{what} must be an object, got {}", describe(value)));
     }
     let object: Object = value.clone().unchecked_into();
-    for key in Object::keys(&object).iter() {
+    let keys = keys_catching(value).map_err(|e| format!("{what}: listing its keys threw {}", thrown(&e)))?;
+    for key in array_items(&keys, what, 1_000)? {
         let key = key.as_string().unwrap_or_default();
         if !known.contains(&key.as_str()) {
             return Err(format!("{what}: unknown option {key:?}; known: {}", known.join(", ")));
@@ -143,19 +187,33 @@ pub fn get(object: &Object, key: &str) -> JsValue {
 
 /// A date: `"YYYY-MM-DD"` or a JS `Date`, as `YYYYMMDD`.
 pub fn date(value: &JsValue, what: &str) -> Result<u32, ArgError> {
-    if let Some(d) = value.dyn_ref::<js_sys::Date>() {
-        if d.get_time().is_nan() {
-            return Err(format!("{what} is an invalid Date"));
+    if !value.is_string() {
+        // `Date.prototype.getTime` applied to the value is the brand check:
+        // it throws for anything but a real Date (a Proxy of one included).
+        if let Ok(time) = date_method("getTime", value) {
+            if time.is_nan() {
+                return Err(format!("{what} is an invalid Date"));
+            }
+            return date_of(value).ok_or_else(|| format!("{what} must be a Date in the years 1 to 9999"));
         }
-        return date_of(d).ok_or_else(|| format!("{what} must be a Date in the years 1 to 9999"));
     }
     let text = string(value, what, 10)
         .map_err(|_| format!("{what} must be \"YYYY-MM-DD\" or a Date, got {}", describe(value)))?;
     crate::dates::parse_iso(&text).ok_or_else(|| format!("{what} must be \"YYYY-MM-DD\", got {text:?}"))
 }
 
-fn date_of(d: &js_sys::Date) -> Option<u32> {
-    crate::dates::from_parts(d.get_full_year(), d.get_month() + 1, d.get_date())
+/// `Date.prototype[name]` applied to `value`: the prototype's own method,
+/// never one the value carries itself, and an exception is an `Err`.
+fn date_method(name: &str, value: &JsValue) -> Result<f64, JsValue> {
+    let prototype = Reflect::get(&js_sys::Date::new_0(), &JsValue::from_str("constructor"))
+        .and_then(|date| Reflect::get(&date, &JsValue::from_str("prototype")))?;
+    let method: Function = Reflect::get(&prototype, &JsValue::from_str(name))?.dyn_into()?;
+    Reflect::apply(&method, value, &Array::new())?.as_f64().ok_or(JsValue::UNDEFINED)
+}
+
+fn date_of(value: &JsValue) -> Option<u32> {
+    let part = |name| date_method(name, value).ok().filter(|n| n.is_finite() && *n >= 0.0).map(|n| n as u32);
+    crate::dates::from_parts(part("getFullYear")?, part("getMonth")? + 1, part("getDate")?)
 }
 
 /// Today in the browser's time zone, as `YYYYMMDD` (0, "unknown", if the

@@ -180,12 +180,15 @@ fn licensed_packs(value: &JsValue) -> Result<Vec<&'static [u8]>, ArgError> {
     if value.is_undefined() || value.is_null() {
         return Ok(Vec::new());
     }
-    let Some(array) = value.dyn_ref::<js_sys::Array>() else {
+    if !args::is_array(value) {
         return Err(format!("options.packs must be an array of Uint8Array, got {}", args::describe(value)));
-    };
+    }
     let mut out = Vec::new();
-    for (i, item) in array.iter().enumerate() {
-        let Some(bytes) = item.dyn_ref::<Uint8Array>() else {
+    for (i, item) in args::array_items(value, "options.packs", 64)?.into_iter().enumerate() {
+        // `ArrayBuffer.isView` reads an internal slot (no trap runs), and a
+        // view that is not a Proxy can be asked `instanceof` safely.
+        let bytes = if js_sys::ArrayBuffer::is_view(&item) { item.dyn_ref::<Uint8Array>() } else { None };
+        let Some(bytes) = bytes else {
             return Err(format!("options.packs[{i}] must be a Uint8Array, got {}", args::describe(&item)));
         };
         let bytes = bytes.to_vec();
