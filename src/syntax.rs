@@ -15,7 +15,8 @@ pub fn fits(system: &str, typed: &str, prefix: bool) -> bool {
         Some((h, rest)) => (h.to_string(), true, rest.to_string()),
         None => (t.clone(), false, String::new()),
     };
-    if tail.contains('.') || t.is_empty() {
+    // Every code is ASCII; the byte slicing below relies on it.
+    if tail.contains('.') || t.is_empty() || !t.is_ascii() {
         return false;
     }
     let all: String = format!("{head}{tail}");
@@ -74,6 +75,17 @@ pub fn fits(system: &str, typed: &str, prefix: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::fits;
+
+    #[test]
+    fn odd_text_fits_no_system() {
+        for typed in [".E11", "123é", "é", "E1é.9", "\u{202e}E11", "V１0"] {
+            for system in ["icd10cm", "icd10pcs", "hcpcs", "cpt", "cdt", "icd9cm", "icd9proc"] {
+                for prefix in [false, true] {
+                    assert!(!fits(system, typed, prefix), "{typed} fits {system}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn codes_fit_their_systems() {
