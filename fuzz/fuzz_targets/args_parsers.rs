@@ -57,7 +57,8 @@ fuzz_target!(|data: &[u8]| {
         let heads: Vec<String> = pieces.by_ref().take(3).map(str::to_string).collect();
         let labels: Vec<(char, String)> = pieces.map(|p| (p.chars().next().unwrap_or('Z'), p.to_string())).collect();
         let _ = pcs::compose_title(table, &heads, &labels);
-        for axis in [pcs::Axis::BodyPart, pcs::Axis::Device, pcs::Axis::Qualifier, pcs::Axis::Imaged, pcs::Axis::Other] {
+        for axis in [pcs::Axis::BodyPart, pcs::Axis::Device, pcs::Axis::Qualifier, pcs::Axis::Imaged, pcs::Axis::Other]
+        {
             let _ = pcs::reading_order(s, axis);
         }
         let _ = pcs::is_omitted(s);

@@ -14,7 +14,9 @@
 //!   `0x80 | value` (a varint that goes on), 6 copy 4 bytes from `offset +
 //!   value` (same region), 7 truncate the pack at that point.
 //!
-//! Record ids near each edit (`offset / 4`, `offset / 2`) are visited too.
+//! Record ids named by each edit are visited too: its raw `offset` (modulo
+//! the record count) and, near the edit, `offset / 4` and `offset / 2` (of
+//! the offset inside the region).
 #![no_main]
 
 use chartcode_fuzz::{guard, real_packs, reseal, sweep, Rng};
@@ -55,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
             }
             let rel = offset % len;
             let at = start + rel;
+            near.push(offset as u32);
             near.push((rel / 4) as u32);
             near.push((rel / 2) as u32);
             if at >= pack.len() {

@@ -101,10 +101,13 @@ impl Rng {
 }
 
 /// How many records at each end of a pack, and at random, a sweep visits.
-pub const EDGE_IDS: u32 = 24;
-pub const RANDOM_IDS: u32 = 24;
+pub const EDGE_IDS: u32 = 12;
+pub const RANDOM_IDS: u32 = 16;
 /// A pack with at most this many records is also dumped whole.
 pub const DUMP_MAX_RECORDS: u32 = 2048;
+/// The PCS builder walk: choices followed up per step, and in all.
+pub const PCS_CHOICES: usize = 40;
+pub const PCS_CALLS: usize = 120;
 /// Codes the book-level calls are made on.
 pub const BOOK_CODES: u32 = 4;
 /// A pack with at most this many records is always walked whole (the top
@@ -123,7 +126,11 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
     let t0 = std::time::Instant::now();
     // CHARTCODE_FUZZ_TIME=1: how long each part of a sweep took (stderr).
     let timing = std::env::var_os("CHARTCODE_FUZZ_TIME").is_some();
-    let lap = |what: &str| if timing { eprintln!("{what}: {:?}", t0.elapsed()) };
+    let lap = |what: &str| {
+        if timing {
+            eprintln!("{what}: {:?}", t0.elapsed())
+        }
+    };
     let n = pack.record_count();
     // Pack-wide readers.
     let _ = pack.system();
@@ -155,7 +162,7 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
         ids.push(rng.below(n));
     }
     if n > 0 {
-        ids.extend(extra.iter().take(32).map(|&id| id % n));
+        ids.extend(extra.iter().take(48).map(|&id| id % n));
     }
     ids.extend([n, n.wrapping_add(1), u32::MAX]);
     ids.sort_unstable();
@@ -293,16 +300,34 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
         }
     }
     lap("search");
-    // A PCS-like book: the builder on every table prefix of the first codes.
+    // A PCS-like book: the code builder as a user drives it, from the
+    // tables among the first and the picked codes: at each step every
+    // choice offered is asked for its next axis, and one is followed.
     if pcs_like {
-        for c in pack.codes_with_prefix("", 8) {
-            for len in 3..=7 {
-                if len <= c.0.len() {
-                    let _ = search::axis_choices(pack, &c.0[..len]);
+        let mut tables: Vec<String> = pack.codes_with_prefix("", 8).into_iter().map(|(c, _)| c).collect();
+        tables.extend(picked.iter().map(|c| c.chars().filter(|c| *c != '.').collect()));
+        tables.retain(|t| t.len() >= 3 && t.is_char_boundary(3));
+        tables.iter_mut().for_each(|t| t.truncate(3));
+        tables.dedup();
+        tables.truncate(4);
+        let mut calls = 0;
+        for table in tables {
+            let mut prefix = table;
+            for _ in 0..7 {
+                let Ok(Some(choices)) = search::axis_choices(pack, &prefix) else { break };
+                for c in choices.iter().take(PCS_CHOICES) {
+                    if calls < PCS_CALLS {
+                        calls += 1;
+                        let _ = search::axis_choices(pack, &c.code);
+                    }
                 }
+                let pick = rng.below(choices.len() as u32) as usize;
+                prefix = choices[pick].code.clone();
+                let _ = book.validate(&prefix, system);
             }
         }
     }
+    lap("pcs builder");
 }
 
 /// The real packs as one code book per date in [`DATES`], built once.
