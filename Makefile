@@ -19,7 +19,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(abspath www/tests/webdriver.json) \
 	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm
 
-.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint bench bench-criterion bench-wasm pcs-titles demo screenshot clean
+.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint bench bench-criterion bench-wasm pcs-titles demo screenshot fuzz fuzz-regress clean
 
 ## Install what is missing (idempotent).
 setup:
@@ -91,6 +91,20 @@ demo: setup packs wasm
 ## Re-take docs/demo.png (the screenshot in the README) with the browser tests.
 screenshot: wasm
 	cd www && CHARTCODE_SCREENSHOT=1 npx playwright test -g "demo EHR page"
+
+## Fuzzing (local only, not part of `make test` or CI; nightly + cargo-fuzz,
+## installed on first use): builds the packs, seeds fuzz/corpus/, then runs
+## each target for FUZZ_SECONDS (default 60) seconds, one fuzzer process at
+## a time; crashes land in fuzz/artifacts/<target>/ and fail the target.
+## `FUZZ_TARGETS=query_search FUZZ_SECONDS=600 make fuzz` for one, longer.
+## `make fuzz-regress` replays the reproducers in fuzz/regressions/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= pack_open pack_resealed query_search args_parsers
+fuzz: packs
+	PACKS=$(PACKS) FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh run $(FUZZ_TARGETS)
+
+fuzz-regress: packs
+	PACKS=$(PACKS) ./scripts/fuzz.sh regress $(FUZZ_TARGETS)
 
 clean:
 	$(CARGO) clean

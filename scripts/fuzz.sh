@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Fuzzing chartcode with cargo-fuzz (libFuzzer) on nightly. Local only:
+# `make test` and CI never run it. See fuzz/README.md.
+#
+#   scripts/fuzz.sh seed                 fill fuzz/corpus/<target>/ with seeds
+#   scripts/fuzz.sh run [TARGET...]      seed, then fuzz each target for
+#                                        $FUZZ_SECONDS (default 60), one at a time
+#   scripts/fuzz.sh regress [TARGET...]  run the committed reproducers in
+#                                        fuzz/regressions/<target>/ once; lists
+#                                        those that still crash
+#
+# Environment: PACKS (default packs, built by `make packs`), FUZZ_SECONDS,
+# FUZZ_SANITIZER (default none: the crate has no `unsafe`, and without ASan
+# the pack targets run about twice as fast; `address` to use it),
+# FUZZ_ARGS (extra libFuzzer flags), CHARTCODE_FUZZ_IGNORE (known panic
+# locations to step over, see fuzz/src/lib.rs). Crashes go to
+# fuzz/artifacts/<target>/; the run goes on after a crash (-fork=1
+# -ignore_crashes=1) and exits 1 at the end if any target crashed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ALL_TARGETS=(pack_open pack_resealed query_search args_parsers)
+PACKS=${PACKS:-packs}
+FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+SANITIZER=${FUZZ_SANITIZER:-none}
+export CHARTCODE_FUZZ_PACKS
+CHARTCODE_FUZZ_PACKS=$(cd "$PACKS" 2>/dev/null && pwd) || {
+	echo "fuzz.sh: no packs in $PACKS: run \`make packs\` first" >&2
+	exit 2
+}
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+need_tools() {
+	rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --version 0.13.2 --locked
+}
+
+# Seeds are made here, not committed: the packs are megabytes.
+seed() {
+	python3 - "$CHARTCODE_FUZZ_PACKS" <<'PY'
+import json, os, random, struct, sys, zlib
+
+packs_dir = sys.argv[1]
+files = ["icd10cm.pack", "icd10pcs.pack", "hcpcs.pack", "icd9cm.pack", "icd9proc.pack"]
+corpus = "fuzz/corpus"
+random.seed(1)
+
+def put(target, name, data):
+    d = os.path.join(corpus, target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+def reseal(b):
+    b = bytearray(b)
+    if len(b) >= 20:
+        b[16:20] = struct.pack("<I", len(b))
+        b[12:16] = struct.pack("<I", zlib.crc32(bytes(b[16:])) & 0xFFFFFFFF)
+    return bytes(b)
+
+# pack_open: the real packs, truncated packs (raw and resealed), headers.
+for i, f in enumerate(files):
+    b = open(os.path.join(packs_dir, f), "rb").read()
+    stem = f.split(".")[0]
+    put("pack_open", stem, b)
+    header_len = struct.unpack_from("<H", b, 10)[0]
+    for cut in (8, 39, 40, header_len, header_len + 64, len(b) // 2, len(b) - 1):
+        put("pack_open", f"{stem}-cut{cut}", b[:cut])
+        put("pack_open", f"{stem}-cut{cut}-resealed", reseal(b[:cut]))
+    put("pack_open", f"{stem}-header", b[:header_len])
+
+# pack_resealed: [pack] + 8-byte edits [op, where, offset u32, value u16].
+def edit(op, where, offset, value):
+    return struct.pack("<BBIH", op, where, offset, value & 0xFFFF)
+
+for i, f in enumerate(files):
+    put("pack_resealed", f"{i}-plain", bytes([i]))
+    b = open(os.path.join(packs_dir, f), "rb").read()
+    count = struct.unpack_from("<H", b, 38)[0]
+    for s in range(count + 1):
+        # counts and offsets at the start of each section, bumped and zeroed
+        put("pack_resealed", f"{i}-s{s}-bump", bytes([i]) + edit(4, s, 0, 1))
+        put("pack_resealed", f"{i}-s{s}-zero", bytes([i]) + edit(2, s, 4, 0))
+        put("pack_resealed", f"{i}-s{s}-big", bytes([i]) + edit(3, s, 0, 0))
+    for n in range(24):
+        edits = b"".join(
+            edit(random.randrange(8), random.randrange(count + 1), random.randrange(1 << 32), random.randrange(1 << 16))
+            for _ in range(random.randrange(1, 5))
+        )
+        put("pack_resealed", f"{i}-random{n}", bytes([i]) + edits)
+
+# query_search and args_parsers: queries a clinician types, the golden cases.
+queries = set()
+for line in open("benches/typing-session.txt", encoding="utf-8"):
+    line = line.rstrip("\n")
+    if line and not line.startswith("#"):
+        for k in range(1, len(line) + 1):
+            queries.add(line[:k])
+cases = json.load(open("tests/golden/cases.json", encoding="utf-8"))
+def strings(v):
+    if isinstance(v, str):
+        yield v
+    elif isinstance(v, list):
+        for x in v:
+            yield from strings(x)
+    elif isinstance(v, dict):
+        for x in v.values():
+            yield from strings(x)
+for key in ("search", "lookup", "validate", "map", "errors"):
+    for case in cases.get(key, []):
+        for field in ("query", "code", "within"):
+            for s in strings(case.get(field, []) if isinstance(case, dict) else []):
+                queries.add(s)
+queries |= {"0DT6", "0DTJ0ZZ", "0DT", "E11.", ".E11", "S72.001A", "J1100", "250.00", "E08-E13", "diabetes e11",
+            "250.00\x01E08-E13", "chf\x01I50\x01icd10cm", "  ", "\u00e9", "Ä11", "2026-11-27"}
+for n, q in enumerate(sorted(queries)):
+    flags = random.randrange(256)
+    mask = random.choice([0, 0, 1, 2, 4, 8, 16, 0xFF])
+    put("query_search", f"q{n:04d}", bytes([flags, mask]) + q.encode())
+    put("args_parsers", f"q{n:04d}", q)
+for n, d in enumerate(["2026-11-27", "1999-01-01", "2026-13-01", "0000-00-00", "+123-01-01", "2026-1-1", "２０２６-11-27"]):
+    put("args_parsers", f"date{n}", d)
+PY
+	for t in "${ALL_TARGETS[@]}"; do
+		echo "fuzz.sh: seeds for $t: $(ls "fuzz/corpus/$t" | wc -l)"
+	done
+}
+
+run() {
+	local failed=()
+	for t in "$@"; do
+		mkdir -p "fuzz/artifacts/$t"
+		local before
+		before=$(ls "fuzz/artifacts/$t" | wc -l)
+		echo "fuzz.sh: $t for ${FUZZ_SECONDS}s"
+		# One fuzzer process at a time (-fork=1: one child, restarted after
+		# a crash so that distinct crashes are collected).
+		cargo +nightly fuzz run --sanitizer "$SANITIZER" "$t" "fuzz/corpus/$t" -- \
+			-max_total_time="$FUZZ_SECONDS" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
+			-rss_limit_mb=2048 -timeout=20 -print_final_stats=1 ${FUZZ_ARGS:-} 2>&1 |
+			grep -E --line-buffered 'panicked at|ERROR: libFuzzer|SUMMARY|^#[0-9]+.*(DONE|INITED)|stat::|exec/s' |
+			tail -n 40 || true
+		local after
+		after=$(ls "fuzz/artifacts/$t" | wc -l)
+		if [ "$after" -gt "$before" ]; then
+			failed+=("$t: $((after - before)) new in fuzz/artifacts/$t")
+		fi
+	done
+	if [ ${#failed[@]} -gt 0 ]; then
+		printf 'fuzz.sh: crashes: %s\n' "${failed[@]}"
+		exit 1
+	fi
+	echo "fuzz.sh: no crash"
+}
+
+regress() {
+	local still=0
+	for t in "$@"; do
+		[ -d "fuzz/regressions/$t" ] || continue
+		cargo +nightly fuzz build --sanitizer "$SANITIZER" "$t" >/dev/null 2>&1 || cargo +nightly fuzz build --sanitizer "$SANITIZER" "$t"
+		for f in "fuzz/regressions/$t"/*; do
+			if out=$(fuzz/target/x86_64-unknown-linux-gnu/release/"$t" "$f" 2>&1); then
+				echo "fixed    $t/$(basename "$f")"
+			else
+				still=1
+				where=$(grep -m1 -oE "panicked at [^ ]+|out-of-memory[^)]*\)|timeout" <<<"$out" || echo crash)
+				echo "CRASHES  $t/$(basename "$f"): $where"
+			fi
+		done
+	done
+	return $still
+}
+
+cmd=${1:-run}
+shift || true
+[ $# -gt 0 ] || set -- "${ALL_TARGETS[@]}"
+case "$cmd" in
+seed) seed ;;
+run) need_tools && seed && run "$@" ;;
+regress) need_tools && regress "$@" ;;
+*)
+	echo "usage: scripts/fuzz.sh [seed|run|regress] [TARGET...]" >&2
+	exit 2
+	;;
+esac
