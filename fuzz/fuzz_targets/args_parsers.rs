@@ -1,21 +1,15 @@
 //! The pure parsers behind the JS argument readers and the other text
 //! helpers that take whatever a caller types.
 //!
-//! `src/wasm/args.rs` is private to the `wasm` feature and mostly takes
-//! `JsValue`s; its one pure parser, `parse_iso_date` (behind `args::date`,
-//! i.e. `new CodeBook({ today })` and `setToday()`), is fuzzed by compiling
-//! the file as it stands into this target (nothing here calls into JS).
-//! Also: code normalization and shapes (`normalize`, `syntax::fits`), the
+//! `src/wasm/args.rs` takes `JsValue`s; its pure parsing lives in
+//! `chartcode::dates` (behind `args::date`, i.e. `new CodeBook({ today })`
+//! and `setToday()`, and the CLI's `--today`), fuzzed here. Also: code normalization and shapes (`normalize`, `syntax::fits`), the
 //! crosswalk code numbers (round trip checked), tokens and stems, and the
 //! PCS title composer.
 #![no_main]
 
-#[allow(dead_code, unused_imports)]
-#[path = "../../src/wasm/args.rs"]
-mod args;
-
 use chartcode::pack::format::{code_to_number, number_to_code};
-use chartcode::{normalize, pcs, syntax};
+use chartcode::{dates, normalize, pcs, syntax};
 use chartcode_fuzz::{guard, SYSTEMS};
 use libfuzzer_sys::fuzz_target;
 
@@ -23,10 +17,15 @@ fuzz_target!(|data: &[u8]| {
     guard(|| {
         let text = String::from_utf8_lossy(data);
         let s: &str = &text;
-        if let Some(d) = args::parse_iso_date(s) {
-            // Whatever it accepts is a plausible YYYYMMDD.
+        for d in [dates::parse_iso(s), dates::parse_compact(s)].into_iter().flatten() {
+            // Whatever it accepts is a plausible YYYYMMDD, and round-trips.
             let (m, day) = (d / 100 % 100, d % 100);
             assert!((1..=12).contains(&m) && (1..=31).contains(&day), "{s:?} -> {d}");
+            assert_eq!(dates::parse_iso(&dates::iso(d)), Some(d), "{s:?}");
+        }
+        if data.len() >= 8 {
+            let days = i64::from_le_bytes(data[..8].try_into().unwrap_or_default());
+            let _ = dates::from_unix_days(days);
         }
         for sys in SYSTEMS {
             let _ = syntax::fits(sys, s, false);

@@ -138,7 +138,6 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
     let _ = pack.billable_count();
     let _ = pack.sections().iter().map(|s| s.name()).count();
     let _ = pack.meta();
-    let _ = pack.meta_value("sha256");
     let _ = pack.label_count();
     let _ = pack.compose_rule();
     let _ = pack.term_count();
@@ -194,17 +193,12 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
         let _ = pack.content_words(id);
         let _ = pack.notes(id);
         let _ = pack.children(Some(id));
-        let _ = pack.has_children(id);
         let _ = pack.ancestry(id);
         let _ = pack.subtree_end(id);
         let _ = pack.composed_labels(id);
-        let _ = pack.composed_children(id);
         if let Ok(row) = row {
-            let _ = pack.composed_count(&row);
-            if let Ok(rows) = pack.composition(&row) {
-                let _ = Pack::composition_child(&rows, rng.below(1 << 20));
-                let _ = Pack::composition_child(&rows, 0);
-            }
+            let _ = pack.composed_count(id, &row);
+            let _ = pack.composition(&row);
             let _ = pack.composed_children_of(id, &row);
         }
         let _ = search::entry(&pack, id);
