@@ -20,7 +20,9 @@ pub struct CodeSystem {
     pub legacy: bool,
 }
 
-/// Every code system chartcode knows.
+/// Every code system chartcode knows: the books in current use first, then
+/// the retired ones (a code several loaded books have is answered from the
+/// first, and a code book lists its packs in this order).
 pub const SYSTEMS: &[CodeSystem] = &[
     CodeSystem { id: "icd10cm", name: "ICD-10-CM", fhir_uri: "http://hl7.org/fhir/sid/icd-10-cm", legacy: false },
     CodeSystem {
@@ -35,6 +37,8 @@ pub const SYSTEMS: &[CodeSystem] = &[
         fhir_uri: "https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets",
         legacy: false,
     },
+    CodeSystem { id: "cpt", name: "CPT", fhir_uri: "http://www.ama-assn.org/go/cpt", legacy: false },
+    CodeSystem { id: "cdt", name: "CDT", fhir_uri: "http://ada.org/cdt", legacy: false },
     CodeSystem { id: "icd9cm", name: "ICD-9-CM", fhir_uri: "http://hl7.org/fhir/sid/icd-9-cm", legacy: true },
     CodeSystem {
         id: "icd9proc",
@@ -42,8 +46,6 @@ pub const SYSTEMS: &[CodeSystem] = &[
         fhir_uri: "http://hl7.org/fhir/sid/icd-9-cm",
         legacy: true,
     },
-    CodeSystem { id: "cpt", name: "CPT", fhir_uri: "http://www.ama-assn.org/go/cpt", legacy: false },
-    CodeSystem { id: "cdt", name: "CDT", fhir_uri: "http://ada.org/cdt", legacy: false },
 ];
 
 impl CodeSystem {
@@ -283,17 +285,16 @@ pub enum Field {
 }
 
 impl Field {
-    /// Largest value a posting can hold (3 bits).
-    pub const MAX: u8 = 7;
-
     /// How much a match in this field counts in ranking: a title match beats
-    /// a term the book lists under the code, which beats a note.
+    /// a term the book lists under the code, which beats a note. A value no
+    /// variant has (7, from a newer writer) counts as the weakest, as a
+    /// child's label does.
     pub fn weight(raw: u8) -> u32 {
         match raw {
             0 => 4,
             1..=3 => 3,
-            6 => 0,
-            _ => 1,
+            4 | 5 => 1,
+            _ => 0,
         }
     }
 
@@ -305,5 +306,27 @@ impl Field {
         } else {
             Field::weight(raw)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Field;
+
+    #[test]
+    fn an_unknown_field_is_the_weakest_match() {
+        let known = [
+            Field::Title,
+            Field::InclusionTerm,
+            Field::IndexTerm,
+            Field::Synonym,
+            Field::Note,
+            Field::TitleNegated,
+            Field::ChildLabel,
+        ];
+        let weakest = known.iter().map(|f| Field::weight(*f as u8)).min().unwrap();
+        assert_eq!(Field::weight(7), weakest);
+        assert!(Field::weight(Field::Title as u8) > Field::weight(Field::InclusionTerm as u8));
+        assert!(Field::weight(Field::InclusionTerm as u8) > Field::weight(Field::Note as u8));
     }
 }

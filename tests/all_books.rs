@@ -184,3 +184,14 @@ fn score_is_the_order_of_the_hits() {
         }
     }
 }
+
+#[test]
+fn current_books_come_before_retired_ones() {
+    // In `SYSTEMS` and so in every code book: a code several loaded books
+    // have is answered from a current one.
+    let order: Vec<bool> = chartcode::model::SYSTEMS.iter().map(|s| s.legacy).collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    let cb = common::all_books();
+    let legacy: Vec<bool> = cb.packs().iter().map(|p| p.system().legacy).collect();
+    assert!(legacy.windows(2).all(|w| w[0] <= w[1]), "{legacy:?}");
+}

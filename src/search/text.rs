@@ -3,18 +3,25 @@
 //! Every query word is a *slot*. A slot's candidates are the records whose
 //! postings hold its stem, a term it begins (the last word, as a prefix) or
 //! every word of one of its abbreviation's expansions. The slots' sorted
-//! candidate lists are merged in one pass; a record's rank is, in order:
+//! candidate lists are merged in one pass; a record's rank is, in order
+//! (`Candidate::score` packs these into the hit's `score`):
 //!
-//! 1. how many slots it matched (all words beat some words), then codes of
-//!    books in current use before retired ones (ICD-9-CM);
-//! 2. the weight of the fields they matched in (title > inclusion term > note);
-//! 3. how many of the matched words its category's title holds too, so that
+//! 1. how much of the query it matched: two points a finished word, one for
+//!    the word still being typed ("pneumonia u" prefers what matches
+//!    "pneumonia");
+//! 2. a book in current use before a retired one (ICD-9-CM);
+//! 3. the weight of the fields the words matched in (title > inclusion
+//!    term > note; a negated title word is weak unless the query negates it
+//!    too; a prefix completion a point below a whole word);
+//! 4. how common the completed words are ("hypert" completes
+//!    "hypertension" before "hypertrichosis");
+//! 5. how many of the matched words its category's title holds too, so that
 //!    "chf" prefers the I50 (Heart failure) codes to "Rheumatic heart failure";
-//! 4. billable before headers;
-//! 5. fewer title words beyond the query, not counting "unspecified", "NOS"
+//! 6. billable before headers;
+//! 7. fewer title words beyond the query, not counting "unspecified", "NOS"
 //!    and the like: when a query says no more, the unspecified code is the
 //!    coding default ("Heart failure, unspecified" before "Other heart failure");
-//! 6. book order, so that equal hits always come in the same order.
+//! 8. book order, so that equal hits always come in the same order.
 //!
 //! Codes that need a 7th character are not in the postings (their titles are
 //! their header's title plus a label); a header that matches brings along

@@ -42,7 +42,7 @@ export interface Entry {
 
 /** One search result. */
 export interface Hit extends Entry {
-  /** Relevance; higher is better. Ties are ordered by billable, shorter title, book order. */
+  /** The ranking key as one number: hits come in falling score (equal scores in book order). It orders the hits of one search; it means nothing across searches. */
   score: number;
   /** The query words (folded) this hit matched, in query order. */
   matched: string[];
