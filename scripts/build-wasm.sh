@@ -32,7 +32,7 @@ build_module() {
   )
   rm -rf "$dir" && mkdir -p "$dir"
   wasm-bindgen --target web --omit-default-module-path --out-dir "$dir" --out-name chartcode_core \
-    target/wasm32-unknown-unknown/wasm/chartcode.wasm
+    "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/chartcode.wasm"
   "$WASM_OPT" -O3 "$dir/chartcode_core_bg.wasm" -o "$dir/chartcode_core_bg.wasm"
   node scripts/package-wasm.mjs module "$dir"
 }
