@@ -5,6 +5,9 @@
 #   scripts/fuzz.sh seed                 fill fuzz/corpus/<target>/ with seeds
 #   scripts/fuzz.sh run [TARGET...]      seed, then fuzz each target for
 #                                        $FUZZ_SECONDS (default 60), one at a time
+#   scripts/fuzz.sh triage [TARGET...]   replay fuzz/artifacts/<target>/ and group
+#                                        the crashes by panic location (the
+#                                        smallest input of each is listed)
 #   scripts/fuzz.sh regress [TARGET...]  run the committed reproducers in
 #                                        fuzz/regressions/<target>/ once; lists
 #                                        those that still crash
@@ -150,9 +153,33 @@ run() {
 	done
 	if [ ${#failed[@]} -gt 0 ]; then
 		printf 'fuzz.sh: crashes: %s\n' "${failed[@]}"
+		triage "$@"
 		exit 1
 	fi
 	echo "fuzz.sh: no crash"
+}
+
+# Where a crash input crashes: the panic's file:line, or the libFuzzer kind.
+crash_site() {
+	local out
+	out=$(timeout 120 "fuzz/target/x86_64-unknown-linux-gnu/release/$1" -rss_limit_mb=2048 "$2" 2>&1) && {
+		echo "no crash"
+		return
+	}
+	grep -m1 -oE "panicked at [^ ]+" <<<"$out" | sed 's/panicked at //; s#^.*/src/#src/#; s/:$//' && return
+	grep -m1 -oE "out-of-memory|timeout|deadly signal|memory allocation of [0-9]+ bytes failed" <<<"$out" || echo crash
+}
+
+triage() {
+	for t in "$@"; do
+		[ -d "fuzz/artifacts/$t" ] || continue
+		for f in "fuzz/artifacts/$t"/*; do
+			[ -f "$f" ] || continue
+			printf '%s\t%s\t%s\n' "$(crash_site "$t" "$f")" "$(stat -c %s "$f")" "$f"
+		done | sort -t$'\t' -k1,1 -k2,2n |
+			awk -F'\t' -v t="$t" '{n[$1]++; if (!($1 in f)) f[$1] = $3 " (" $2 " bytes)"}
+				END {for (k in n) printf "%s: %d x %s, smallest %s\n", t, n[k], k, f[k]}'
+	done
 }
 
 regress() {
@@ -161,11 +188,12 @@ regress() {
 		[ -d "fuzz/regressions/$t" ] || continue
 		cargo +nightly fuzz build --sanitizer "$SANITIZER" "$t" >/dev/null 2>&1 || cargo +nightly fuzz build --sanitizer "$SANITIZER" "$t"
 		for f in "fuzz/regressions/$t"/*; do
-			if out=$(fuzz/target/x86_64-unknown-linux-gnu/release/"$t" "$f" 2>&1); then
+			[ -f "$f" ] || continue
+			where=$(crash_site "$t" "$f")
+			if [ "$where" = "no crash" ]; then
 				echo "fixed    $t/$(basename "$f")"
 			else
 				still=1
-				where=$(grep -m1 -oE "panicked at [^ ]+|out-of-memory[^)]*\)|timeout" <<<"$out" || echo crash)
 				echo "CRASHES  $t/$(basename "$f"): $where"
 			fi
 		done
@@ -180,8 +208,9 @@ case "$cmd" in
 seed) seed ;;
 run) need_tools && seed && run "$@" ;;
 regress) need_tools && regress "$@" ;;
+triage) triage "$@" ;;
 *)
-	echo "usage: scripts/fuzz.sh [seed|run|regress] [TARGET...]" >&2
+	echo "usage: scripts/fuzz.sh [seed|run|triage|regress] [TARGET...]" >&2
 	exit 2
 	;;
 esac

@@ -108,6 +108,8 @@ pub const DUMP_MAX_RECORDS: u32 = 2048;
 /// The PCS builder walk: choices followed up per step, and in all.
 pub const PCS_CHOICES: usize = 40;
 pub const PCS_CALLS: usize = 120;
+/// Headers (records with composed children) whose compositions are read.
+pub const MAX_HEADERS: u32 = 4096;
 /// Codes the book-level calls are made on.
 pub const BOOK_CODES: u32 = 4;
 /// A pack with at most this many records is always walked whole (the top
@@ -154,6 +156,22 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
     let _ = pack.codes_with_prefix("", 16);
 
     lap("pack-wide readers");
+    // Every row (cheap: a rank, a select and a word each), and every
+    // header's composition, whose corruption only shows on the header.
+    let mut headers = 0;
+    for id in 0..n {
+        let Ok(row) = pack.row(id) else { continue };
+        if row.has_label_set && headers < MAX_HEADERS {
+            headers += 1;
+            let _ = pack.composed_count(&row);
+            let _ = pack.composed_children_of(id, &row);
+            let _ = pack.children(Some(id));
+            if rng.below(64) == 0 {
+                let _ = pack.code(id).map(|c| search::axis_choices(&pack, &c));
+            }
+        }
+    }
+    lap("every row and header");
     let mut ids: Vec<u32> = Vec::new();
     ids.extend(0..n.min(EDGE_IDS));
     ids.extend(n.saturating_sub(EDGE_IDS)..n);
