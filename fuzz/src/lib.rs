@@ -163,7 +163,7 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
         let Ok(row) = pack.row(id) else { continue };
         if row.has_label_set && headers < MAX_HEADERS {
             headers += 1;
-            let _ = pack.composed_count(&row);
+            let _ = pack.composed_count(id, &row);
             let _ = pack.composed_children_of(id, &row);
             let _ = pack.children(Some(id));
             if rng.below(64) == 0 {
