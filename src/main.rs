@@ -342,6 +342,12 @@ fn print_lookup(l: &Lookup) {
         for (depth, a) in r.ancestors.iter().enumerate() {
             outln!("  {}{} {}", "  ".repeat(depth), a.code, a.title);
         }
+        if r.not_otherwise_classified {
+            outln!("  Not otherwise classified: the claim must describe the item or service");
+        }
+        if let Some(m) = &r.mue {
+            outln!("  MUE (practitioner services): {} ({}; {}; {})", m.units, m.meaning(), m.adjudication, m.rationale);
+        }
         for n in &r.notes {
             outln!("  {}: {}", n.kind.heading(), n.text);
         }

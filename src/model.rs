@@ -165,10 +165,19 @@ pub enum NoteKind {
     /// The release's action code for the record (HCPCS: `A` added, `D`
     /// discontinued, `N` no change, ...).
     Action = 16,
+    /// A CMS processing note of the code (HCPCS `PROCNOTE`): its number and
+    /// text ("0088: \"S\" codes are ...").
+    ProcessingNote = 17,
+    /// The code is on CMS's list of "not otherwise classified" codes
+    /// (HCPCS); the text is empty.
+    NotOtherwiseClassified = 18,
+    /// The code's Medically Unlikely Edit (NCCI, practitioner services):
+    /// `units<TAB>adjudication indicator<TAB>rationale`.
+    Mue = 19,
 }
 
 impl NoteKind {
-    const ALL: [NoteKind; 17] = [
+    const ALL: [NoteKind; 20] = [
         NoteKind::Includes,
         NoteKind::InclusionTerm,
         NoteKind::Excludes1,
@@ -186,6 +195,9 @@ impl NoteKind {
         NoteKind::Effective,
         NoteKind::Terminated,
         NoteKind::Action,
+        NoteKind::ProcessingNote,
+        NoteKind::NotOtherwiseClassified,
+        NoteKind::Mue,
     ];
 
     /// The stored value back to a note kind.
@@ -213,6 +225,9 @@ impl NoteKind {
             NoteKind::Effective => "effective",
             NoteKind::Terminated => "terminated",
             NoteKind::Action => "action",
+            NoteKind::ProcessingNote => "processing_note",
+            NoteKind::NotOtherwiseClassified => "not_otherwise_classified",
+            NoteKind::Mue => "mue",
         }
     }
 
@@ -222,7 +237,13 @@ impl NoteKind {
     pub fn is_attribute(self) -> bool {
         matches!(
             self,
-            NoteKind::ShortTitle | NoteKind::Added | NoteKind::Effective | NoteKind::Terminated | NoteKind::Action
+            NoteKind::ShortTitle
+                | NoteKind::Added
+                | NoteKind::Effective
+                | NoteKind::Terminated
+                | NoteKind::Action
+                | NoteKind::NotOtherwiseClassified
+                | NoteKind::Mue
         )
     }
 
@@ -246,6 +267,9 @@ impl NoteKind {
             NoteKind::Effective => "Effective",
             NoteKind::Terminated => "Terminated",
             NoteKind::Action => "Action",
+            NoteKind::ProcessingNote => "CMS processing note",
+            NoteKind::NotOtherwiseClassified => "Not otherwise classified",
+            NoteKind::Mue => "Medically Unlikely Edit",
         }
     }
 }

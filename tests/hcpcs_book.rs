@@ -1,4 +1,6 @@
-//! HCPCS Level II, October 2025 quarterly update, from CMS's workbook.
+//! HCPCS Level II, January 2026 quarterly update (CMS's 01/12/2026
+//! re-post), from CMS's workbook, with its processing notes, its list of
+//! "not otherwise classified" codes and the NCCI practitioner MUEs.
 
 mod common;
 
@@ -6,12 +8,20 @@ use chartcode::compile::{self, Book};
 use chartcode::{CodeBook, Kind, SearchOptions};
 use std::sync::OnceLock;
 
-/// Counts of the official file: 8,463 codes (record id 3) and 383
-/// modifiers (record id 7); 1,205 codes and 20 modifiers carry a
-/// termination date, all before the release took effect.
-const CODES: usize = 8_463;
+/// Counts of the official file: 8,623 codes (record id 3) and 383
+/// modifiers (record id 7); 1,300 codes and 20 modifiers carry a
+/// termination date; 95 codes end on 2025-12-31 (CMS's transaction report:
+/// 101 discontinued, of which 6 are CDT codes the file does not carry).
+const CODES: usize = 8_623;
 const MODIFIERS: usize = 383;
-const TERMINATED_CODES: usize = 1_205;
+const TERMINATED_CODES: usize = 1_300;
+const ENDED_2025_12_31: usize = 95;
+/// CMS's "NOC codes_JAN2026.xlsx": 168 rows of codes, 166 distinct (J7192
+/// and J7195 are listed twice).
+const NOC_ROWS: usize = 168;
+const NOC_CODES: usize = 166;
+/// Rows of the workbook (record id 3) that name a processing note.
+const CODES_WITH_PROCESSING_NOTES: usize = 808;
 
 fn book() -> &'static Book {
     static BOOK: OnceLock<Book> = OnceLock::new();
@@ -110,4 +120,80 @@ fn modifiers_are_their_own_kind() {
     assert_eq!(mods.len(), MODIFIERS);
     let hits = cb.search("left side", &SearchOptions { within: vec!["MOD".into()], ..Default::default() }).unwrap();
     assert_eq!(hits[0].entry.code, "LT");
+}
+
+#[test]
+fn the_january_2026_corrections_and_terminations_are_judged_by_date() {
+    // The re-post applies CMS's corrections: S0189 is terminated on
+    // 2025-12-31, J1572 is not.
+    let s0189 = |today| codebook(today).lookup("S0189", None).unwrap().record.unwrap();
+    assert!(s0189(20251231).entry.billable);
+    assert!(!s0189(20260101).entry.billable && s0189(20260101).entry.terminated);
+    assert_eq!(s0189(20260101).terminated_on.as_deref(), Some("2025-12-31"));
+    let j1572 = codebook(20261127).lookup("J1572", None).unwrap().record.unwrap();
+    assert!(j1572.entry.billable && j1572.terminated_on.is_none());
+    // Exactly the 95 codes ending on 2025-12-31 stop being billable overnight.
+    let (before, after) = (codebook(20251231), codebook(20260101));
+    let ended = book()
+        .records
+        .iter()
+        .filter(|r| r.kind == Kind::Code)
+        .filter(|r| {
+            let was = before.lookup(&r.code, Some("hcpcs")).unwrap().record.unwrap().entry.billable;
+            let is = after.lookup(&r.code, Some("hcpcs")).unwrap().record.unwrap().entry.billable;
+            was && !is
+        })
+        .count();
+    assert_eq!(ended, ENDED_2025_12_31);
+}
+
+#[test]
+fn processing_notes_noc_flags_and_mues_reach_the_lookup() {
+    let cb = codebook(20261127);
+    let book = book();
+    let with_notes = book
+        .records
+        .iter()
+        .filter(|r| r.kind == Kind::Code && r.notes.iter().any(|(k, _)| *k == chartcode::NoteKind::ProcessingNote))
+        .count();
+    assert_eq!(with_notes, CODES_WITH_PROCESSING_NOTES);
+    let s0189 = cb.lookup("S0189", None).unwrap().record.unwrap();
+    let note = s0189.notes.iter().find(|n| n.kind == chartcode::NoteKind::ProcessingNote).expect("S0189's note 0088");
+    assert!(note.text.starts_with("0088: \"S\" CODES ARE UNIQUE TEMPORARY CODES"), "{}", note.text);
+
+    let noc = book
+        .records
+        .iter()
+        .filter(|r| r.notes.iter().any(|(k, _)| *k == chartcode::NoteKind::NotOtherwiseClassified))
+        .count();
+    assert_eq!(noc, NOC_CODES);
+    let list = std::fs::read(common::codebooks_dir().join("hcpcs/NOC_codes_JAN2026.xlsx")).unwrap();
+    let rows = compile::hcpcs::read_xlsx(&list, "NOC").unwrap();
+    let listed: Vec<&String> = rows
+        .iter()
+        .filter_map(|(_, c)| c.first())
+        .filter(|c| c.len() == 5 && c.as_bytes()[1].is_ascii_digit())
+        .collect();
+    assert_eq!(listed.len(), NOC_ROWS);
+    assert!(cb.lookup("A0999", None).unwrap().record.unwrap().not_otherwise_classified);
+    assert!(!cb.lookup("J1100", None).unwrap().record.unwrap().not_otherwise_classified);
+
+    // Every MUE row of the vendored table, as the lookup shows it.
+    let table =
+        std::fs::read_to_string(common::codebooks_dir().join("ncci/mue_practitioner_2026-04-01_hcpcs_level2.csv"))
+            .unwrap();
+    let mut rows = 0;
+    for line in table.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let r = cb.lookup(f[0], Some("hcpcs")).unwrap().record.unwrap_or_else(|| panic!("{} not in HCPCS", f[0]));
+        let m = r.mue.unwrap_or_else(|| panic!("{} has no MUE", f[0]));
+        assert_eq!((m.units.to_string().as_str(), m.adjudication.as_str(), m.rationale.as_str()), (f[1], f[2], f[3]));
+        assert_eq!(m.table, "practitioner");
+        rows += 1;
+    }
+    // CMS's table has 4,592 HCPCS Level II rows, 69 of them CDT codes.
+    assert_eq!(rows, 4_592 - 69);
+    let walker = cb.lookup("E0130", None).unwrap().record.unwrap().mue.unwrap();
+    assert_eq!((walker.units, walker.meaning().as_str()), (0, "not payable as a practitioner service"));
+    assert!(cb.lookup("LT", None).unwrap().record.unwrap().mue.is_none());
 }

@@ -213,6 +213,7 @@ const NOTE_HEADINGS = [
   ['note', 'Note'],
   ['seven_chr_note', '7th character'],
   ['definition', 'Definition'],
+  ['processing_note', 'CMS processing note'],
 ];
 
 const SYSTEM_NAMES = {
@@ -1053,6 +1054,15 @@ export class ChartcodePicker extends HTMLElement {
     const heading = el('h2', '', `${entry.code} ${entry.title}`);
     const parts = [heading];
     if (record?.help) parts.push(el('p', '', record.help));
+    if (record?.notOtherwiseClassified) {
+      parts.push(el('p', 'flag', 'Not otherwise classified: the claim must describe the item or service.'));
+    }
+    if (record?.mue) {
+      const m = record.mue;
+      const meaning = m.units === 0 ? 'not payable as a practitioner service' : `at most ${m.units} unit${m.units === 1 ? '' : 's'} per day`;
+      parts.push(el('h3', '', 'Medically Unlikely Edit'));
+      parts.push(el('p', 'mue', `${m.units}: ${meaning} (${m.adjudication}; ${m.rationale})`));
+    }
     if (record?.crosswalk?.targets?.length) {
       parts.push(el('h3', '', `Crosswalk to ${SYSTEM_NAMES[record.crosswalk.to] ?? record.crosswalk.to}`));
       const list = el('ul');

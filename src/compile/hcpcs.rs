@@ -9,6 +9,12 @@
 //! and action code are kept as attributes; its termination date also goes
 //! into the pack's termination table, so that the reader can tell, on the
 //! day it runs, whether the code may still be billed.
+//!
+//! Three companion files of the release add to the codes ([`Extras`]): the
+//! CMS processing notes the `PROCNOTE` column refers to (a note of the
+//! code), CMS's list of "not otherwise classified" codes (a flag), and the
+//! NCCI Medically Unlikely Edits for practitioner services (an attribute:
+//! units, adjudication, rationale).
 
 use super::{Book, BookRecord, CompileError};
 use crate::model::{Kind, NoteKind};
@@ -134,8 +140,91 @@ fn date(file: &str, line: u32, column: &str, value: &str) -> Result<Option<Strin
     Ok(Some(v.to_string()))
 }
 
+/// What the release's companion files add to its codes.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Processing note number (`0088`) → its text.
+    pub processing_notes: HashMap<String, String>,
+    /// The "not otherwise classified" codes.
+    pub noc: std::collections::HashSet<String>,
+    /// Code → `units<TAB>adjudication<TAB>rationale`.
+    pub mue: HashMap<String, String>,
+}
+
+/// Reads CMS's processing-notes file (`proc_notes_*.txt`): a title, then
+/// notes `NNNN--TEXT` whose text runs on over the following lines; each
+/// line ends in a column of `*` that is not part of the text.
+pub fn parse_processing_notes(text: &str, file: &str) -> Result<HashMap<String, String>, CompileError> {
+    let mut notes: HashMap<String, String> = HashMap::new();
+    let mut current: Option<String> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_end().trim_end_matches('*').trim();
+        if line.is_empty() {
+            current = None;
+            continue;
+        }
+        let numbered = line.split_once("--").filter(|(n, _)| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()));
+        if let Some((number, rest)) = numbered {
+            if notes.insert(number.to_string(), super::icd10cm::collapse(rest)).is_some() {
+                return Err(source(file, i as u32 + 1, format!("processing note {number} appears twice")));
+            }
+            current = Some(number.to_string());
+        } else if let Some(n) = &current {
+            let note = notes.entry(n.clone()).or_default();
+            note.push(' ');
+            note.push_str(&super::icd10cm::collapse(line));
+        }
+    }
+    if notes.is_empty() {
+        return Err(source(file, 1, "no processing notes (lines NNNN--text)".into()));
+    }
+    Ok(notes)
+}
+
+/// Reads CMS's list of "not otherwise classified" codes (an xlsx whose
+/// first column holds the codes, under a few title rows).
+pub fn parse_noc(bytes: &[u8], file: &str) -> Result<std::collections::HashSet<String>, CompileError> {
+    let codes: std::collections::HashSet<String> = read_xlsx(bytes, file)?
+        .into_iter()
+        .filter_map(|(_, cells)| cells.first().map(|c| c.trim().to_string()))
+        .filter(|c| is_code(c))
+        .collect();
+    if codes.is_empty() {
+        return Err(source(file, 1, "no HCPCS codes in the first column".into()));
+    }
+    Ok(codes)
+}
+
+/// Reads the Level II rows of the NCCI MUE table for practitioner
+/// services (chartcode's derivative: `hcpcs,mue_units,adjudication,rationale`).
+pub fn parse_mue(text: &str, file: &str) -> Result<HashMap<String, String>, CompileError> {
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, "hcpcs,mue_units,adjudication,rationale")) => {}
+        _ => return Err(source(file, 1, "the header must be hcpcs,mue_units,adjudication,rationale".into())),
+    }
+    let mut out = HashMap::new();
+    for (i, line) in lines {
+        let line_no = i as u32 + 1;
+        let fields: Vec<&str> = line.split(',').collect();
+        let [code, units, adjudication, rationale] = fields.as_slice() else {
+            return Err(source(file, line_no, format!("{} fields, expected 4", fields.len())));
+        };
+        if !is_code(code) || code.starts_with('D') {
+            return Err(source(file, line_no, format!("{code:?} is not a HCPCS Level II code")));
+        }
+        if units.parse::<u32>().is_err() || !adjudication.starts_with(['1', '2', '3']) || rationale.is_empty() {
+            return Err(source(file, line_no, format!("{code}: units, adjudication or rationale malformed")));
+        }
+        if out.insert(code.to_string(), format!("{units}\t{adjudication}\t{rationale}")).is_some() {
+            return Err(source(file, line_no, format!("{code} appears twice")));
+        }
+    }
+    Ok(out)
+}
+
 /// Compiles the workbook.
-pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileError> {
+pub fn parse(bytes: &[u8], file: &str, release: &str, extras: &Extras) -> Result<Book, CompileError> {
     let rows = read_xlsx(bytes, file)?;
     let Some(((header_line, header), data)) = rows.split_first() else {
         return Err(source(file, 1, "the sheet is empty".into()));
@@ -150,6 +239,8 @@ pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileErr
     let (hcpc, recid, long, short) = (col("HCPC")?, col("RECID")?, col("LONG DESCRIPTION")?, col("SHORT DESCRIPTION")?);
     let (added, effective, terminated, action) =
         (col("ADD DT")?, col("ACT EFF DT")?, col("TERM DT")?, col("ACTION CD")?);
+    // Older files may lack the column; a note it names must exist.
+    let procnote = columns.get("PROCNOTE").copied();
 
     let mut codes: Vec<(char, BookRecord)> = Vec::new();
     let mut modifiers: Vec<BookRecord> = Vec::new();
@@ -187,6 +278,18 @@ pub fn parse(bytes: &[u8], file: &str, release: &str) -> Result<Book, CompileErr
                 return Err(source(file, *line, format!("{code}: action code {act:?} is not a letter")));
             }
             notes.push((NoteKind::Action, act.to_string()));
+        }
+        if let Some(number) = procnote.map(get).filter(|n| !n.is_empty() && !extras.processing_notes.is_empty()) {
+            let text = extras.processing_notes.get(number).ok_or_else(|| {
+                source(file, *line, format!("{code}: processing note {number} is not in the notes file"))
+            })?;
+            notes.push((NoteKind::ProcessingNote, format!("{number}: {text}")));
+        }
+        if extras.noc.contains(&code) {
+            notes.push((NoteKind::NotOtherwiseClassified, String::new()));
+        }
+        if let Some(mue) = extras.mue.get(&code) {
+            notes.push((NoteKind::Mue, mue.clone()));
         }
         let record = |kind: Kind, billable: bool| BookRecord {
             notes: notes.clone(),
@@ -247,8 +350,27 @@ mod tests {
     }
 
     #[test]
+    fn processing_notes_run_on_over_lines_and_lose_their_star_column() {
+        let text = "      PROCESSING NOTES\n ___\n\n   0002--THESE CODES (82585) PERTAIN TO      *\n         THE ANALYTE.      *\n    *\n\t  0234--CMS DOES NOT RECOGNIZE ATHLETIC TRAINERS.\t   *\t\n";
+        let notes = parse_processing_notes(text, "p.txt").unwrap();
+        assert_eq!(notes["0002"], "THESE CODES (82585) PERTAIN TO THE ANALYTE.");
+        assert_eq!(notes["0234"], "CMS DOES NOT RECOGNIZE ATHLETIC TRAINERS.");
+        assert!(parse_processing_notes("nothing here", "p.txt").is_err());
+    }
+
+    #[test]
+    fn mue_rows_are_level_two_codes_only() {
+        let ok = "hcpcs,mue_units,adjudication,rationale\nE0130,0,3 Date of Service Edit: Clinical,CMS Policy\n";
+        assert_eq!(parse_mue(ok, "m.csv").unwrap()["E0130"], "0\t3 Date of Service Edit: Clinical\tCMS Policy");
+        for bad in ["99213,2,3 x,Clinical: Data", "D1110,1,3 x,y", "E0130,x,3 x,y", "E0130,1,3 x"] {
+            let text = format!("hcpcs,mue_units,adjudication,rationale\n{bad}\n");
+            assert!(parse_mue(&text, "m.csv").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn a_file_that_is_not_a_workbook_is_refused() {
-        let e = parse(b"HCPC\tLONG DESCRIPTION\n", "x.xlsx", "2025").unwrap_err().to_string();
+        let e = parse(b"HCPC\tLONG DESCRIPTION\n", "x.xlsx", "2025", &Extras::default()).unwrap_err().to_string();
         assert!(e.contains("not an xlsx workbook"), "{e}");
     }
 }

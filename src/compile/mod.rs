@@ -242,7 +242,17 @@ pub fn compile_book_with(
         }
         "hcpcs" => {
             let workbook = file("workbook")?;
-            hcpcs::parse(&sources::read_verified(codebooks, workbook)?, &workbook.path, &entry.release)?
+            let mut extras = hcpcs::Extras::default();
+            if let Some(f) = entry.file("processing_notes") {
+                extras.processing_notes = hcpcs::parse_processing_notes(&read_text(codebooks, f)?, &f.path)?;
+            }
+            if let Some(f) = entry.file("noc_list") {
+                extras.noc = hcpcs::parse_noc(&sources::read_verified(codebooks, f)?, &f.path)?;
+            }
+            if let Some(f) = entry.file("mue") {
+                extras.mue = hcpcs::parse_mue(&read_text(codebooks, f)?, &f.path)?;
+            }
+            hcpcs::parse(&sources::read_verified(codebooks, workbook)?, &workbook.path, &entry.release, &extras)?
         }
         "icd9cm" | "icd9proc" => {
             let (volume, successor) = match system.id {

@@ -158,6 +158,54 @@ pub struct Record {
     /// The release's action code and its meaning (`"N: no maintenance"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// On CMS's list of "not otherwise classified" codes (HCPCS): a claim
+    /// for it needs a description of the item (serialized only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub not_otherwise_classified: bool,
+    /// The code's Medically Unlikely Edit, where the book has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mue: Option<Mue>,
+}
+
+/// A Medically Unlikely Edit (CMS NCCI): the most units of the code a
+/// provider reports for one patient on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mue {
+    /// The most units; 0: not payable as a practitioner service.
+    pub units: u32,
+    /// How the edit is applied (`"3 Date of Service Edit: Clinical"`).
+    pub adjudication: String,
+    /// Why CMS set that number (`"CMS Policy"`).
+    pub rationale: String,
+    /// The MUE table it comes from (`"practitioner"`).
+    pub table: &'static str,
+}
+
+impl Mue {
+    /// What the number means, in words.
+    pub fn meaning(&self) -> String {
+        match self.units {
+            0 => "not payable as a practitioner service".to_string(),
+            1 => "at most 1 unit per day".to_string(),
+            n => format!("at most {n} units per day"),
+        }
+    }
+}
+
+/// Reads a stored MUE note (`units<TAB>adjudication<TAB>rationale`).
+fn mue(text: &str) -> Result<Mue, PackError> {
+    let corrupt = PackError::Corrupt { section: "TEXT", detail: "an MUE note is malformed" };
+    let mut parts = text.splitn(3, '\t');
+    let (Some(units), Some(adjudication), Some(rationale)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(corrupt);
+    };
+    Ok(Mue {
+        units: units.parse().map_err(|_| corrupt.clone())?,
+        adjudication: adjudication.to_string(),
+        rationale: rationale.to_string(),
+        table: "practitioner",
+    })
 }
 
 /// `20251001` → `2025-10-01`. A date note that is not eight ASCII digits
@@ -926,6 +974,8 @@ pub fn record(pack: &Pack<'_>, id: u32) -> Result<Record, PackError> {
         effective: attribute(NoteKind::Effective).map(|d| iso_date(&d)).transpose()?,
         terminated_on: attribute(NoteKind::Terminated).map(|d| iso_date(&d)).transpose()?,
         action,
+        not_otherwise_classified: all_notes.iter().any(|n| n.kind == NoteKind::NotOtherwiseClassified),
+        mue: attribute(NoteKind::Mue).map(|m| mue(&m)).transpose()?,
         notes: all_notes.into_iter().filter(|n| !n.kind.is_attribute()).collect(),
         inherited_notes,
         children_count: children.len() as u32,

@@ -10,7 +10,7 @@ export type Kind =
 export type NoteKind =
   | "includes" | "inclusion_term" | "excludes1" | "excludes2" | "code_first"
   | "use_additional_code" | "code_also" | "note" | "seven_chr_note" | "seven_chr_def"
-  | "definition" | "explanation";
+  | "definition" | "explanation" | "processing_note";
 
 /** A FHIR `Coding`: what an EHR stores for the chosen code. */
 export interface Coding {
@@ -102,6 +102,17 @@ export interface Crosswalk {
   note: string | null;
 }
 
+/** A Medically Unlikely Edit: the most units of a code reported for one patient on one day. */
+export interface Mue {
+  /** The most units; 0 means not payable as a practitioner service. */
+  units: number;
+  /** How the edit is applied (`"3 Date of Service Edit: Clinical"`). */
+  adjudication: string;
+  /** Why CMS set the number (`"CMS Policy"`). */
+  rationale: string;
+  table: 'practitioner';
+}
+
 /** Everything about one code: `lookup()`'s answer. */
 export interface CodeRecord extends Entry {
   /** The code as given. */
@@ -123,6 +134,10 @@ export interface CodeRecord extends Entry {
   terminatedOn?: string;
   /** HCPCS action code and its meaning. */
   action?: string;
+  /** On CMS's list of "not otherwise classified" codes (HCPCS); present only when true. */
+  notOtherwiseClassified?: true;
+  /** The code's NCCI Medically Unlikely Edit for practitioner services (HCPCS Level II). */
+  mue?: Mue;
   /** Why the code is not billable, and what to do. */
   help: string | null;
   /** What `help` points to: children, 7th-character codes, the same code in another book. */
