@@ -125,14 +125,38 @@ fn every_gem_row_is_kept() {
         }
         assert!(checked > 1_000, "{system} {role}: only {checked} targets checked");
     }
-    assert!(refined > 0, "the pre-FY2017 GEMs must have refined targets");
+    assert!(refined > 0, "FY2026 split codes the 2018 GEMs name: those targets must be refined");
+}
+
+#[test]
+fn the_2018_diagnosis_gems_are_read_whole() {
+    // CMS's final (2018) GEM files: 24,860 and 81,593 lines, every one a row.
+    let dir = codebooks_dir();
+    let manifest = sources::Manifest::load(&dir).unwrap();
+    let entry = manifest.books.iter().find(|b| b.system == "icd9cm").unwrap();
+    for (role, name, lines) in [("gem_forward", "2018_I9gem.txt", 24_860), ("gem_backward", "2018_I10gem.txt", 81_593)]
+    {
+        let file = entry.file(role).unwrap();
+        assert_eq!(file.official_name, name);
+        let bytes = sources::read_verified(&dir, file).unwrap();
+        assert_eq!(bytes.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count(), lines, "{name}");
+        assert_eq!(gems::parse_fixed(&bytes, &file.path).unwrap().len(), lines, "{name}");
+    }
+    // A code FY2017 added is in the 2018 GEMs directly.
+    let x = all_books().map("I27.83", "icd9cm").unwrap().unwrap();
+    assert!(x.note.is_none(), "{:?}", x.note);
+    assert!(x.targets.iter().any(|t| t.code == "745.4"), "{:?}", x.targets);
+    // CMS writes one target in lower case: it is read as the code V58.89.
+    let x = all_books().map("T88.53XD", "icd9cm").unwrap().unwrap();
+    assert_eq!(x.targets.iter().map(|t| t.code.as_str()).collect::<Vec<_>>(), ["V58.89"]);
 }
 
 #[test]
 fn codes_newer_than_the_gems_are_answered_from_their_parent() {
-    let x = all_books().map("I27.83", "icd9cm").unwrap().unwrap();
+    // J44.81 (FY2024) is newer than the last GEMs: J44's entries answer.
+    let x = all_books().map("J44.81", "icd9cm").unwrap().unwrap();
     assert!(x.note.unwrap().contains("not in the crosswalk"));
-    assert!(x.targets.iter().any(|t| t.code.starts_with("416")));
+    assert!(x.targets.iter().any(|t| t.code.starts_with("491") || t.code.starts_with("496")), "{:?}", x.targets);
 }
 
 #[test]

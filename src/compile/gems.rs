@@ -1,14 +1,14 @@
-//! General Equivalence Mappings (CMS GEMs) between ICD-9-CM and ICD-10:
-//! diagnoses in NBER's CSV rendering (`icd9toicd10cmgem.csv`,
-//! `icd10cmtoicd9gem.csv`), procedures in CMS's fixed-width files
-//! (`gem_i9pcs.txt`, `gem_pcsi9.txt`) → [`Crosswalk`]s kept in the ICD-9-CM
-//! packs.
+//! General Equivalence Mappings (CMS GEMs) between ICD-9-CM and ICD-10, in
+//! CMS's fixed-width files (the final 2018 release: `2018_I9gem.txt`,
+//! `2018_I10gem.txt`, `gem_i9pcs.txt`, `gem_pcsi9.txt`; NBER's CSV rendering
+//! is read too) → [`Crosswalk`]s kept in the ICD-9-CM packs.
 //!
 //! Each row keeps its flags: approximate, no map, combination, scenario and
-//! choice list. The diagnosis GEMs at hand predate FY2017, so some ICD-10-CM
-//! targets are no longer valid codes: a target that has become a header is
-//! followed to its valid FY2026 descendants, and a target that no longer
-//! exists is kept and flagged, so that nothing is silently dropped.
+//! choice list. The GEMs end with FY2018, so some ICD-10 targets are no
+//! longer codes of the release in force: a target that has become a header
+//! is followed to its valid descendants (flagged refined, the original kept),
+//! and a target that no longer exists is kept and flagged not in release, so
+//! that nothing is silently dropped.
 
 use super::{Book, CompileError};
 use crate::model::CodeSystem;
@@ -47,7 +47,7 @@ pub struct Target {
 pub struct Crosswalk {
     pub direction: Direction,
     pub other: &'static CodeSystem,
-    /// What the crosswalk is ("CMS diagnosis GEMs, pre-FY2017 edition").
+    /// What the crosswalk is ("CMS General Equivalence Mappings (2018_I9gem.txt)").
     pub label: String,
     pub entries: BTreeMap<String, Vec<Target>>,
 }
@@ -109,14 +109,17 @@ pub fn parse_fixed(bytes: &[u8], file: &str) -> Result<Vec<Row>, CompileError> {
             return Err(bad(file, n, format!("expected three fields, got {line:?}")));
         };
         let (mut flags, scenario, choice) = flags(file, n, f)?;
-        let target = (!is_no_map(target)).then(|| target.to_string());
+        // Codes are upper case; CMS's 2018 I10gem writes one target in lower
+        // case (`T8853XD v5889`), which is the code V58.89.
+        let target = (!is_no_map(target)).then(|| target.to_ascii_uppercase());
+        let source = source.to_ascii_uppercase();
         if target.is_none() {
             // The files sometimes write "NoI9" with the no-map flag clear.
             flags |= NO_MAP;
         } else if flags & NO_MAP != 0 {
             return Err(bad(file, n, format!("{source}: flagged as no map but maps to {target:?}")));
         }
-        rows.push(Row { line: n, source: source.to_string(), target, flags, scenario, choice });
+        rows.push(Row { line: n, source, target, flags, scenario, choice });
     }
     if rows.is_empty() {
         return Err(bad(file, 1, "no rows".into()));
