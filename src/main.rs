@@ -496,6 +496,12 @@ fn stats(args: &Args, book: &CodeBook, source: &PackSource, files: &[(PathBuf, V
         outln!("packs from {}", source.describe());
         for s in &systems {
             outln!("{} ({})  {}", s.name, s.id, s.release);
+            if let Some(effective) = &s.effective {
+                outln!(
+                    "  in force  from {effective}{}",
+                    s.publisher.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()
+                );
+            }
             if let Some(file) = file_of(s.id) {
                 outln!("  file      {}", file.display());
             }

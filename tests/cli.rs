@@ -225,3 +225,19 @@ fn a_copied_binary_works_without_a_packs_folder() {
     assert_eq!(json(&named)["packsFrom"], format!("{} (--packs)", packs().display()));
     assert!(json(&named)["systems"][0]["file"].as_str().unwrap().ends_with(".pack"));
 }
+
+#[test]
+fn stats_show_each_release_with_the_date_it_took_effect() {
+    let text = stdout(&run(&["stats"]));
+    for line in [
+        "HCPCS Level II (hcpcs)  2026 January quarterly update (re-posted 01/12/2026)",
+        "  in force  from 2026-01-01 (Centers for Medicare & Medicaid Services (CMS))",
+        "ICD-10-CM (icd10cm)  FY2026 (April 1, 2026 update)",
+        "  in force  from 2026-04-01",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(line)), "{line:?} not in\n{text}");
+    }
+    let v = json(&run(&["stats", "--json"]));
+    let hcpcs = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "hcpcs").unwrap();
+    assert_eq!(hcpcs["effective"], "2026-01-01");
+}

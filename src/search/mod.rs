@@ -359,6 +359,10 @@ pub struct SystemInfo {
     pub fhir_uri: &'static str,
     /// Release label (`FY2026 (April 1, 2026 update)`).
     pub release: String,
+    /// The date the release took effect (`YYYY-MM-DD`), as its build says.
+    pub effective: Option<String>,
+    /// Who published the release.
+    pub publisher: Option<String>,
     /// A retired book kept for old records (ICD-9-CM).
     pub legacy: bool,
     pub counts: Counts,
@@ -471,6 +475,8 @@ impl<'a> CodeBook<'a> {
                 name: system.name,
                 fhir_uri: system.fhir_uri,
                 release: p.release().to_string(),
+                effective: p.meta().into_iter().find(|(k, _)| *k == "effective").map(|(_, v)| v.to_string()),
+                publisher: p.meta().into_iter().find(|(k, _)| *k == "publisher").map(|(_, v)| v.to_string()),
                 legacy: system.legacy,
                 counts: Counts { records: p.record_count(), billable: p.billable_count(), by_kind },
                 terms: p.term_count(),

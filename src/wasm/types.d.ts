@@ -164,6 +164,10 @@ export interface SystemInfo {
   name: string;
   fhirUri: string;
   release: string;
+  /** The date the release took effect, `YYYY-MM-DD` (null for a pack built without it). */
+  effective: string | null;
+  /** Who published the release. */
+  publisher: string | null;
   legacy: boolean;
   counts: {
     records: number;
