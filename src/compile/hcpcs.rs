@@ -305,30 +305,20 @@ pub fn parse(bytes: &[u8], file: &str, release: &str, extras: &Extras) -> Result
     codes.sort_by(|a, b| a.1.code.cmp(&b.1.code));
     modifiers.sort_by(|a, b| a.code.cmp(&b.code));
 
-    let mut records = Vec::with_capacity(codes.len() + modifiers.len() + SECTIONS.len() + 1);
-    let group =
-        |code: &str, title: &str| BookRecord::new(code.to_string(), title.to_string(), Kind::Section, false, None);
-    for &(letter, title) in SECTIONS {
-        let members: Vec<&BookRecord> = codes.iter().filter(|(l, _)| *l == letter).map(|(_, r)| r).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let parent = records.len() as u32;
-        records.push(group(&letter.to_string(), title));
-        for r in members {
-            records.push(BookRecord { parent: Some(parent), ..r.clone() });
-        }
-    }
     if let Some((_, r)) = codes.iter().find(|(l, _)| !SECTIONS.iter().any(|(s, _)| s == l)) {
         return Err(CompileError::Invalid(format!("{}: no HCPCS section for its letter", r.code)));
     }
-    if !modifiers.is_empty() {
-        let parent = records.len() as u32;
-        records.push(group(MODIFIERS, "Modifiers"));
-        for m in modifiers {
-            records.push(BookRecord { parent: Some(parent), ..m });
-        }
-    }
+    let group =
+        |code: &str, title: &str| BookRecord::new(code.to_string(), title.to_string(), Kind::Section, false, None);
+    let mut groups: Vec<(BookRecord, Vec<BookRecord>)> = SECTIONS
+        .iter()
+        .map(|&(letter, title)| {
+            let members = codes.iter().filter(|(l, _)| *l == letter).map(|(_, r)| r.clone()).collect();
+            (group(&letter.to_string(), title), members)
+        })
+        .collect();
+    groups.push((group(MODIFIERS, "Modifiers"), modifiers));
+    let records = super::under_headers(groups);
     Book::plain("hcpcs", release.to_string(), Vec::new(), records)
 }
 

@@ -176,18 +176,9 @@ pub fn parse(
         grouped[chapter]
             .push(BookRecord { notes, ..BookRecord::new(display(&code, volume), title, Kind::Code, true, None) });
     }
-    let mut records = Vec::new();
-    for ((first, last, title), mut codes) in chapters.iter().zip(grouped) {
-        if codes.is_empty() {
-            continue;
-        }
-        let parent = records.len() as u32;
-        records.push(BookRecord::new(format!("{first}-{last}"), title.to_string(), Kind::Chapter, false, None));
-        for c in &mut codes {
-            c.parent = Some(parent);
-        }
-        records.extend(codes);
-    }
+    let records = super::under_headers(chapters.iter().zip(grouped).map(|((first, last, title), codes)| {
+        (BookRecord::new(format!("{first}-{last}"), title.to_string(), Kind::Chapter, false, None), codes)
+    }));
     let id = match volume {
         Volume::Diagnoses => "icd9cm",
         Volume::Procedures => "icd9proc",

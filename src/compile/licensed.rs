@@ -155,17 +155,13 @@ pub fn parse(bytes: &[u8], file: &str, book: Licensed, release: &str) -> Result<
         let s = section_of(&code).unwrap_or(sections.len() - 1);
         grouped[s].push((code, descriptor));
     }
-    let mut records = Vec::new();
-    for ((first, last, title), members) in sections.iter().zip(grouped) {
-        if members.is_empty() {
-            continue;
-        }
-        let parent = records.len() as u32;
-        records.push(BookRecord::new(format!("{first}-{last}"), title.to_string(), Kind::Section, false, None));
-        for (code, title) in members {
-            records.push(BookRecord::new(code, title, Kind::Code, true, Some(parent)));
-        }
-    }
+    let records = super::under_headers(sections.iter().zip(grouped).map(|((first, last, title), members)| {
+        let header = BookRecord::new(format!("{first}-{last}"), title.to_string(), Kind::Section, false, None);
+        (
+            header,
+            members.into_iter().map(|(code, title)| BookRecord::new(code, title, Kind::Code, true, None)).collect(),
+        )
+    }));
     Book::plain(
         book.system_id(),
         release.chars().take(crate::pack::format::MAX_RELEASE_LEN).collect(),

@@ -61,6 +61,24 @@ pub struct BookRecord {
     pub composition: Vec<Vec<Vec<u32>>>,
 }
 
+/// Records grouped under top-level headers (a chapter per code range, a
+/// section per letter): each non-empty group becomes its header followed by
+/// its members, whose parent is set to that header; empty groups are left
+/// out. The books stored as rows (ICD-9-CM, HCPCS, a licensed import) are
+/// all built this way.
+pub fn under_headers(groups: impl IntoIterator<Item = (BookRecord, Vec<BookRecord>)>) -> Vec<BookRecord> {
+    let mut records = Vec::new();
+    for (header, members) in groups {
+        if members.is_empty() {
+            continue;
+        }
+        let parent = records.len() as u32;
+        records.push(header);
+        records.extend(members.into_iter().map(|m| BookRecord { parent: Some(parent), ..m }));
+    }
+    records
+}
+
 impl BookRecord {
     /// A record with no notes, not composed and composing nothing; add
     /// `notes`, `labels` or `composition` with struct update syntax.
