@@ -91,7 +91,8 @@ fn embed_codebooks(out_dir: &std::path::Path) {
     for path in &files {
         let relative = path.strip_prefix(&root).unwrap_or(path).to_string_lossy().replace('\\', "/");
         let bytes = std::fs::read(path).unwrap_or_else(|e| fail(&format!("{}: {e}", path.display())));
-        for b in relative.as_bytes().iter().chain(&bytes) {
+        // The path, a NUL, the bytes: "a" + "bc" and "ab" + "c" differ.
+        for b in relative.as_bytes().iter().chain(&[0]).chain(&bytes) {
             hash ^= u64::from(*b);
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
@@ -102,6 +103,14 @@ fn embed_codebooks(out_dir: &std::path::Path) {
     writeln!(
         code,
         "/// A hash of every embedded file and its path.\npub const EMBEDDED_CODEBOOKS_HASH: u64 = {hash:#x};"
+    )
+    .expect("writing to a String");
+    // The books the manifest lists (one pack each).
+    let manifest = std::fs::read_to_string(root.join("manifest.json")).unwrap_or_default();
+    let books = manifest.matches("\"system\"").count();
+    writeln!(
+        code,
+        "/// How many books (packs) the embedded manifest lists.\npub const EMBEDDED_BOOK_COUNT: usize = {books};"
     )
     .expect("writing to a String");
     let target = out_dir.join("embedded_codebooks.rs");

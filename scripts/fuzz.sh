@@ -134,6 +134,9 @@ PY
 run() {
 	local failed=()
 	for t in "$@"; do
+		# Build first and stop on a build error: the run below filters its
+		# output, which would hide one.
+		cargo +nightly fuzz build --sanitizer "$SANITIZER" "$t"
 		mkdir -p "fuzz/artifacts/$t"
 		local before
 		before=$(ls "fuzz/artifacts/$t" | wc -l)

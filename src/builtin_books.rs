@@ -58,7 +58,15 @@ pub fn choose(explicit: Option<&Path>) -> Result<PackSource, String> {
     if holds_packs(&local) {
         return Ok(PackSource::Folder { dir: local, named_by: "./packs" });
     }
-    Ok(PackSource::BuiltIn { cache: cache_dir()?.join(format!("packs-{EMBEDDED_CODEBOOKS_HASH:016x}")) })
+    // Named after the books, the compiler's version and the pack format, so
+    // that a binary with other books or another compiler never reads packs
+    // it did not build.
+    let name = format!(
+        "packs-{}-v{}-{EMBEDDED_CODEBOOKS_HASH:016x}",
+        env!("CARGO_PKG_VERSION"),
+        chartcode::pack::format::FORMAT_VERSION
+    );
+    Ok(PackSource::BuiltIn { cache: cache_dir()?.join(name) })
 }
 
 fn holds_packs(dir: &Path) -> bool {
@@ -82,7 +90,12 @@ fn cache_dir() -> Result<PathBuf, String> {
 /// once never see half a folder).
 pub fn ensure_built(cache: &Path) -> Result<(), String> {
     if holds_packs(cache) {
-        return Ok(());
+        if cached_packs_open(cache) {
+            return Ok(());
+        }
+        // Damaged or incomplete (a file lost, a disk error): built again.
+        eprintln!("chartcode: the cached packs in {} do not open; building them again", cache.display());
+        std::fs::remove_dir_all(cache).map_err(|e| format!("cannot remove {}: {e}", cache.display()))?;
     }
     let parent = cache.parent().ok_or("the cache folder has no parent")?;
     let work = parent.join(format!(".build-{}-{}", EMBEDDED_CODEBOOKS_HASH, std::process::id()));
@@ -109,4 +122,16 @@ pub fn ensure_built(cache: &Path) -> Result<(), String> {
     })();
     let _ = std::fs::remove_dir_all(&work);
     result
+}
+
+/// Whether the cache holds one pack per embedded book, each opening.
+fn cached_packs_open(cache: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(cache) else { return false };
+    let packs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .collect();
+    let books = EMBEDDED_BOOK_COUNT;
+    packs.len() == books && packs.iter().all(|p| std::fs::read(p).is_ok_and(|b| chartcode::Pack::open(&b).is_ok()))
 }

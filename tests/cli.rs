@@ -220,6 +220,17 @@ fn a_copied_binary_works_without_a_packs_folder() {
     let text = stdout(&stats);
     assert!(text.starts_with("packs from the code books built into chartcode"), "{text}");
     assert!(text.contains(&cache.display().to_string()), "{text}");
+    // A damaged cache is built again, not trusted.
+    let folder = std::fs::read_dir(cache.join("chartcode"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("packs-")))
+        .expect("the cache folder");
+    std::fs::write(folder.join("hcpcs.pack"), b"CHARTPAK").unwrap();
+    let again = run(&["lookup", "J1100", "--system", "hcpcs"]);
+    assert_eq!(again.status.code(), Some(0), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("do not open; building them again"));
     // An explicit folder wins, and stats names it.
     let named = Command::new(&copy).args(["stats", "--json", "--packs"]).arg(packs()).output().unwrap();
     assert_eq!(json(&named)["packsFrom"], format!("{} (--packs)", packs().display()));

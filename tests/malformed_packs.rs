@@ -60,10 +60,25 @@ fn exercise(bytes: &[u8], dump: bool) -> bool {
             let _ = cb.map(code, to);
         }
     }
-    for q in ["diabetes", "chf", "fracture femur initial", "e11", "hyp", "a", "walker", "diabetes e11 e10", "resection"]
-    {
+    for q in [
+        "diabetes",
+        "chf",
+        "fracture femur initial",
+        "e11",
+        "hyp",
+        "a",
+        "walker",
+        "diabetes e11 e10",
+        "resection",
+        "dexamethasone j11",
+        "injection j1",
+    ] {
         let _ = cb.search(q, &SearchOptions { limit: 5, ..SearchOptions::default() });
         let _ = cb.search(q, &SearchOptions { limit: 5, billable_only: true, ..SearchOptions::default() });
+        // Code ranges and prefixes that are no code take the range filter.
+        for within in ["J11", "E08-E13", "0DT", "E11", "A00-B99", "25"] {
+            let _ = cb.search(q, &SearchOptions { limit: 5, within: vec![within.into()], ..SearchOptions::default() });
+        }
     }
     let _ = cb.children(None, None);
     let _ = cb.systems();
@@ -351,4 +366,27 @@ fn a_leading_dot_is_no_code_and_no_panic() {
     for system in ["icd10cm", "icd9cm", "icd9proc", "hcpcs", "icd10pcs", "cpt", "cdt"] {
         assert!(!chartcode::syntax::fits(system, ".E11", false), "{system}");
     }
+}
+
+#[test]
+fn a_code_that_is_not_ascii_is_an_error() {
+    // J1100's code suffix rewritten in place to "é00": a range filter sliced
+    // it by bytes and panicked.
+    let good = public_pack("hcpcs");
+    let pack = Pack::open(good).unwrap();
+    let row = pack.row(pack.find_code("J1100").unwrap()).unwrap();
+    let (text_at, text) = section(&pack, good, b"TEXT");
+    let at = row.payload as usize + 2;
+    assert_eq!(&text[at..at + 4], b"1100");
+    let mut b = good.to_vec();
+    b[text_at + at..text_at + at + 2].copy_from_slice("é".as_bytes());
+    reseal(&mut b);
+    let cb = CodeBook::open(&[&b]).unwrap();
+    for within in ["J11", "J11.0-J11.9"] {
+        let r = cb.search("dexamethasone", &SearchOptions { within: vec![within.into()], ..SearchOptions::default() });
+        assert!(r.is_err(), "{within}: {r:?}");
+    }
+    assert!(cb.search("dexamethasone j11", &SearchOptions::default()).is_err());
+    assert!(exercise(&b, true));
+    assert_cli_refuses("hcpcs", &b, &["search", "dexamethasone", "--within", "J11"]);
 }

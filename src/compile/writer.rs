@@ -211,6 +211,37 @@ fn validate(book: &Book) -> Result<(), CompileError> {
         if r.code.is_empty() || !r.code.is_ascii() {
             return Err(CompileError::Invalid(format!("record {i}: code {:?} is not ASCII", r.code)));
         }
+        if !r.is_composed() {
+            check_text(&r.code, &r.title)?;
+            for (_, note) in &r.notes {
+                check_text(&r.code, note)?;
+            }
+        }
+    }
+    for l in &book.labels {
+        check_text(&l.ch.to_string(), &l.text)?;
+        for (_, note) in &l.notes {
+            check_text(&l.ch.to_string(), note)?;
+        }
+    }
+    Ok(())
+}
+
+/// A text the reader will read back: at most `MAX_TEXT_PIECES` pieces of
+/// at most `MAX_PIECE_BYTES`, `MAX_TEXT_BYTES` in all.
+fn check_text(code: &str, text: &str) -> Result<(), CompileError> {
+    let pieces = text.split(' ').filter(|p| !p.is_empty());
+    if text.len() > format::MAX_TEXT_BYTES
+        || pieces.clone().count() > format::MAX_TEXT_PIECES
+        || pieces.clone().any(|p| p.len() > format::MAX_PIECE_BYTES)
+    {
+        return Err(CompileError::Invalid(format!(
+            "{code}: a text of {} bytes is longer than a pack holds ({} bytes, {} words of at most {} bytes)",
+            text.len(),
+            format::MAX_TEXT_BYTES,
+            format::MAX_TEXT_PIECES,
+            format::MAX_PIECE_BYTES
+        )));
     }
     Ok(())
 }

@@ -96,6 +96,14 @@ pub const COMPOSE_AXES: u8 = 2;
 /// Pieces of the `WORD` dictionary per offset sample: a piece is found by
 /// its block's offset and at most this many length-prefixed steps.
 pub const WORD_BLOCK: u32 = 16;
+/// Most pieces one stored text (a title, a note, a label) may have; the
+/// writer refuses more and the reader treats more as corruption.
+pub const MAX_TEXT_PIECES: usize = 4096;
+/// Longest piece (a space-separated run) of the `WORD` dictionary, in bytes.
+pub const MAX_PIECE_BYTES: usize = 1024;
+/// Longest stored text once decoded, in bytes: a forged piece length or
+/// piece count cannot make one text larger than this.
+pub const MAX_TEXT_BYTES: usize = 32 * 1024;
 /// 64-bit words of the `CMPD` bit vector per rank sample (1: a rank is one
 /// lookup and one popcount, for 4 bytes per 64 records).
 pub const RANK_BLOCK_WORDS: usize = 1;

@@ -85,7 +85,7 @@ impl<'a> Pack<'a> {
         self.labels.entry(index).ok_or(corrupt("LABL", "label index out of range"))
     }
 
-    fn label_char(&self, index: u32) -> Result<char, PackError> {
+    pub(crate) fn label_char(&self, index: u32) -> Result<char, PackError> {
         match self.label_entry(index)?.first() {
             Some(&b) if b.is_ascii_alphanumeric() => Ok(b as char),
             _ => Err(corrupt("LABL", "label character is not a letter or digit")),

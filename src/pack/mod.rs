@@ -26,7 +26,9 @@
 //! inconsistent data. Opening allocates nothing in proportion to the pack.
 //! A forged pack with a valid checksum is untrusted input like any other:
 //! `tests/malformed_packs.rs` and the fuzz targets (`make fuzz`) hold the
-//! reader to "an error, never a panic, a hang or a huge allocation".
+//! reader to "an error, never a panic, a hang or a huge allocation", with
+//! one caveat: the `fst` maps are read by the `fst` crate, which trusts a
+//! map whose own checksum holds (see `docs/PACK_FORMAT.md`, Safety).
 
 pub mod composed;
 pub mod composition;

@@ -61,6 +61,12 @@ pub(crate) fn read_postings(
     if count > (postings.len() - pos) as u64 {
         return Err(corrupt("count larger than the section"));
     }
+    // The term's document frequency is what the search budgets its work
+    // by: a list longer than its term says would break the budget.
+    let df_cap = (1u64 << format::TERM_DF_BITS) - 1;
+    if count != u64::from(term.doc_freq) && !(u64::from(term.doc_freq) == df_cap && count >= df_cap) {
+        return Err(corrupt("list length differs from its term's document frequency"));
+    }
     out.reserve(count as usize);
     let mut id: u64 = 0;
     for i in 0..count {
@@ -115,6 +121,9 @@ mod tests {
         let mut out = Vec::new();
         read_postings(&bytes, 200, term, &mut out).unwrap();
         assert_eq!(out, list);
+        // A term that says its list is shorter than it is: an error.
+        let lying = TermRef { doc_freq: 1, ..term };
+        assert!(read_postings(&bytes, 200, lying, &mut Vec::new()).is_err());
         // The same list read against a pack of fewer records.
         assert!(read_postings(&bytes, 100, term, &mut Vec::new()).is_err());
     }

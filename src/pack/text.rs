@@ -31,7 +31,11 @@ impl Pack<'_> {
         let shared = varint::read_u32(self.text, &mut pos).ok_or(corrupt("code truncated"))? as usize;
         let len = varint::read_u32(self.text, &mut pos).ok_or(corrupt("code truncated"))? as usize;
         let bytes = self.text.get(pos..pos.saturating_add(len)).ok_or(corrupt("code truncated"))?;
-        let suffix = std::str::from_utf8(bytes).map_err(|_| corrupt("code is not UTF-8"))?;
+        // Every code is ASCII (the writer refuses others).
+        if !bytes.is_ascii() {
+            return Err(corrupt("code is not ASCII"));
+        }
+        let suffix = std::str::from_utf8(bytes).map_err(|_| corrupt("code is not ASCII"))?;
         Ok((shared, suffix))
     }
 
@@ -83,7 +87,7 @@ impl Pack<'_> {
             }
         }
         for &l in labels {
-            normalized.push(self.label(l)?.0);
+            normalized.push(self.label_char(l)?);
         }
         let dot = self.compose.dot_after as usize;
         if dot > 0 && normalized.len() > dot && normalized.is_char_boundary(dot) {

@@ -12,9 +12,8 @@ use crate::error::PackError;
 use crate::model::NoteKind;
 use crate::varint;
 
-/// Longest text a single entry may decode to, in pieces: a guard against
-/// corrupt counts that would make one string enormous.
-const MAX_PIECES: u64 = 4096;
+/// See [`format::MAX_TEXT_PIECES`].
+const MAX_PIECES: u64 = format::MAX_TEXT_PIECES as u64;
 
 /// The opened `WORD` section.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +49,9 @@ impl<'a> Words<'a> {
             pos = pos.saturating_add(len as usize);
         }
         let len = varint::read_u32(self.data, &mut pos).ok_or_else(|| corrupt("piece truncated"))? as usize;
+        if len > format::MAX_PIECE_BYTES {
+            return Err(corrupt("piece longer than any piece can be"));
+        }
         let bytes = self.data.get(pos..pos.saturating_add(len)).ok_or_else(|| corrupt("piece truncated"))?;
         std::str::from_utf8(bytes).map_err(|_| corrupt("word is not UTF-8"))
     }
@@ -72,7 +74,11 @@ impl<'a> Words<'a> {
             if i > 0 {
                 out.push(' ');
             }
-            out.push_str(self.piece(id, section)?);
+            let piece = self.piece(id, section)?;
+            if out.len() + piece.len() > format::MAX_TEXT_BYTES {
+                return Err(corrupt("text longer than any entry can be"));
+            }
+            out.push_str(piece);
         }
         Ok(out)
     }
@@ -200,6 +206,29 @@ mod tests {
             assert_eq!(notes, vec![(NoteKind::Includes, t.clone())]);
             assert_eq!(pos, stream.len());
         }
+    }
+
+    #[test]
+    fn forged_lengths_cannot_make_a_text_huge() {
+        // A piece longer than any piece can be.
+        let long = "x".repeat(format::MAX_PIECE_BYTES + 1);
+        let dictionary = Dictionary::build([long.as_str()]);
+        let section = dictionary.section();
+        let words = Words::parse(&section).unwrap();
+        let mut stream = Vec::new();
+        dictionary.encode(&long, &mut stream);
+        assert!(words.decode_text(&stream, &mut 0, "TEST").is_err());
+        // Pieces each allowed, but too many bytes in all.
+        let piece = "y".repeat(format::MAX_PIECE_BYTES);
+        let dictionary = Dictionary::build([piece.as_str()]);
+        let section = dictionary.section();
+        let words = Words::parse(&section).unwrap();
+        let mut stream = Vec::new();
+        varint::write(&mut stream, 64);
+        for _ in 0..64 {
+            varint::write(&mut stream, 0);
+        }
+        assert!(words.decode_text(&stream, &mut 0, "TEST").is_err());
     }
 
     #[test]

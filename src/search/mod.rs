@@ -16,6 +16,9 @@ use serde::Serialize;
 pub const MAX_LIMIT: usize = 1000;
 /// Hits a search returns when `limit` is not set.
 pub const DEFAULT_LIMIT: usize = 20;
+/// Most targets `map` gathers from the codes under a code the crosswalk
+/// lacks (a handful in the real GEMs; a bound against forged crosswalks).
+const MAX_MERGED_TARGETS: usize = 1000;
 
 /// A record in a list: what every hit, child and ancestor shows.
 /// Serialized with its FHIR [`Coding`] added (field `coding`).
@@ -756,9 +759,13 @@ impl<'a> CodeBook<'a> {
                     let under = cw.sources_under(&key, 32);
                     if !under.is_empty() {
                         let mut merged: Vec<crate::pack::CrosswalkTarget> = Vec::new();
-                        for k in &under {
+                        let mut seen = std::collections::HashSet::new();
+                        'merge: for k in &under {
                             for t in cw.targets(holder, k)?.unwrap_or_default() {
-                                if !merged.iter().any(|m| m.code == t.code) {
+                                if merged.len() >= MAX_MERGED_TARGETS {
+                                    break 'merge;
+                                }
+                                if seen.insert(t.code.clone()) {
                                     merged.push(t);
                                 }
                             }

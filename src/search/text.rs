@@ -127,9 +127,11 @@ impl Filter {
     }
 }
 
+/// Whether `code` lies in `lo..=hi`, each bound compared on its own length
+/// (bytes: a pack's codes are not trusted to be ASCII).
 fn in_range(code: &str, lo: &str, hi: &str) -> bool {
-    let head = |n: usize| &code[..code.len().min(n)];
-    head(lo.len()) >= lo && head(hi.len()) <= hi
+    let head = |n: usize| &code.as_bytes()[..code.len().min(n)];
+    head(lo.len()) >= lo.as_bytes() && head(hi.len()) <= hi.as_bytes()
 }
 
 /// Code completion: records whose code starts with one of `codes`, the

@@ -29,6 +29,30 @@ extern "C" {
     fn keys_catching(value: &JsValue) -> Result<Array, JsValue>;
 }
 
+/// `new Uint8Array(view)`, through `Reflect.construct` (which catches): a
+/// copy made through the view's internal slots, whatever `length` getter
+/// the caller's object carries.
+fn copy_of_view(view: &JsValue) -> Result<js_sys::Uint8Array, JsValue> {
+    let constructor: Function = Reflect::get(&js_sys::global(), &JsValue::from_str("Uint8Array"))?.dyn_into()?;
+    Reflect::construct(&constructor, &Array::of1(view))?.dyn_into()
+}
+
+/// The bytes of a `Uint8Array` the caller passed: copied into a fresh
+/// array first (its own `length` getter, or a subclass's, never runs), so
+/// that reading them runs no caller code. `None` when `value` is not a
+/// `Uint8Array` (`ArrayBuffer.isView` reads an internal slot; a view that
+/// is no Proxy can be asked `instanceof` safely).
+pub fn uint8_bytes(value: &JsValue, what: &str, max: u32) -> Result<Option<Vec<u8>>, ArgError> {
+    if !js_sys::ArrayBuffer::is_view(value) || value.dyn_ref::<js_sys::Uint8Array>().is_none() {
+        return Ok(None);
+    }
+    let copy = copy_of_view(value).map_err(|e| format!("{what}: copying it threw {}", thrown(&e)))?;
+    if copy.length() > max {
+        return Err(format!("{what} is {} bytes; at most {max} are accepted", copy.length()));
+    }
+    Ok(Some(copy.to_vec()))
+}
+
 /// What an exception thrown by the caller's code says, for the message.
 fn thrown(e: &JsValue) -> String {
     let message =

@@ -13,10 +13,8 @@ mod args;
 use crate::search::{self, SearchOptions, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::Pack;
 use args::{ArgError, MAX_CODE_LEN, MAX_QUERY_LEN};
-use js_sys::Uint8Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_packs.rs"));
@@ -173,6 +171,9 @@ fn search_options(value: &JsValue) -> Result<SearchOptions, ArgError> {
     })
 }
 
+/// Largest pack a page may pass in (a CPT pack is about 2 MB).
+const MAX_PACK_BYTES: u32 = 256 * 1024 * 1024;
+
 /// The licensed packs a page passes in (`options.packs`: `Uint8Array`s).
 /// Each is checked in full before it is kept; kept packs live as long as
 /// the page (a `CodeBook` borrows its packs, and the page keeps one).
@@ -183,17 +184,17 @@ fn licensed_packs(value: &JsValue) -> Result<Vec<&'static [u8]>, ArgError> {
     if !args::is_array(value) {
         return Err(format!("options.packs must be an array of Uint8Array, got {}", args::describe(value)));
     }
-    let mut out = Vec::new();
+    // Every pack is checked before any is kept, so that a refused call
+    // keeps nothing.
+    let mut checked = Vec::new();
     for (i, item) in args::array_items(value, "options.packs", 64)?.into_iter().enumerate() {
-        // `ArrayBuffer.isView` reads an internal slot (no trap runs), and a
-        // view that is not a Proxy can be asked `instanceof` safely.
-        let bytes = if js_sys::ArrayBuffer::is_view(&item) { item.dyn_ref::<Uint8Array>() } else { None };
-        let Some(bytes) = bytes else {
-            return Err(format!("options.packs[{i}] must be a Uint8Array, got {}", args::describe(&item)));
+        let what = format!("options.packs[{i}]");
+        let Some(bytes) = args::uint8_bytes(&item, &what, MAX_PACK_BYTES)? else {
+            return Err(format!("{what} must be a Uint8Array, got {}", args::describe(&item)));
         };
-        let bytes = bytes.to_vec();
-        Pack::open(&bytes).map_err(|e| format!("options.packs[{i}]: {e}"))?;
-        out.push(&*Box::leak(bytes.into_boxed_slice()));
+        Pack::open(&bytes).map_err(|e| format!("{what}: {e}"))?;
+        checked.push(bytes);
     }
+    let out = checked.into_iter().map(|bytes| &*Box::leak(bytes.into_boxed_slice())).collect();
     Ok(out)
 }

@@ -191,13 +191,21 @@ function values(r) {
     return arg(new Proxy(inner.value, {}), `new Proxy(${inner.src}, {})`, inner.hostile);
   }
 
-  /** A value that throws from inside the module (the known bug). */
+  /** A value that runs the caller's code, throwing, from inside a call. */
   function hostile() {
     const { proxy: revoked, revoke } = Proxy.revocable({}, {});
     revoke();
     const brokenDate = new Date('2026-11-27');
     Object.defineProperty(brokenDate, 'getTime', { value: throwing });
+    // A view whose own `length` lies or throws: its bytes are read through
+    // a copy, never through it.
+    const lyingPack = new Uint8Array(8);
+    Object.defineProperty(lyingPack, 'length', { get: throwing });
+    const hugePack = new Uint8Array(8);
+    Object.defineProperty(hugePack, 'length', { get: () => 2 ** 31 });
     return r.pick([
+      arg({ packs: [lyingPack] }, "{ packs: [Object.defineProperty(new Uint8Array(8), 'length', { get: throwing })] }", true),
+      arg({ packs: [hugePack] }, "{ packs: [Object.defineProperty(new Uint8Array(8), 'length', { get: () => 2 ** 31 })] }", true),
       arg(new Proxy({}, throwingHandler), 'new Proxy({}, throwingHandler)', true),
       arg(new Proxy({ limit: 1 }, { ownKeys: throwing }), 'new Proxy({ limit: 1 }, { ownKeys: throwing })', true),
       arg(new Proxy(['icd10cm'], { get: throwing }), "new Proxy(['icd10cm'], { get: throwing })", true),
