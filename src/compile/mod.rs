@@ -10,6 +10,7 @@
 pub mod gems;
 pub mod hcpcs;
 pub mod icd10cm;
+pub mod icd10cm_update;
 pub mod icd10pcs;
 pub mod icd9cm;
 pub mod licensed;

@@ -1,0 +1,113 @@
+//! ICD-10-CM FY2027, derived from the FY2026 Tabular List and CMS's FY2027
+//! code-title file (see `src/compile/icd10cm_update.rs`).
+
+mod common;
+
+use chartcode::compile::icd10cm_update::{ascii_title, derive, parse_code_file};
+use chartcode::compile::Book;
+use std::io::Read;
+use std::sync::OnceLock;
+
+fn code_file() -> &'static Vec<(String, String)> {
+    static LINES: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    LINES.get_or_init(|| {
+        let path = common::codebooks_dir().join("icd10cm/icd10cm_codes_2027.txt.gz");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()).read_to_string(&mut text).unwrap();
+        parse_code_file(&text, "icd10cm_codes_2027.txt").unwrap()
+    })
+}
+
+fn fy2027() -> &'static (Book, chartcode::compile::icd10cm_update::Changes) {
+    static BOOK: OnceLock<(Book, chartcode::compile::icd10cm_update::Changes)> = OnceLock::new();
+    BOOK.get_or_init(|| derive(common::icd10cm_book(), code_file(), "FY2027 (derived)").unwrap())
+}
+
+#[test]
+fn billable_codes_and_titles_equal_the_code_file_line_for_line() {
+    let (book, _) = fy2027();
+    let lines = code_file();
+    assert_eq!(lines.len(), 74_879);
+    let billable: Vec<(String, String)> =
+        book.records.iter().filter(|r| r.billable).map(|r| (r.code.replace('.', ""), ascii_title(&r.title))).collect();
+    let mut shown = 0;
+    for (i, (got, want)) in billable.iter().zip(lines.iter()).enumerate() {
+        if got != want && shown < 10 {
+            eprintln!("line {}: derived {got:?}, file {want:?}", i + 1);
+            shown += 1;
+        }
+    }
+    assert_eq!(shown, 0, "lines differ");
+    assert_eq!(billable.len(), lines.len());
+}
+
+#[test]
+fn the_changes_are_the_addenda() {
+    // CMS's addenda: 190 added, 30 deleted, 4 revised (its own summary).
+    let path = common::codebooks_dir().join("icd10cm/icd10cm_codes_addenda_2027.txt.gz");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()).read_to_string(&mut text).unwrap();
+    let listed = |tag: &str| {
+        let mut codes: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix(tag))
+            .filter_map(|rest| rest.split_whitespace().next().map(str::to_string))
+            .collect();
+        codes.sort();
+        codes
+    };
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let (_, changes) = fy2027();
+    assert_eq!(sorted(changes.added.clone()), listed("Add:"));
+    assert_eq!(sorted(changes.deleted.clone()), listed("Delete:"));
+    let retitled: Vec<String> = changes.retitled.iter().map(|(c, _)| c.clone()).collect();
+    assert_eq!(sorted(retitled), listed("Revise to:"));
+    assert_eq!((listed("Add:").len(), listed("Delete:").len(), listed("Revise to:").len()), (190, 30, 4));
+    // The former titles are the addenda's "Revise from" titles.
+    for (code, former) in &changes.retitled {
+        let line = text.lines().find(|l| l.starts_with("Revise from:") && l.contains(code.as_str())).unwrap();
+        assert!(line.ends_with(&ascii_title(former)), "{line} vs {former}");
+    }
+}
+
+#[test]
+fn codes_that_gained_children_are_headers_and_new_codes_say_where_their_notes_come_from() {
+    let (book, _) = fy2027();
+    let find = |code: &str| book.records.iter().find(|r| r.code == code).unwrap_or_else(|| panic!("{code}"));
+    for header in ["I42.0", "D69.1", "M86.8X1", "Z87.890"] {
+        let r = find(header);
+        assert!(!r.billable, "{header} gained children");
+    }
+    assert!(book.records.iter().all(|r| r.code != "S23.420A" && r.code != "T52.8X1A"));
+    let new = find("I42.00");
+    assert_eq!(book.records[new.parent.unwrap() as usize].code, "I42.0");
+    assert!(new.notes.iter().any(|(_, n)| n.contains("notes of its ancestors apply")));
+    // A new 7th-character code is composed from its new header.
+    let t = find("T52.811A");
+    assert!(!t.labels.is_empty());
+    assert_eq!(book.records[t.parent.unwrap() as usize].code, "T52.811");
+}
+
+#[test]
+fn the_derived_book_writes_a_pack_that_reads_back() {
+    let (book, changes) = fy2027();
+    let bytes = chartcode::compile::writer::write_pack(book).unwrap();
+    let pack = chartcode::Pack::open(&bytes).unwrap();
+    assert_eq!(pack.billable_count(), 74_879);
+    for (code, title) in code_file().iter().step_by(97) {
+        let id = pack.find_code(code).unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(ascii_title(&pack.title(id).unwrap()), *title, "{code}");
+    }
+    for h in &changes.created_headers {
+        let id = pack.find_code(h).unwrap();
+        eprintln!(
+            "created {} {:?} under {}",
+            pack.code(id).unwrap(),
+            pack.title(id).unwrap(),
+            pack.code(pack.row(id).unwrap().parent.unwrap()).unwrap()
+        );
+    }
+}
