@@ -111,3 +111,22 @@ fn the_derived_book_writes_a_pack_that_reads_back() {
         );
     }
 }
+
+#[test]
+fn the_fy2027_files_are_the_recorded_ones() {
+    // Not in the manifest until FY2027 is shipped: checked here instead
+    // (sha256 of the content as published, codebooks/PROVENANCE.md).
+    for (file, sha) in [
+        ("icd10cm/icd10cm_codes_2027.txt.gz", "3c0583a38ee0e848f7dc0ac8ce88e8f001bbba8c6385ed825d44d46f6e5297c9"),
+        (
+            "icd10cm/icd10cm_codes_addenda_2027.txt.gz",
+            "cfba025073235af449a177204dcb9455048729f4b7634fc39cde55b601f06237",
+        ),
+    ] {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(common::codebooks_dir().join(file)).unwrap())
+            .read_to_end(&mut bytes)
+            .unwrap();
+        assert_eq!(chartcode::compile::sources::sha256_hex(&bytes), sha, "{file}");
+    }
+}
