@@ -92,6 +92,8 @@ struct Node {
     removed: bool,
     /// A node this derivation created, titled from its codes.
     created: bool,
+    /// A code the later release adds.
+    added: bool,
 }
 
 /// What changed between the two releases.
@@ -123,20 +125,8 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
             continue;
         }
         let parent = r.parent.and_then(|p| node_of_record[p as usize]);
-        let id = nodes.len();
-        nodes.push(Node {
-            record: BookRecord { parent: None, labels: Vec::new(), composition: Vec::new(), ..r.clone() },
-            parent,
-            children: Vec::new(),
-            seventh: Vec::new(),
-            removed: false,
-            created: false,
-        });
-        if let Some(p) = parent {
-            nodes[p].children.push(id);
-        }
-        node_of_record[i] = Some(id);
-        by_code.insert(normalized(&r.code), id);
+        let record = BookRecord { parent: None, labels: Vec::new(), composition: Vec::new(), ..r.clone() };
+        node_of_record[i] = Some(push(&mut nodes, &mut by_code, &normalized(&r.code), record, parent));
     }
     let label_char = |l: u32| base.labels[l as usize].ch;
     let label_text = |l: u32| base.labels[l as usize].text.as_str();
@@ -237,6 +227,7 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
             }
             None => {
                 let id = ensure(&mut nodes, &mut by_code, code, Some(title), true, &mut changes, &invalid)?;
+                nodes[id].added = true;
                 let n = &mut nodes[id].record;
                 n.billable = true;
                 n.kind = if code.len() == 3 { Kind::Category } else { Kind::Code };
@@ -246,29 +237,21 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
 
     // Order: each node by its first code in the file, and a header's 7th
     // characters as the file lists its codes (tabular order).
-    let position: HashMap<&str, usize> = wanted.iter().map(|(c, (i, _))| (*c, *i)).collect();
+    let position = |code: &str| wanted.get(code).map_or(usize::MAX, |(i, _)| *i);
     for n in nodes.iter_mut().filter(|n| !n.seventh.is_empty()) {
         let header = n.record.code.clone();
-        n.seventh.sort_by_key(|&l| position.get(composed_code(&header, l).as_str()).copied().unwrap_or(usize::MAX));
+        n.seventh.sort_by_key(|&l| position(&composed_code(&header, l)));
     }
+    // A parent always has a lower index than its children (the base book is
+    // in pre-order, and `ensure` makes ancestors first), so one backward
+    // pass folds each subtree's first position into its root.
     let mut first = vec![usize::MAX; nodes.len()];
     for id in (0..nodes.len()).rev() {
-        let code = normalized(&nodes[id].record.code);
-        let mut f = if nodes[id].record.billable && !nodes[id].removed {
-            position.get(code.as_str()).copied().unwrap_or(usize::MAX)
-        } else {
-            usize::MAX
-        };
-        for &l in &nodes[id].seventh {
-            f = f.min(position.get(composed_code(&nodes[id].record.code, l).as_str()).copied().unwrap_or(usize::MAX));
-        }
-        first[id] = f;
-    }
-    // Children were pushed before their subtrees' minimum is known: fold up.
-    let mut order: Vec<usize> = (0..nodes.len()).collect();
-    order.sort_by_key(|&id| std::cmp::Reverse(depth(&nodes, id)));
-    for id in order {
-        if let Some(p) = nodes[id].parent {
+        let n = &nodes[id];
+        let own = if n.record.billable && !n.removed { position(&normalized(&n.record.code)) } else { usize::MAX };
+        let seventh = n.seventh.iter().map(|&l| position(&composed_code(&n.record.code, l))).min();
+        first[id] = first[id].min(own).min(seventh.unwrap_or(usize::MAX));
+        if let Some(p) = n.parent {
             first[p] = first[p].min(first[id]);
         }
     }
@@ -278,11 +261,12 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
     }
 
     // Created headers: titled with what their codes' titles share.
-    // Deepest first, so that a header made of created headers sees titles.
-    let mut created: Vec<usize> =
-        (0..nodes.len()).filter(|&i| nodes[i].created && nodes[i].record.title.is_empty()).collect();
-    created.sort_by_key(|&id| std::cmp::Reverse(depth(&nodes, id)));
-    for id in created {
+    // Children first (higher indexes), so that a header made of created
+    // headers sees their titles.
+    for id in (0..nodes.len()).rev() {
+        if !nodes[id].created || !nodes[id].record.title.is_empty() {
+            continue;
+        }
         let children: Vec<(String, String)> =
             nodes[id].children.iter().map(|&c| (nodes[c].record.code.clone(), nodes[c].record.title.clone())).collect();
         nodes[id].record.title = derived_title(&children, release);
@@ -303,7 +287,7 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
         let mut record = BookRecord { parent, ..n.record.clone() };
         if n.created {
             record.notes = vec![(NoteKind::Note, format!("Derived for {release}: the notes of its ancestors apply"))];
-        } else if changes.added.iter().any(|a| *a == normalized(&n.record.code)) {
+        } else if n.added {
             record.notes.push((NoteKind::Note, format!("New in {release}: the notes of its ancestors apply")));
         }
         if !n.seventh.is_empty() {
@@ -344,15 +328,6 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
         crosswalks: Vec::new(),
     };
     Ok((book, changes))
-}
-
-fn depth(nodes: &[Node], mut id: usize) -> usize {
-    let mut d = 0;
-    while let Some(p) = nodes[id].parent {
-        d += 1;
-        id = p;
-    }
-    d
 }
 
 /// The title of a header the derivation made, from its children's codes
@@ -405,12 +380,14 @@ fn ensure(
             .map(|(_, &id)| id)
             .ok_or_else(|| invalid(format!("{code}: no category before it")))?;
         let parent = nodes[before].parent;
-        return Ok(push(nodes, by_code, code, title, parent, Kind::Category));
+        let record = BookRecord::new(dotted(code), title.unwrap_or("").to_string(), Kind::Category, false, None);
+        return Ok(push(nodes, by_code, code, record, parent));
     }
     let parent_code = code[..code.len() - 1].trim_end_matches('X');
     let parent = ensure(nodes, by_code, parent_code, None, false, changes, invalid)?;
     let kind = if billable { Kind::Code } else { Kind::Subcategory };
-    let id = push(nodes, by_code, code, title, Some(parent), kind);
+    let record = BookRecord::new(dotted(code), title.unwrap_or("").to_string(), kind, false, None);
+    let id = push(nodes, by_code, code, record, Some(parent));
     if title.is_none() || !billable {
         nodes[id].created = true;
         changes.created_headers.push(code.to_string());
@@ -418,22 +395,23 @@ fn ensure(
     Ok(id)
 }
 
+/// Adds a node under `parent`, found by its normalized `code`.
 fn push(
     nodes: &mut Vec<Node>,
     by_code: &mut HashMap<String, usize>,
     code: &str,
-    title: Option<&str>,
+    record: BookRecord,
     parent: Option<usize>,
-    kind: Kind,
 ) -> usize {
     let id = nodes.len();
     nodes.push(Node {
-        record: BookRecord::new(dotted(code), title.unwrap_or("").to_string(), kind, false, None),
+        record,
         parent,
         children: Vec::new(),
         seventh: Vec::new(),
         removed: false,
         created: false,
+        added: false,
     });
     if let Some(p) = parent {
         nodes[p].children.push(id);
