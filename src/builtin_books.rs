@@ -84,19 +84,30 @@ fn cache_dir() -> Result<PathBuf, String> {
     Ok(base.join("chartcode"))
 }
 
-/// Makes sure the built-in code books are compiled into `cache`: the first
-/// time, unpacks the embedded sources beside it, compiles every book and
-/// moves the packs into place in one rename (so that two commands run at
-/// once never see half a folder).
+/// How many packs the built-in code books make (one per book of the
+/// embedded manifest): a cache with fewer lost some.
+pub const BOOK_COUNT: usize = EMBEDDED_BOOK_COUNT;
+
+/// Makes sure the built-in code books are compiled into `cache` (the first
+/// time: see [`build`]).
 pub fn ensure_built(cache: &Path) -> Result<(), String> {
     if holds_packs(cache) {
-        if cached_packs_open(cache) {
-            return Ok(());
-        }
-        // Damaged or incomplete (a file lost, a disk error): built again.
-        eprintln!("chartcode: the cached packs in {} do not open; building them again", cache.display());
-        std::fs::remove_dir_all(cache).map_err(|e| format!("cannot remove {}: {e}", cache.display()))?;
+        return Ok(());
     }
+    build(cache)
+}
+
+/// Builds `cache` again: its packs did not read back, or some are missing.
+pub fn rebuild(cache: &Path) -> Result<(), String> {
+    eprintln!("chartcode: the cached packs in {} do not open; building them again", cache.display());
+    std::fs::remove_dir_all(cache).map_err(|e| format!("cannot remove {}: {e}", cache.display()))?;
+    build(cache)
+}
+
+/// Unpacks the embedded sources beside `cache`, compiles every book and
+/// moves the packs into place in one rename (so that two commands run at
+/// once never see half a folder).
+fn build(cache: &Path) -> Result<(), String> {
     let parent = cache.parent().ok_or("the cache folder has no parent")?;
     let work = parent.join(format!(".build-{}-{}", EMBEDDED_CODEBOOKS_HASH, std::process::id()));
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("cannot build the built-in code books ({what}): {e}");
@@ -122,16 +133,4 @@ pub fn ensure_built(cache: &Path) -> Result<(), String> {
     })();
     let _ = std::fs::remove_dir_all(&work);
     result
-}
-
-/// Whether the cache holds one pack per embedded book, each opening.
-fn cached_packs_open(cache: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(cache) else { return false };
-    let packs: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
-        .collect();
-    let books = EMBEDDED_BOOK_COUNT;
-    packs.len() == books && packs.iter().all(|p| std::fs::read(p).is_ok_and(|b| chartcode::Pack::open(&b).is_ok()))
 }

@@ -161,21 +161,33 @@ fn run() -> Result<ExitCode, Fail> {
         "build" => build(&args),
         "lookup" | "search" | "children" | "stats" | "dump" | "map" | "validate" => {
             let source = builtin_books::choose(args.packs.as_deref()).map_err(Fail)?;
+            let dir = source.dir().to_path_buf();
             if let PackSource::BuiltIn { cache } = &source {
                 builtin_books::ensure_built(cache).map_err(Fail)?;
             }
-            let dir = source.dir().to_path_buf();
+            // Each pack is read and opened once.
             let files = read_packs(&dir)?;
-            let slices: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
-            let mut book = CodeBook::open(&slices).map_err(|e| {
-                Fail(format!("{}: {e}", files.first().map_or(dir.display().to_string(), |f| f.0.display().to_string())))
-            })?;
+            // A damaged or incomplete built-in cache is built again, once.
+            let complete = |n: usize| !matches!(source, PackSource::BuiltIn { .. }) || n == builtin_books::BOOK_COUNT;
+            let retry;
+            let opened = match (open_packs(&files), &source) {
+                (Ok(opened), _) if complete(opened.len()) => opened,
+                (_, PackSource::BuiltIn { cache }) => {
+                    builtin_books::rebuild(cache).map_err(Fail)?;
+                    retry = read_packs(&dir)?;
+                    open_packs(&retry)?
+                }
+                (result, PackSource::Folder { .. }) => result?,
+            };
+            let pack_files: Vec<(&'static str, PathBuf)> =
+                opened.iter().map(|(pack, path)| (pack.system().id, path.to_path_buf())).collect();
+            let mut book = CodeBook::new(opened.into_iter().map(|(pack, _)| pack).collect())?;
             book.set_today(args.today.unwrap_or_else(today));
             match args.command.as_str() {
                 "lookup" => lookup(&args, &book),
                 "search" => search_cmd(&args, &book),
                 "children" => children(&args, &book),
-                "stats" => stats(&args, &book, &source, &files),
+                "stats" => stats(&args, &book, &source, &pack_files),
                 "validate" => validate(&args, &book),
                 "map" => map(&args, &book),
                 _ => dump(&args, &book),
@@ -205,13 +217,24 @@ fn read_packs(dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, Fail> {
     if paths.is_empty() {
         return Err(Fail(format!("no packs in {}; run `chartcode build` first, or give --packs DIR", dir.display())));
     }
-    let mut out = Vec::new();
-    for p in paths {
-        let bytes = std::fs::read(&p).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
-        Pack::open(&bytes).map_err(|e| Fail(format!("{}: {e}", p.display())))?;
-        out.push((p, bytes));
-    }
-    Ok(out)
+    paths
+        .into_iter()
+        .map(|p| match std::fs::read(&p) {
+            Ok(bytes) => Ok((p, bytes)),
+            Err(e) => Err(Fail(format!("{}: {e}", p.display()))),
+        })
+        .collect()
+}
+
+/// Opens every pack read, each with its file (a pack that does not open
+/// is named in the error).
+fn open_packs(files: &[(PathBuf, Vec<u8>)]) -> Result<Vec<(Pack<'_>, &Path)>, Fail> {
+    files
+        .iter()
+        .map(|(path, bytes)| {
+            Pack::open(bytes).map(|pack| (pack, path.as_path())).map_err(|e| Fail(format!("{}: {e}", path.display())))
+        })
+        .collect()
 }
 
 fn one_positional<'a>(args: &'a Args, what: &str) -> Result<&'a str, Fail> {
@@ -468,12 +491,15 @@ fn children(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn stats(args: &Args, book: &CodeBook, source: &PackSource, files: &[(PathBuf, Vec<u8>)]) -> Result<ExitCode, Fail> {
+fn stats(
+    args: &Args,
+    book: &CodeBook,
+    source: &PackSource,
+    files: &[(&'static str, PathBuf)],
+) -> Result<ExitCode, Fail> {
     let systems = book.systems()?;
     // The file each system's pack was read from.
-    let file_of = |id: &str| {
-        files.iter().find(|(_, bytes)| Pack::open(bytes).is_ok_and(|p| p.system().id == id)).map(|(p, _)| p.clone())
-    };
+    let file_of = |id: &str| files.iter().find(|(system, _)| *system == id).map(|(_, path)| path.clone());
     if args.json {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
