@@ -33,6 +33,11 @@ fn pack_bytes() -> &'static [u8] {
     PACK.get_or_init(|| compile::writer::write_pack(book()).unwrap())
 }
 
+/// How many codes of the compiled book carry a note of this kind.
+fn codes_with(kind: chartcode::NoteKind) -> usize {
+    book().records.iter().filter(|r| r.kind == Kind::Code && r.notes.iter().any(|(k, _)| *k == kind)).count()
+}
+
 fn codebook(today: u32) -> CodeBook<'static> {
     let mut cb = CodeBook::open(&[pack_bytes()]).unwrap();
     cb.set_today(today);
@@ -44,12 +49,7 @@ fn counts_equal_the_official_ones() {
     let book = book();
     assert_eq!(book.count_kind(Kind::Code), CODES);
     assert_eq!(book.count_kind(Kind::Modifier), MODIFIERS);
-    let terminated = book
-        .records
-        .iter()
-        .filter(|r| r.kind == Kind::Code && r.notes.iter().any(|(k, _)| *k == chartcode::NoteKind::Terminated))
-        .count();
-    assert_eq!(terminated, TERMINATED_CODES);
+    assert_eq!(codes_with(chartcode::NoteKind::Terminated), TERMINATED_CODES);
 }
 
 #[test]
@@ -150,22 +150,12 @@ fn the_january_2026_corrections_and_terminations_are_judged_by_date() {
 #[test]
 fn processing_notes_noc_flags_and_mues_reach_the_lookup() {
     let cb = codebook(20261127);
-    let book = book();
-    let with_notes = book
-        .records
-        .iter()
-        .filter(|r| r.kind == Kind::Code && r.notes.iter().any(|(k, _)| *k == chartcode::NoteKind::ProcessingNote))
-        .count();
-    assert_eq!(with_notes, CODES_WITH_PROCESSING_NOTES);
+    assert_eq!(codes_with(chartcode::NoteKind::ProcessingNote), CODES_WITH_PROCESSING_NOTES);
     let s0189 = cb.lookup("S0189", None).unwrap().record.unwrap();
     let note = s0189.notes.iter().find(|n| n.kind == chartcode::NoteKind::ProcessingNote).expect("S0189's note 0088");
     assert!(note.text.starts_with("0088: \"S\" CODES ARE UNIQUE TEMPORARY CODES"), "{}", note.text);
 
-    let noc = book
-        .records
-        .iter()
-        .filter(|r| r.notes.iter().any(|(k, _)| *k == chartcode::NoteKind::NotOtherwiseClassified))
-        .count();
+    let noc = codes_with(chartcode::NoteKind::NotOtherwiseClassified);
     assert_eq!(noc, NOC_CODES);
     let list = std::fs::read(common::codebooks_dir().join("hcpcs/NOC_codes_JAN2026.xlsx")).unwrap();
     let rows = compile::hcpcs::read_xlsx(&list, "NOC").unwrap();
