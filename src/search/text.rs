@@ -375,9 +375,14 @@ struct Candidate {
     extra_words: u32,
 }
 
+/// Low bits of a score: fewer title words beyond the query rank higher.
+const EXTRA_WORDS_BITS: u32 = 5;
+
 impl Candidate {
-    fn primary(&self, prefix: u32) -> (u32, bool, u32, u32, u32, bool) {
-        (level(self.mask, prefix), self.current, self.weight, self.popularity, self.context, self.billable)
+    /// The ranking key without the extra title words, which are read only
+    /// for the candidates this keeps in the running.
+    fn primary(&self, prefix: u32) -> u32 {
+        self.score(prefix) >> EXTRA_WORDS_BITS
     }
 
     /// The ranking key as one number, so that a hit's `score` is the order
@@ -392,8 +397,8 @@ impl Candidate {
             | (part(self.weight, 7) << 19)
             | (part(self.popularity, 9) << 10)
             | (part(self.context, 4) << 6)
-            | (u32::from(self.billable) << 5)
-            | (31 - part(self.extra_words, 5))
+            | (u32::from(self.billable) << EXTRA_WORDS_BITS)
+            | ((1 << EXTRA_WORDS_BITS) - 1 - part(self.extra_words, EXTRA_WORDS_BITS))
     }
 }
 
@@ -789,7 +794,7 @@ fn rank(
     // Only candidates at least as good as the limit-th on the cheap key
     // need their title read.
     if candidates.len() > limit {
-        let mut keys: Vec<(u32, bool, u32, u32, u32, bool)> = candidates.iter().map(|c| c.primary(prefix)).collect();
+        let mut keys: Vec<u32> = candidates.iter().map(|c| c.primary(prefix)).collect();
         let nth = keys.len() - limit;
         let (_, threshold, _) = keys.select_nth_unstable(nth);
         let threshold = *threshold;
