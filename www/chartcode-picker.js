@@ -611,14 +611,10 @@ export class ChartcodePicker extends HTMLElement {
   /** The popup while the books load: "Loading code books…" (or why they
    *  could not be loaded), visible, announced once typing pauses. */
   #showLoading() {
-    this.#items = [];
-    this.#active = -1;
-    this.#renderOptions();
+    this.#clearOptions();
     this.#listbox.hidden = true;
     this.#empty.hidden = true;
-    this.#detail.hidden = true;
     this.#crumb.hidden = true;
-    this.#input.setAttribute('aria-expanded', 'false');
     if (this.#bookPromise === null) this.#loading.textContent = LOADING; // a new attempt
     this.#loading.hidden = false;
     this.#popup.hidden = false;
@@ -696,17 +692,12 @@ export class ChartcodePicker extends HTMLElement {
   }
 
   #showEmpty(message) {
-    this.#items = [];
-    this.#active = -1;
-    this.#renderOptions();
+    this.#clearOptions();
     this.#listbox.hidden = true;
     this.#loading.hidden = true;
     this.#empty.textContent = message;
     this.#empty.hidden = false;
     this.#popup.hidden = false;
-    this.#input.setAttribute('aria-expanded', 'false');
-    this.#input.removeAttribute('aria-activedescendant');
-    this.#detail.hidden = true;
     this.#announce(message, true);
   }
 
@@ -717,16 +708,21 @@ export class ChartcodePicker extends HTMLElement {
 
   #close() {
     this.#popup.hidden = true;
-    this.#input.setAttribute('aria-expanded', 'false');
-    // No options left behind: a later key must not make an option of the
-    // hidden list active (aria-activedescendant into a closed popup).
+    this.#clearOptions();
+    this.#trail = [];
+    this.#crumb.hidden = true;
+    this.#pendingKeys = [];
+  }
+
+  /** No options, none active, no details, the combobox collapsed: a later
+   *  key must not make an option of a hidden list active
+   *  (`aria-activedescendant` into a closed popup). */
+  #clearOptions() {
     this.#items = [];
     this.#active = -1;
     this.#renderOptions();
-    this.#trail = [];
-    this.#crumb.hidden = true;
     this.#detail.hidden = true;
-    this.#pendingKeys = [];
+    this.#input.setAttribute('aria-expanded', 'false');
   }
 
   #hasChildren(entry) {
