@@ -369,7 +369,7 @@ fn print_lookup(l: &Lookup) {
             outln!("  Not otherwise classified: the claim must describe the item or service");
         }
         if let Some(m) = &r.mue {
-            outln!("  MUE (practitioner services): {} ({}; {}; {})", m.units, m.meaning(), m.adjudication, m.rationale);
+            outln!("  MUE (practitioner services): {} ({}; {}; {})", m.units, m.meaning, m.adjudication, m.rationale);
         }
         for n in &r.notes {
             outln!("  {}: {}", n.kind.heading(), n.text);

@@ -184,6 +184,6 @@ fn processing_notes_noc_flags_and_mues_reach_the_lookup() {
     // CMS's table has 4,592 HCPCS Level II rows, 69 of them CDT codes.
     assert_eq!(rows, 4_592 - 69);
     let walker = cb.lookup("E0130", None).unwrap().record.unwrap().mue.unwrap();
-    assert_eq!((walker.units, walker.meaning().as_str()), (0, "not payable as a practitioner service"));
+    assert_eq!((walker.units, walker.meaning.as_str()), (0, "not payable as a practitioner service"));
     assert!(cb.lookup("LT", None).unwrap().record.unwrap().mue.is_none());
 }

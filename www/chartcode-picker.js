@@ -1055,9 +1055,8 @@ export class ChartcodePicker extends HTMLElement {
     }
     if (record?.mue) {
       const m = record.mue;
-      const meaning = m.units === 0 ? 'not payable as a practitioner service' : `at most ${m.units} unit${m.units === 1 ? '' : 's'} per day`;
       parts.push(el('h3', '', 'Medically Unlikely Edit'));
-      parts.push(el('p', 'mue', `${m.units}: ${meaning} (${m.adjudication}; ${m.rationale})`));
+      parts.push(el('p', 'mue', `${m.units}: ${m.meaning} (${m.adjudication}; ${m.rationale})`));
     }
     if (record?.crosswalk?.targets?.length) {
       parts.push(el('h3', '', `Crosswalk to ${SYSTEM_NAMES[record.crosswalk.to] ?? record.crosswalk.to}`));

@@ -183,17 +183,10 @@ pub struct Mue {
     pub rationale: String,
     /// The MUE table it comes from (`"practitioner"`).
     pub table: &'static str,
-}
-
-impl Mue {
-    /// What the number means, in words.
-    pub fn meaning(&self) -> String {
-        match self.units {
-            0 => "not payable as a practitioner service".to_string(),
-            1 => "at most 1 unit per day".to_string(),
-            n => format!("at most {n} units per day"),
-        }
-    }
+    /// What the number means, in words (`"not payable as a practitioner
+    /// service"`, `"at most 2 units per day"`): one wording for the CLI,
+    /// the JS API and the picker.
+    pub meaning: String,
 }
 
 /// Reads a stored MUE note (`units<TAB>adjudication<TAB>rationale`).
@@ -203,11 +196,18 @@ fn mue(text: &str) -> Result<Mue, PackError> {
     let (Some(units), Some(adjudication), Some(rationale)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(corrupt);
     };
+    let units: u32 = units.parse().map_err(|_| corrupt.clone())?;
+    let meaning = match units {
+        0 => "not payable as a practitioner service".to_string(),
+        1 => "at most 1 unit per day".to_string(),
+        n => format!("at most {n} units per day"),
+    };
     Ok(Mue {
-        units: units.parse().map_err(|_| corrupt.clone())?,
+        units,
         adjudication: adjudication.to_string(),
         rationale: rationale.to_string(),
         table: "practitioner",
+        meaning,
     })
 }
 
@@ -473,13 +473,15 @@ impl<'a> CodeBook<'a> {
         for (p, by_kind) in self.packs.iter().zip(kind_counts) {
             let by_kind = by_kind.clone();
             let system = p.system();
+            let meta = p.meta();
+            let meta_value = |key: &str| meta.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
             out.push(SystemInfo {
                 id: system.id,
                 name: system.name,
                 fhir_uri: system.fhir_uri,
                 release: p.release().to_string(),
-                effective: p.meta().into_iter().find(|(k, _)| *k == "effective").map(|(_, v)| v.to_string()),
-                publisher: p.meta().into_iter().find(|(k, _)| *k == "publisher").map(|(_, v)| v.to_string()),
+                effective: meta_value("effective"),
+                publisher: meta_value("publisher"),
                 legacy: system.legacy,
                 counts: Counts { records: p.record_count(), billable: p.billable_count(), by_kind },
                 terms: p.term_count(),

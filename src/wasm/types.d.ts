@@ -111,6 +111,8 @@ export interface Mue {
   /** Why CMS set the number (`"CMS Policy"`). */
   rationale: string;
   table: 'practitioner';
+  /** What the number means, in words ("not payable as a practitioner service"). */
+  meaning: string;
 }
 
 /** Everything about one code: `lookup()`'s answer. */
