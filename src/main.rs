@@ -317,6 +317,16 @@ fn build(args: &Args) -> Result<ExitCode, Fail> {
             group(pack.billable_count() as u64),
             group(pack.size() as u64)
         );
+        for r in pack.releases() {
+            outln!(
+                "  {}  {} to {}  {} records, {} billable",
+                r.label,
+                chartcode::dates::iso(r.from),
+                chartcode::dates::iso(r.to),
+                group(u64::from(r.records)),
+                group(u64::from(r.billable))
+            );
+        }
         outln!("  {:<8} {:>11}", "header", group(pack.header_len() as u64));
         for s in pack.sections() {
             outln!("  {:<8} {:>11}  {}", s.name(), group(s.len as u64), section_role(&s.name()));
@@ -335,6 +345,11 @@ fn section_role(tag: &str) -> &'static str {
         "LABL" => "7th-character labels",
         "TERM" => "term dictionary (fst)",
         "POST" => "postings",
+        "RLSE" => "releases by date of service",
+        "CMPD" => "composed records",
+        "LSET" => "compositions",
+        "XWLK" => "crosswalk",
+        "TRMD" => "termination dates",
         _ => "",
     }
 }
@@ -527,6 +542,20 @@ fn stats(
                     "  in force  from {effective}{}",
                     s.publisher.as_ref().map(|p| format!(" ({p})")).unwrap_or_default()
                 );
+            }
+            for (i, r) in s.releases.iter().enumerate() {
+                outln!(
+                    "  {:<9} {}  {} to {}  {} billable{}",
+                    if i == 0 { "releases" } else { "" },
+                    r.label,
+                    r.from,
+                    r.to,
+                    group(u64::from(r.billable)),
+                    if r.in_force { "  (in force)" } else { "" }
+                );
+                if let Some(d) = &r.derived_from {
+                    outln!("              derived from {d}");
+                }
             }
             if let Some(file) = file_of(s.id) {
                 outln!("  file      {}", file.display());

@@ -174,10 +174,15 @@ pub enum NoteKind {
     /// The code's Medically Unlikely Edit (NCCI, practitioner services):
     /// `units<TAB>adjudication indicator<TAB>rationale`.
     Mue = 19,
+    /// Where the record's notes come from when it has none of its own: a
+    /// code of a derived release (ICD-10-CM FY2027, made from the FY2026
+    /// Tabular List and CMS's code titles) is governed by its ancestors'
+    /// notes. The text is `ancestors`.
+    NotesFrom = 20,
 }
 
 impl NoteKind {
-    const ALL: [NoteKind; 20] = [
+    const ALL: [NoteKind; 21] = [
         NoteKind::Includes,
         NoteKind::InclusionTerm,
         NoteKind::Excludes1,
@@ -198,6 +203,7 @@ impl NoteKind {
         NoteKind::ProcessingNote,
         NoteKind::NotOtherwiseClassified,
         NoteKind::Mue,
+        NoteKind::NotesFrom,
     ];
 
     /// The stored value back to a note kind.
@@ -228,6 +234,7 @@ impl NoteKind {
             NoteKind::ProcessingNote => "processing_note",
             NoteKind::NotOtherwiseClassified => "not_otherwise_classified",
             NoteKind::Mue => "mue",
+            NoteKind::NotesFrom => "notes_from",
         }
     }
 
@@ -244,6 +251,7 @@ impl NoteKind {
                 | NoteKind::Action
                 | NoteKind::NotOtherwiseClassified
                 | NoteKind::Mue
+                | NoteKind::NotesFrom
         )
     }
 
@@ -270,6 +278,7 @@ impl NoteKind {
             NoteKind::ProcessingNote => "CMS processing note",
             NoteKind::NotOtherwiseClassified => "Not otherwise classified",
             NoteKind::Mue => "Medically Unlikely Edit",
+            NoteKind::NotesFrom => "Notes from",
         }
     }
 }

@@ -22,7 +22,11 @@ fn packs() -> &'static Path {
         assert!(out.status.success(), "build failed: {}", String::from_utf8_lossy(&out.stderr));
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
-            stdout.contains("icd10cm.pack") && stdout.contains("74,719 billable") && stdout.contains("POST"),
+            stdout.contains("icd10cm.pack")
+                && stdout.contains("2025-10-01 to 2026-09-30  98,505 records, 74,719 billable")
+                && stdout.contains("FY2027 (derived)  2026-10-01 to 2027-09-30")
+                && stdout.contains("74,879 billable")
+                && stdout.contains("POST"),
             "{stdout}"
         );
         dir
@@ -121,26 +125,77 @@ fn children_stats_and_dump() {
     assert_eq!(v.as_array().unwrap().len(), 22);
     assert_eq!(run(&["children", "Q99.99"]).status.code(), Some(1));
 
-    let v = json(&run(&["stats", "--json"]));
-    let s = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "icd10cm").unwrap();
-    assert_eq!(s["fhirUri"], "http://hl7.org/fhir/sid/icd-10-cm");
-    assert_eq!(s["counts"]["billable"], 74_719);
-    assert_eq!(s["release"], "FY2026 (April 1, 2026 update)");
-    assert_eq!(s["counts"]["byKind"]["chapter"], 22);
-    assert_eq!(s["counts"]["byKind"]["section"], 297);
-    assert_eq!(s["counts"]["byKind"]["category"], 1_918);
+    // The release in force on the date of service: FY2026 up to
+    // 2026-09-30, FY2027 (derived) from 2026-10-01.
+    for (today, release, records, billable, categories) in [
+        ("2026-09-30", "FY2026 (April 1, 2026 update)", 98_505, 74_719, 1_918),
+        ("2026-10-01", "FY2027 (derived)", 98_722, 74_879, 1_921),
+    ] {
+        let v = json(&run(&["stats", "--json", "--today", today]));
+        let s = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "icd10cm").unwrap();
+        assert_eq!(s["fhirUri"], "http://hl7.org/fhir/sid/icd-10-cm");
+        assert_eq!(s["release"], release);
+        assert_eq!(s["counts"]["records"], records);
+        assert_eq!(s["counts"]["billable"], billable);
+        assert_eq!(s["counts"]["byKind"]["chapter"], 22);
+        assert_eq!(s["counts"]["byKind"]["section"], 297);
+        assert_eq!(s["counts"]["byKind"]["category"], categories);
+        let releases = s["releases"].as_array().unwrap();
+        assert_eq!(releases.len(), 2);
+        assert_eq!(releases.iter().filter(|r| r["inForce"] == true).count(), 1);
+        assert_eq!(releases.iter().find(|r| r["inForce"] == true).unwrap()["label"], release);
+        assert!(releases[1]["derivedFrom"].as_str().unwrap().contains("FY2027 Tabular List XML could not be obtained"));
 
-    let o = run(&["dump", "--system", "icd10cm"]);
+        let o = run(&["dump", "--system", "icd10cm", "--today", today]);
+        assert_eq!(o.status.code(), Some(0));
+        let text = stdout(&o);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), records);
+        let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!(first["code"], "A00-B99");
+        assert_eq!(first["kind"], "chapter");
+        assert_eq!(first["coding"]["system"], "http://hl7.org/fhir/sid/icd-10-cm");
+        let dumped = lines.iter().filter(|l| l.contains(r#""billable":true"#)).count();
+        assert_eq!(dumped, billable);
+    }
+}
+
+#[test]
+fn the_date_of_service_chooses_the_release() {
+    // S23.420A: deleted by FY2027, with no replacement in the addenda.
+    let o = run(&["lookup", "S23.420A", "--today", "2026-09-30"]);
     assert_eq!(o.status.code(), Some(0));
-    let text = stdout(&o);
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), common::icd10cm_book().records.len());
-    let first: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
-    assert_eq!(first["code"], "A00-B99");
-    assert_eq!(first["kind"], "chapter");
-    assert_eq!(first["coding"]["system"], "http://hl7.org/fhir/sid/icd-10-cm");
-    let billable = lines.iter().filter(|l| l.contains(r#""billable":true"#)).count();
-    assert_eq!(billable, 74_719);
+    assert!(stdout(&o).contains("FY2026 (April 1, 2026 update) · code · billable"), "{}", stdout(&o));
+    let o = run(&["lookup", "S23.420A", "--today", "2026-10-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("S23.420A was deleted in FY2027 (derived)"), "{}", stdout(&o));
+    let o = run(&["validate", "S23.420A", "--system", "icd10cm", "--today", "2026-09-30"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&["validate", "S23.420A", "--system", "icd10cm", "--today", "2026-10-01", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(json(&o)["reason"].as_str().unwrap().contains("deleted in FY2027"));
+    // T52.8X1A: replaced by T52.891A.
+    let v = json(&run(&["lookup", "T52.8X1A", "--today", "2026-10-01", "--json"]));
+    assert_eq!(v["found"], false);
+    assert_eq!(v["candidates"][0]["code"], "T52.891A");
+    // I42.0 gained children in FY2027; I42.00 is new there.
+    let v = json(&run(&["lookup", "I42.0", "--today", "2026-09-30", "--json"]));
+    assert_eq!((v["billable"].clone(), v["release"].clone()), (true.into(), "FY2026 (April 1, 2026 update)".into()));
+    let v = json(&run(&["lookup", "I42.0", "--today", "2026-10-01", "--json"]));
+    assert_eq!(v["billable"], false);
+    assert_eq!(v["childrenCount"], 3);
+    let v = json(&run(&["lookup", "I42.00", "--today", "2026-09-30", "--json"]));
+    assert_eq!(v["found"], false);
+    assert!(v["help"].as_str().unwrap().contains("new in FY2027 (derived)"));
+    let v = json(&run(&["lookup", "I42.00", "--today", "2026-10-01", "--json"]));
+    assert_eq!(v["notesFrom"], "ancestors");
+    // Search and children answer from the release in force.
+    let codes = |args: &[&str]| -> Vec<String> {
+        json(&run(args)).as_array().unwrap().iter().map(|h| h["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert!(codes(&["search", "glanzmann", "--json", "--today", "2026-10-01"]).contains(&"D69.11".to_string()));
+    assert!(!codes(&["search", "glanzmann", "--json", "--today", "2026-09-30"]).contains(&"D69.11".to_string()));
+    assert!(codes(&["children", "I42.0", "--json", "--today", "2026-09-30"]).is_empty());
 }
 
 #[test]
@@ -243,8 +298,16 @@ fn stats_show_each_release_with_the_date_it_took_effect() {
     for line in [
         "HCPCS Level II (hcpcs)  2026 January quarterly update (re-posted 01/12/2026)",
         "  in force  from 2026-01-01 (Centers for Medicare & Medicaid Services (CMS))",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(line)), "{line:?} not in\n{text}");
+    }
+    let text = stdout(&run(&["stats", "--today", "2026-09-30"]));
+    for line in [
         "ICD-10-CM (icd10cm)  FY2026 (April 1, 2026 update)",
-        "  in force  from 2026-04-01",
+        "  in force  from 2025-10-01",
+        "  releases  FY2026 (April 1, 2026 update)  2025-10-01 to 2026-09-30  74,719 billable  (in force)",
+        "            FY2027 (derived)  2026-10-01 to 2027-09-30  74,879 billable",
+        "              derived from the FY2026 (April 1, 2026 update) Tabular List",
     ] {
         assert!(text.lines().any(|l| l.starts_with(line)), "{line:?} not in\n{text}");
     }

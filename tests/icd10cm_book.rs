@@ -1,5 +1,7 @@
 //! ICD-10-CM FY2026 (April 1, 2026 update) compiled from the official
-//! tabular list: counts, every billable code, hierarchy and notes.
+//! tabular list: counts, every billable code, hierarchy and notes. The pack
+//! carries FY2027 too (`icd10cm_fy2027.rs`); these tests read it on the
+//! last day of FY2026.
 
 mod common;
 
@@ -16,7 +18,7 @@ const DIAG_ELEMENTS: usize = 46_881;
 
 #[test]
 fn counts_equal_the_official_ones() {
-    let book = icd10cm_book();
+    let book = icd10cm_fy2026();
     assert_eq!(book.billable_count(), BILLABLE);
     assert_eq!(book.count_kind(Kind::Chapter), CHAPTERS);
     assert_eq!(book.count_kind(Kind::Section), SECTIONS);
@@ -25,13 +27,13 @@ fn counts_equal_the_official_ones() {
         book.records.iter().filter(|r| !r.is_composed() && !matches!(r.kind, Kind::Chapter | Kind::Section)).count();
     assert_eq!(stored_diags, DIAG_ELEMENTS);
 
-    let pack = pack();
+    let pack = pack_on(LAST_DAY_OF_FY2026);
     assert_eq!(pack.billable_count() as usize, BILLABLE);
-    assert_eq!(pack.record_count() as usize, book.records.len());
+    assert_eq!(pack.records_in_force() as usize, book.records.len());
     assert_eq!(pack.release(), "FY2026 (April 1, 2026 update)");
     let mut by_kind = std::collections::BTreeMap::new();
     let mut billable = 0;
-    for id in 0..pack.record_count() {
+    for id in (0..pack.record_count()).filter(|&id| pack.is_present(id)) {
         let row = pack.row(id).unwrap();
         *by_kind.entry(row.kind).or_insert(0usize) += 1;
         billable += usize::from(row.billable);
@@ -64,9 +66,9 @@ fn the_76_s06_combinations_are_not_codes() {
 
 #[test]
 fn every_billable_code_is_found_with_and_without_its_dot() {
-    let book = icd10cm_book();
-    let cb = codebook();
-    let pack = pack();
+    let book = icd10cm_fy2026();
+    let cb = codebook_on(LAST_DAY_OF_FY2026);
+    let pack = pack_on(LAST_DAY_OF_FY2026);
     let mut checked = 0;
     for r in book.records.iter().filter(|r| r.billable) {
         let undotted: String = r.code.chars().filter(|c| *c != '.').collect();
@@ -168,7 +170,7 @@ fn e11_keeps_its_includes_and_excludes_notes() {
 
 #[test]
 fn every_note_kind_of_the_tabular_list_is_kept() {
-    let book = icd10cm_book();
+    let book = icd10cm_fy2026();
     let mut counts = std::collections::BTreeMap::new();
     for r in &book.records {
         for (k, _) in &r.notes {
@@ -217,9 +219,9 @@ fn notes_round_trip_through_the_pack() {
 
 #[test]
 fn dump_lists_every_record_in_book_order() {
-    let book = icd10cm_book();
+    let book = icd10cm_fy2026();
     let mut n = 0;
-    codebook()
+    codebook_on(LAST_DAY_OF_FY2026)
         .dump(Some("icd10cm"), |e| {
             let r = &book.records[n];
             assert_eq!(e.code, r.code);

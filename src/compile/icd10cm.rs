@@ -76,6 +76,7 @@ pub fn parse_tabular(xml: &str, file: &str, release: &str) -> Result<Book, Compi
         labels: p.labels,
         compose: COMPOSE_RULE,
         crosswalks: Vec::new(),
+        releases: Vec::new(),
     })
 }
 

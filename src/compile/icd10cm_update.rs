@@ -23,7 +23,7 @@
 //! When the later release's Tabular List XML is found, it is compiled as
 //! any release is and this derivation is no longer used.
 
-use super::{Book, BookRecord, CompileError};
+use super::{Book, BookRecord, BookRelease, CompileError, RecordSpan};
 use crate::model::{Kind, NoteKind};
 use std::collections::HashMap;
 
@@ -94,6 +94,16 @@ struct Node {
     created: bool,
     /// A code the later release adds.
     added: bool,
+    /// The node as the base release has it (`None`: not in the base).
+    base: Option<BaseState>,
+}
+
+/// What a node of the base release was there.
+#[derive(Debug, Clone)]
+struct BaseState {
+    title: String,
+    billable: bool,
+    seventh: Vec<u32>,
 }
 
 /// What changed between the two releases.
@@ -108,8 +118,17 @@ pub struct Changes {
     pub created_headers: Vec<String>,
 }
 
-/// Makes the later release from `base` and the later code file.
-pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<(Book, Changes), CompileError> {
+/// Makes the later release from `base` (in force on `base_dates`; its
+/// label is the base book's) and the later code file, and returns one book
+/// that carries both releases (see [`Book::release_view`] for either alone)
+/// and the changes between them.
+pub fn derive(
+    base: &Book,
+    base_dates: &BookRelease,
+    codes: &[(String, String)],
+    later: &BookRelease,
+) -> Result<(Book, Changes), CompileError> {
+    let release = later.label.as_str();
     let invalid = |d: String| CompileError::Invalid(format!("deriving {release}: {d}"));
     // Nodes: the stored records; composed codes become their header's labels.
     let mut nodes: Vec<Node> = Vec::new();
@@ -127,6 +146,10 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
         let parent = r.parent.and_then(|p| node_of_record[p as usize]);
         let record = BookRecord { parent: None, labels: Vec::new(), composition: Vec::new(), ..r.clone() };
         node_of_record[i] = Some(push(&mut nodes, &mut by_code, &normalized(&r.code), record, parent));
+    }
+    for n in &mut nodes {
+        n.base =
+            Some(BaseState { title: n.record.title.clone(), billable: n.record.billable, seventh: n.seventh.clone() });
     }
     let label_char = |l: u32| base.labels[l as usize].ch;
     let label_text = |l: u32| base.labels[l as usize].text.as_str();
@@ -244,7 +267,8 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
     }
     // A parent always has a lower index than its children (the base book is
     // in pre-order, and `ensure` makes ancestors first), so one backward
-    // pass folds each subtree's first position into its root.
+    // pass folds each subtree's first position into its root. A subtree
+    // with no code of the later release (`usize::MAX`) is of the base only.
     let mut first = vec![usize::MAX; nodes.len()];
     for id in (0..nodes.len()).rev() {
         let n = &nodes[id];
@@ -255,9 +279,35 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
             first[p] = first[p].min(first[id]);
         }
     }
-    for node in &mut nodes {
-        node.children.retain(|&c| first[c] != usize::MAX);
-        node.children.sort_by_key(|&c| first[c]);
+    // A header of the base with nothing below it at all (the Tabular List's
+    // sections that only head the sections after them, C00-C96) stays.
+    let empty_in_base: Vec<bool> = nodes
+        .iter()
+        .map(|n| {
+            n.base.as_ref().is_some_and(|b| !b.billable && b.seventh.is_empty()) && !n.removed && n.children.is_empty()
+        })
+        .collect();
+    let in_later = |id: usize| first[id] != usize::MAX || empty_in_base[id];
+    // Children: those with codes in the later release in its order; each
+    // other child of the base right after the sibling it followed there.
+    for id in 0..nodes.len() {
+        let base_order: Vec<usize> = nodes[id].children.iter().copied().filter(|&c| nodes[c].base.is_some()).collect();
+        let mut order: Vec<usize> = nodes[id].children.iter().copied().filter(|&c| first[c] != usize::MAX).collect();
+        order.sort_by_key(|&c| first[c]);
+        for (i, &c) in base_order.iter().enumerate() {
+            if first[c] != usize::MAX {
+                continue;
+            }
+            let at = match base_order[..i].last().and_then(|prev| order.iter().position(|o| o == prev)) {
+                Some(p) => p + 1,
+                None => base_order
+                    .get(i + 1..)
+                    .and_then(|rest| rest.iter().find_map(|n| order.iter().position(|o| o == n)))
+                    .unwrap_or(order.len()),
+            };
+            order.insert(at, c);
+        }
+        nodes[id].children = order;
     }
 
     // Created headers: titled with what their codes' titles share.
@@ -267,67 +317,179 @@ pub fn derive(base: &Book, codes: &[(String, String)], release: &str) -> Result<
         if !nodes[id].created || !nodes[id].record.title.is_empty() {
             continue;
         }
-        let children: Vec<(String, String)> =
-            nodes[id].children.iter().map(|&c| (nodes[c].record.code.clone(), nodes[c].record.title.clone())).collect();
-        nodes[id].record.title = derived_title(&children, release);
+        let children: Vec<(String, String)> = nodes[id]
+            .children
+            .iter()
+            .filter(|&&c| in_later(c))
+            .map(|&c| (nodes[c].record.code.clone(), nodes[c].record.title.clone()))
+            .collect();
+        nodes[id].record.title = derived_title(&children, &later.label);
     }
 
-    // Pre-order, composed codes right after their header.
+    // What replaces a deleted code: the added codes below it (M72.2 →
+    // M72.20 …), else an added code of the same title (T52.8X1A →
+    // T52.891A); none when the addenda give none (S23.420A).
+    let added: Vec<(&str, &str)> =
+        codes.iter().filter(|(c, _)| changes.added.contains(c)).map(|(c, t)| (c.as_str(), t.as_str())).collect();
+    let replacements = |code: &str, title: &str| -> Vec<String> {
+        let below: Vec<String> =
+            added.iter().filter(|(c, _)| c.len() > code.len() && c.starts_with(code)).map(|(c, _)| dotted(c)).collect();
+        if !below.is_empty() {
+            return below;
+        }
+        let title = ascii_title(title);
+        added.iter().filter(|(_, t)| *t == title).map(|(c, _)| dotted(c)).collect()
+    };
+
+    // Pre-order, composed codes right after their header: the union of
+    // both releases, each record marked with the releases it belongs to
+    // (bit 0 the base, bit 1 the later release).
+    const BASE: u8 = 1;
+    const LATER: u8 = 2;
     let mut records = Vec::with_capacity(base.records.len() + codes.len() / 100);
     let roots: Vec<usize> = {
-        let mut r: Vec<usize> =
-            (0..nodes.len()).filter(|&i| nodes[i].parent.is_none() && first[i] != usize::MAX).collect();
-        r.sort_by_key(|&i| first[i]);
+        let mut r: Vec<usize> = (0..nodes.len()).filter(|&i| nodes[i].parent.is_none()).collect();
+        r.sort_by_key(|&i| (first[i], i));
         r
     };
     let mut stack: Vec<(usize, Option<u32>)> = roots.into_iter().rev().map(|r| (r, None)).collect();
     while let Some((id, parent)) = stack.pop() {
         let n = &nodes[id];
         let index = records.len() as u32;
+        let later_here = in_later(id);
         let mut record = BookRecord { parent, ..n.record.clone() };
         if n.created {
-            record.notes = vec![(NoteKind::Note, format!("Derived for {release}: the notes of its ancestors apply"))];
+            record.notes =
+                vec![(NoteKind::Note, format!("Derived for {}: the notes of its ancestors apply", later.label))];
+            record.notes.push((NoteKind::NotesFrom, "ancestors".into()));
         } else if n.added {
-            record.notes.push((NoteKind::Note, format!("New in {release}: the notes of its ancestors apply")));
+            record.notes.push((NoteKind::Note, format!("New in {}: the notes of its ancestors apply", later.label)));
+            record.notes.push((NoteKind::NotesFrom, "ancestors".into()));
         }
-        if !n.seventh.is_empty() {
+        // The later release's state (the base's for a record of the base only).
+        let seventh_later: &[u32] = if later_here { &n.seventh } else { &[] };
+        let seventh_base: &[u32] = n.base.as_ref().map_or(&[], |b| &b.seventh);
+        let mut union_seventh: Vec<u32> = seventh_later.to_vec();
+        union_seventh.extend(seventh_base.iter().filter(|l| !seventh_later.contains(l)));
+        if !later_here {
+            union_seventh = seventh_base.to_vec();
+            if let Some(b) = &n.base {
+                record.title = b.title.clone();
+                record.billable = b.billable;
+            }
+        } else if !seventh_later.is_empty() {
             record.billable = false;
             record.kind = if record.kind == Kind::Category { Kind::Category } else { Kind::Subcategory };
-            record.composition = vec![vec![n.seventh.clone()]];
-        } else if !n.children.is_empty() && n.record.kind != Kind::Chapter && n.record.kind != Kind::Section {
+        } else if n.children.iter().any(|&c| in_later(c))
+            && n.record.kind != Kind::Chapter
+            && n.record.kind != Kind::Section
+        {
             record.billable = false;
             if record.kind == Kind::Code {
                 record.kind = Kind::Subcategory;
             }
         }
+        if !union_seventh.is_empty() {
+            record.composition = vec![vec![union_seventh.clone()]];
+        }
+        let present = if later_here { LATER } else { 0 } | if n.base.is_some() { BASE } else { 0 };
+        let base_billable = n.base.as_ref().is_some_and(|b| b.billable);
+        let billable = if later_here && record.billable { LATER } else { 0 } | if base_billable { BASE } else { 0 };
+        let mut span = RecordSpan { present, billable, ..RecordSpan::default() };
+        if let Some(b) = n.base.as_ref().filter(|b| later_here && b.title != record.title) {
+            span.former_titles.push((BASE, b.title.clone()));
+        }
+        if present == BASE && base_billable {
+            span.replaced_by = replacements(&normalized(&record.code), &record.title);
+        }
+        let everywhere = present == BASE | LATER
+            && billable == if record.billable { BASE | LATER } else { 0 }
+            && span.former_titles.is_empty();
+        record.span = (!everywhere).then_some(span);
+        let header_title = record.title.clone();
         records.push(record);
-        for &l in &n.seventh {
+        for &l in &union_seventh {
             let padded = composed_code(&n.record.code, l);
-            records.push(BookRecord {
+            let present =
+                if seventh_later.contains(&l) { LATER } else { 0 } | if seventh_base.contains(&l) { BASE } else { 0 };
+            let mut child = BookRecord {
                 labels: vec![l],
                 ..BookRecord::new(
                     dotted(&padded),
-                    format!("{}, {}", n.record.title, label_text(l)),
+                    format!("{}, {}", header_title, label_text(l)),
                     Kind::Code,
                     true,
                     Some(index),
                 )
-            });
+            };
+            if present != BASE | LATER {
+                let replaced_by = if present == BASE {
+                    let title = format!("{}, {}", n.base.as_ref().map_or(&header_title, |b| &b.title), label_text(l));
+                    replacements(&padded, &title)
+                } else {
+                    Vec::new()
+                };
+                child.span = Some(RecordSpan { present, billable: present, former_titles: Vec::new(), replaced_by });
+            }
+            records.push(child);
         }
         for &c in n.children.iter().rev() {
             stack.push((c, Some(index)));
         }
     }
+    let base_release = BookRelease { label: base.release.clone(), ..base_dates.clone() };
     let book = Book {
         system: base.system,
-        release: release.to_string(),
+        release: later.label.clone(),
         meta: base.meta.clone(),
         records,
         labels: base.labels.clone(),
         compose: base.compose,
         crosswalks: Vec::new(),
+        releases: vec![base_release, later.clone()],
     };
     Ok((book, changes))
+}
+
+/// Checks that the derived changes are the addenda's (CMS's list of the
+/// release's `Add:`, `Delete:` and `Revise to:` lines): a code file and an
+/// addenda that disagree, or a derivation that misreads them, stop the build.
+pub fn check_addenda(changes: &Changes, addenda: &str, file: &str) -> Result<(), CompileError> {
+    let listed = |tag: &str| {
+        let mut codes: Vec<&str> =
+            addenda.lines().filter_map(|l| l.strip_prefix(tag)).filter_map(|r| r.split_whitespace().next()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    };
+    fn sorted(v: &[String]) -> Vec<&str> {
+        let mut v: Vec<&str> = v.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+    let retitled: Vec<String> = changes.retitled.iter().map(|(c, _)| c.clone()).collect();
+    for (what, derived, tag) in [
+        ("added", sorted(&changes.added), "Add:"),
+        ("deleted", sorted(&changes.deleted), "Delete:"),
+        ("retitled", sorted(&retitled), "Revise to:"),
+    ] {
+        let listed = listed(tag);
+        if derived != listed {
+            let missing: Vec<&&str> = listed.iter().filter(|c| !derived.contains(c)).take(5).collect();
+            let extra: Vec<&&str> = derived.iter().filter(|c| !listed.contains(c)).take(5).collect();
+            return Err(CompileError::Source {
+                file: file.to_string(),
+                line: 0,
+                detail: format!(
+                    "the code file's {what} codes ({}) are not the addenda's {tag} lines ({}): missing {missing:?}, extra {extra:?}",
+                    derived.len(),
+                    listed.len()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The title of a header the derivation made, from its children's codes
@@ -412,6 +574,7 @@ fn push(
         removed: false,
         created: false,
         added: false,
+        base: None,
     });
     if let Some(p) = parent {
         nodes[p].children.push(id);

@@ -372,6 +372,7 @@ pub fn parse(
         labels,
         compose: COMPOSE_RULE,
         crosswalks: Vec::new(),
+        releases: Vec::new(),
     })
 }
 

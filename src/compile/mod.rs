@@ -38,6 +38,36 @@ pub struct Book {
     /// Crosswalks to or from other systems kept with this book (the GEMs,
     /// in the ICD-9-CM books).
     pub crosswalks: Vec<gems::Crosswalk>,
+    /// The releases the book carries, oldest first, when it carries more
+    /// than one (then [`BookRecord::span`] says which records belong to
+    /// which); empty for a book of one release.
+    pub releases: Vec<BookRelease>,
+}
+
+/// One release of a book that carries several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookRelease {
+    /// `FY2027 (derived: …)`.
+    pub label: String,
+    /// First and last date of service it is in force (`YYYYMMDD`).
+    pub from: u32,
+    pub to: u32,
+}
+
+/// Which releases of a several-release book a record belongs to: bit `r`
+/// of each mask is [`Book::releases`]`[r]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordSpan {
+    /// The releases the record belongs to.
+    pub present: u8,
+    /// The releases in which it is a billable code (a subset of
+    /// `present`); the record's own `billable` is the last release's.
+    pub billable: u8,
+    /// Its titles in earlier releases: `(release mask, title)`; the
+    /// record's own `title` is the last release's.
+    pub former_titles: Vec<(u8, String)>,
+    /// For a code a later release deleted: the codes that replace it there.
+    pub replaced_by: Vec<String>,
 }
 
 /// One record of a [`Book`].
@@ -60,6 +90,9 @@ pub struct BookRecord {
     /// combination of one label per axis, row after row (see
     /// [`crate::pack::Pack::composition`]).
     pub composition: Vec<Vec<Vec<u32>>>,
+    /// In a book of several releases: the releases the record belongs to,
+    /// when not all of them as it stands (see [`RecordSpan`]).
+    pub span: Option<RecordSpan>,
 }
 
 /// Records grouped under top-level headers (a chapter per code range, a
@@ -93,6 +126,7 @@ impl BookRecord {
             notes: Vec::new(),
             labels: Vec::new(),
             composition: Vec::new(),
+            span: None,
         }
     }
 
@@ -130,7 +164,69 @@ impl Book {
             labels: Vec::new(),
             compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
             crosswalks: Vec::new(),
+            releases: Vec::new(),
         })
+    }
+
+    /// Release `r` of a book that carries several, as a book of its own:
+    /// its records only, billable and titled as that release has them.
+    /// Tests compare it with the official files; the packs carry the union.
+    pub fn release_view(&self, r: usize) -> Result<Book, CompileError> {
+        let release = self
+            .releases
+            .get(r)
+            .ok_or_else(|| CompileError::Invalid(format!("{} has no release {r}", self.system.name)))?;
+        let bit = 1u8 << r;
+        let mut index: Vec<Option<u32>> = vec![None; self.records.len()];
+        let mut records: Vec<BookRecord> = Vec::with_capacity(self.records.len());
+        for (i, rec) in self.records.iter().enumerate() {
+            let span = rec.span.as_ref();
+            if span.is_some_and(|s| s.present & bit == 0) {
+                continue;
+            }
+            let parent = match rec.parent {
+                Some(p) => Some(index[p as usize].ok_or_else(|| {
+                    CompileError::Invalid(format!("{}: in {} without its parent", rec.code, release.label))
+                })?),
+                None => None,
+            };
+            let mut out = BookRecord { parent, span: None, ..rec.clone() };
+            if let Some(s) = span {
+                out.billable = s.billable & bit != 0;
+                out.kind = match out.kind {
+                    Kind::Subcategory if out.billable => Kind::Code,
+                    Kind::Code if !out.billable => Kind::Subcategory,
+                    k => k,
+                };
+                if let Some((_, t)) = s.former_titles.iter().find(|(m, _)| m & bit != 0) {
+                    out.title = t.clone();
+                }
+            }
+            index[i] = Some(records.len() as u32);
+            records.push(out);
+        }
+        // A composition keeps the labels whose composed children remain.
+        for h in 0..records.len() {
+            if records[h].composition.is_empty() {
+                continue;
+            }
+            let kept: Vec<u32> = records[h + 1..]
+                .iter()
+                .take_while(|c| c.is_composed() && c.parent == Some(h as u32))
+                .map(|c| c.labels[0])
+                .collect();
+            let all: Vec<u32> = records[h].composition.iter().flatten().flatten().copied().collect();
+            if kept.len() != all.len() {
+                if records[h].composition.len() != 1 || records[h].composition[0].len() != 1 {
+                    return Err(CompileError::Invalid(format!(
+                        "{}: a release keeps part of a composition of several axes",
+                        records[h].code
+                    )));
+                }
+                records[h].composition = if kept.is_empty() { Vec::new() } else { vec![vec![kept]] };
+            }
+        }
+        Ok(Book { release: release.label.clone(), records, releases: Vec::new(), ..self.clone() })
     }
 
     /// Number of billable records.
@@ -243,7 +339,17 @@ pub fn compile_book_with(
     let mut book = match system.id {
         "icd10cm" => {
             let tabular = file("tabular")?;
-            icd10cm::parse_tabular(&read_text(codebooks, tabular)?, &tabular.path, &entry.release)?
+            let base = icd10cm::parse_tabular(&read_text(codebooks, tabular)?, &tabular.path, &entry.release)?;
+            match entry.later.as_slice() {
+                [] => base,
+                [later] => with_later_release(codebooks, &manifest_path, entry, &base, later)?,
+                _ => return Err(CompileError::Manifest {
+                    path: manifest_path,
+                    detail:
+                        "icd10cm: one later release at most (derive the next from the Tabular List of the one before)"
+                            .into(),
+                }),
+            }
         }
         "icd10pcs" => {
             let tables = file("tables")?;
@@ -309,6 +415,48 @@ pub fn compile_book_with(
     Ok(book)
 }
 
+/// An ICD-10-CM book carrying its release and a later one derived from it
+/// (`icd10cm_update`); the derived changes must equal the later release's
+/// addenda, when the manifest gives them, or the build stops.
+fn with_later_release(
+    codebooks: &Path,
+    manifest_path: &Path,
+    entry: &sources::BookEntry,
+    base: &Book,
+    later: &sources::LaterRelease,
+) -> Result<Book, CompileError> {
+    let date = |field: &str, value: &str| {
+        crate::dates::parse_iso(value).ok_or_else(|| CompileError::Manifest {
+            path: manifest_path.to_path_buf(),
+            detail: format!("{}: {field} {value:?} is not a YYYY-MM-DD date", entry.system),
+        })
+    };
+    let until = entry.until.as_deref().ok_or_else(|| CompileError::Manifest {
+        path: manifest_path.to_path_buf(),
+        detail: format!("{}: a book with a later release needs \"until\"", entry.system),
+    })?;
+    let base_dates = BookRelease {
+        label: entry.release.clone(),
+        from: date("effective", &entry.effective)?,
+        to: date("until", until)?,
+    };
+    let later_dates = BookRelease {
+        label: later.release.clone(),
+        from: date("effective", &later.effective)?,
+        to: date("until", &later.until)?,
+    };
+    let titles = later.file("code_titles").ok_or_else(|| CompileError::Manifest {
+        path: manifest_path.to_path_buf(),
+        detail: format!("{} {}: needs a file with role \"code_titles\"", entry.system, later.release),
+    })?;
+    let codes = icd10cm_update::parse_code_file(&read_text(codebooks, titles)?, &titles.path)?;
+    let (book, changes) = icd10cm_update::derive(base, &base_dates, &codes, &later_dates)?;
+    if let Some(f) = later.file("addenda") {
+        icd10cm_update::check_addenda(&changes, &read_text(codebooks, f)?, &f.path)?;
+    }
+    Ok(book)
+}
+
 /// The GEMs of an ICD-9-CM book, checked against the successor book.
 fn crosswalks(
     codebooks: &Path,
@@ -331,6 +479,15 @@ fn crosswalks(
             compiled_here = compile_book_with(codebooks, e, &[])?;
             &compiled_here
         }
+    };
+    // Checked against the successor's first release; the reader checks
+    // again against the release in force on the day of use.
+    let first_release;
+    let target_book = if target_book.releases.is_empty() {
+        target_book
+    } else {
+        first_release = target_book.release_view(0)?;
+        &first_release
     };
     let index = gems::CodeIndex::new(target_book);
     let mut out = Vec::new();

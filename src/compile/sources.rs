@@ -32,7 +32,36 @@ pub struct BookEntry {
     pub publisher: String,
     /// Date the release takes effect (ISO 8601).
     pub effective: String,
+    /// The last date of service the release is in force (`YYYY-MM-DD`),
+    /// when a later release follows it in the same pack.
+    #[serde(default)]
+    pub until: Option<String>,
     pub files: Vec<SourceFile>,
+    /// Later releases carried in the same pack, each derived from this
+    /// one and its own files (ICD-10-CM FY2027 from FY2026 and CMS's code
+    /// titles).
+    #[serde(default)]
+    pub later: Vec<LaterRelease>,
+}
+
+/// A later release of a book, derived from the book's release and its own
+/// files until its own full release files are at hand.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaterRelease {
+    pub release: String,
+    pub publisher: String,
+    pub effective: String,
+    pub until: String,
+    /// What the release is made from, in words (shown by `stats`).
+    pub derived_from: String,
+    pub files: Vec<SourceFile>,
+}
+
+impl LaterRelease {
+    pub fn file(&self, role: &str) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.role == role)
+    }
 }
 
 /// One vendored source file.
@@ -82,6 +111,17 @@ impl BookEntry {
             out.push((format!("source.{}", f.role), f.official_name.clone()));
             out.push((format!("source.{}.sha256", f.role), f.sha256.clone()));
             out.push((format!("source.{}.origin", f.role), f.origin.clone()));
+        }
+        for l in &self.later {
+            let key = l.release.split_whitespace().next().unwrap_or(&l.release).to_string();
+            out.push((format!("{key}.publisher"), l.publisher.clone()));
+            out.push((format!("{key}.effective"), l.effective.clone()));
+            out.push((format!("{key}.derived_from"), l.derived_from.clone()));
+            for f in &l.files {
+                out.push((format!("{key}.source.{}", f.role), f.official_name.clone()));
+                out.push((format!("{key}.source.{}.sha256", f.role), f.sha256.clone()));
+                out.push((format!("{key}.source.{}.origin", f.role), f.origin.clone()));
+            }
         }
         out
     }

@@ -10,7 +10,7 @@ use crate::pack::format::{self, tag};
 use crate::pack::rows::RowsWriter;
 use crate::pack::text::EntryWriter;
 use crate::pack::words::Dictionary;
-use crate::pack::{composed, crosswalk, header, labels, meta, table, terminations, terms, Posting, TermRef};
+use crate::pack::{composed, crosswalk, header, labels, meta, releases, table, terminations, terms, Posting, TermRef};
 use crate::varint;
 use std::collections::{BTreeMap, HashMap};
 
@@ -179,7 +179,60 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
     if !terminations.is_empty() {
         sections.push((tag::TERMINATIONS, terminations));
     }
-    header::assemble(book.system, &book.release, book.records.len() as u32, book.billable_count() as u32, &sections)
+    let mut billable = book.billable_count() as u32;
+    if !book.releases.is_empty() {
+        let section = release_section(book)?;
+        billable = section.list.last().map_or(billable, |r| r.4);
+        sections.push((tag::RELEASES, section.write().map_err(CompileError::Invalid)?));
+    }
+    header::assemble(book.system, &book.release, book.records.len() as u32, billable, &sections)
+}
+
+/// The `RLSE` section of a book that carries several releases: each
+/// release's dates and counts, and the records that are not in all of
+/// them as they stand.
+fn release_section(book: &Book) -> Result<releases::ReleasesWriter, CompileError> {
+    let n = book.releases.len();
+    if n > releases::MAX_RELEASES {
+        return Err(CompileError::Invalid(format!("{n} releases; a pack carries at most {}", releases::MAX_RELEASES)));
+    }
+    let all = ((1u16 << n) - 1) as u8;
+    let mut out = releases::ReleasesWriter::default();
+    let mut counts = vec![(0u32, 0u32); n];
+    for (i, r) in book.records.iter().enumerate() {
+        let (present, billable) = match &r.span {
+            Some(s) => (s.present, s.billable),
+            None => (all, if r.billable { all } else { 0 }),
+        };
+        if present & !all != 0 || billable & !present != 0 || present == 0 {
+            return Err(CompileError::Invalid(format!("{}: release masks {present:#b}/{billable:#b}", r.code)));
+        }
+        if let Some(p) = r.parent {
+            let parent_present = book.records[p as usize].span.as_ref().map_or(all, |s| s.present);
+            if present & !parent_present != 0 {
+                return Err(CompileError::Invalid(format!("{}: in a release its parent is not in", r.code)));
+            }
+        }
+        for (k, c) in counts.iter_mut().enumerate() {
+            c.0 += u32::from(present >> k & 1);
+            c.1 += u32::from(billable >> k & 1);
+        }
+        let Some(s) = &r.span else { continue };
+        out.entries.push((i as u32, present, billable));
+        for (mask, title) in &s.former_titles {
+            out.extras.push((i as u32, releases::EXTRA_TITLE, *mask, title.clone()));
+        }
+        if !s.replaced_by.is_empty() {
+            out.extras.push((i as u32, releases::EXTRA_REPLACED_BY, 0, s.replaced_by.join(" ")));
+        }
+    }
+    out.list = book
+        .releases
+        .iter()
+        .zip(&counts)
+        .map(|(r, &(records, billable))| (r.label.clone(), r.from, r.to, records, billable))
+        .collect();
+    Ok(out)
 }
 
 fn validate(book: &Book) -> Result<(), CompileError> {

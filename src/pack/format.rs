@@ -10,7 +10,7 @@ pub const MAGIC: [u8; 8] = *b"CHARTPAK";
 /// The format version this build writes and reads. Bump it for any change a
 /// reader of the previous version would misread; adding a section is not
 /// such a change (readers skip sections they do not know).
-pub const FORMAT_VERSION: u16 = 2;
+pub const FORMAT_VERSION: u16 = 3;
 
 /// Bytes before the release label: magic (8), version (2), header length
 /// (2), crc32 (4), total length (4), system id (8), record count (4),
@@ -56,6 +56,9 @@ pub mod tag {
     pub const TERMS: [u8; 4] = *b"TERM";
     /// Delta-encoded postings lists.
     pub const POSTINGS: [u8; 4] = *b"POST";
+    /// The releases a pack carries and which records belong to which
+    /// (`pack::releases`). Absent in a pack of one release.
+    pub const RELEASES: [u8; 4] = *b"RLSE";
 }
 
 /// `RECS` holds, for the stored records (composed records have no row: the

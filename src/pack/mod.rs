@@ -18,6 +18,7 @@
 //! | [`terms`] | `TERM`, `POST` | term dictionary and postings |
 //! | [`terminations`] | `TRMD` | termination dates |
 //! | [`crosswalk`] | `XWLK` | crosswalks to and from other systems |
+//! | [`releases`] | `RLSE` | the releases a pack carries, by date of service |
 //!
 //! [`Pack::open`] checks the header, the checksum, the section table, every
 //! section's own header, the `fst` maps, the `CMPD` rank directory and
@@ -37,6 +38,7 @@ pub mod format;
 pub mod header;
 pub mod labels;
 pub mod meta;
+pub mod releases;
 pub mod rows;
 pub mod table;
 pub mod terminations;
@@ -52,6 +54,7 @@ pub use composition::Composition;
 pub use crosswalk::{Crosswalk, CrosswalkDirection, CrosswalkTarget};
 pub use header::{reseal, SectionInfo};
 pub use labels::{ComposeRule, LabelWords};
+pub use releases::{ReleaseInfo, Releases};
 pub use rows::Row;
 pub use terms::{Posting, TermRef};
 
@@ -85,6 +88,10 @@ pub struct Pack<'a> {
     postings: &'a [u8],
     terminations: Terminations<'a>,
     crosswalks: Vec<Crosswalk<'a>>,
+    /// The releases, when the pack carries several (`RLSE`).
+    releases: Option<Releases<'a>>,
+    /// The release in force on `today` (an index into `releases`).
+    in_force: u8,
     /// The date the pack is read on (`YYYYMMDD`, 0 = unknown), for
     /// termination dates; see [`Pack::set_today`].
     today: u32,
@@ -175,6 +182,10 @@ impl<'a> Pack<'a> {
             .into_iter()
             .map(Crosswalk::parse)
             .collect::<Result<Vec<_>, _>>()?;
+        let releases = match sections.optional(tag::RELEASES, "RLSE")? {
+            Some(r) => Some(Releases::parse(r, h.record_count)?),
+            None => None,
+        };
         let codes = open_fst(sections.get(tag::CODES, "CODE")?, "CODE")?;
         let terms = open_fst(sections.get(tag::TERMS, "TERM")?, "TERM")?;
         let postings = sections.get(tag::POSTINGS, "POST")?;
@@ -200,6 +211,8 @@ impl<'a> Pack<'a> {
             postings,
             terminations,
             crosswalks,
+            in_force: releases.as_ref().map_or(0, |r| r.in_force(0)),
+            releases,
             today: 0,
             label_words: std::sync::OnceLock::new(),
         })
@@ -210,19 +223,61 @@ impl<'a> Pack<'a> {
         self.system
     }
 
-    /// The release label (`FY2026 (April 1, 2026 update)`).
+    /// The label of the release in force on the pack's date
+    /// (`FY2026 (April 1, 2026 update)`).
     pub fn release(&self) -> &'a str {
-        self.release
+        self.release_in_force().map_or(self.release, |r| r.label)
     }
 
-    /// Number of records (every chapter, section, header and code).
+    /// The releases the pack carries, oldest first (empty for a pack of one
+    /// release, whose label is [`Pack::release`]).
+    pub fn releases(&self) -> &[ReleaseInfo<'a>] {
+        self.releases.as_ref().map_or(&[], |r| r.list())
+    }
+
+    /// The release in force on the pack's date, when the pack carries
+    /// several.
+    pub fn release_in_force(&self) -> Option<ReleaseInfo<'a>> {
+        self.releases.as_ref().and_then(|r| r.list().get(self.in_force as usize).copied())
+    }
+
+    /// Whether record `id` belongs to the release in force (always, in a
+    /// pack of one release).
+    pub fn is_present(&self, id: u32) -> bool {
+        self.releases.as_ref().is_none_or(|r| r.present(id, self.in_force))
+    }
+
+    /// The releases record `id` belongs to, as a bit mask over
+    /// [`Pack::releases`] (`None`: every release).
+    pub fn release_mask(&self, id: u32) -> Option<u8> {
+        self.releases.as_ref().and_then(|r| r.masks(id)).map(|(present, _)| present)
+    }
+
+    /// The codes that replace record `id`, a code a later release deleted.
+    pub fn replaced_by(&self, id: u32) -> Vec<&'a str> {
+        self.releases.as_ref().map(|r| r.replaced_by(id)).unwrap_or_default()
+    }
+
+    /// The title of record `id` in the release in force, where it differs
+    /// from the stored one (a retitled code read on an earlier date).
+    pub(crate) fn title_in_force(&self, id: u32) -> Option<&'a str> {
+        self.releases.as_ref().and_then(|r| r.title(id, self.in_force))
+    }
+
+    /// Number of record ids: every chapter, section, header and code (of
+    /// every release the pack carries; ids run from 0 to this).
     pub fn record_count(&self) -> u32 {
         self.record_count
     }
 
-    /// Number of billable codes.
+    /// Number of records of the release in force.
+    pub fn records_in_force(&self) -> u32 {
+        self.release_in_force().map_or(self.record_count, |r| r.records)
+    }
+
+    /// Number of billable codes of the release in force.
     pub fn billable_count(&self) -> u32 {
-        self.billable_count
+        self.release_in_force().map_or(self.billable_count, |r| r.billable)
     }
 
     /// Size of the pack in bytes.
@@ -263,8 +318,13 @@ impl<'a> Pack<'a> {
     /// terminated, so that a code is never offered as billable on a guess.
     /// (The reader never asks the clock itself: `wasm32-unknown-unknown`
     /// has none.)
+    /// The date also chooses the release in force, when the pack carries
+    /// several (see [`Releases::in_force`]).
     pub fn set_today(&mut self, yyyymmdd: u32) {
         self.today = yyyymmdd;
+        if let Some(r) = &self.releases {
+            self.in_force = r.in_force(yyyymmdd);
+        }
     }
 
     /// The date set by [`Pack::set_today`] (0 = unknown).
@@ -291,8 +351,24 @@ impl<'a> Pack<'a> {
         id < self.record_count && self.composed.is_some_and(|c| c.get(id))
     }
 
-    /// The row of record `id`.
+    /// The row of record `id`, as the release in force has it (a code that
+    /// gained children in a later release is billable in the earlier one).
     pub fn row(&self, id: u32) -> Result<Row, PackError> {
+        let mut row = self.stored_row(id)?;
+        if let Some((_, billable)) = self.releases.as_ref().and_then(|r| r.masks(id)) {
+            use crate::model::Kind;
+            row.billable = billable & (1 << self.in_force) != 0;
+            row.kind = match row.kind {
+                Kind::Subcategory if row.billable => Kind::Code,
+                Kind::Code if !row.billable => Kind::Subcategory,
+                k => k,
+            };
+        }
+        Ok(row)
+    }
+
+    /// The row of record `id` as stored (as the last release has it).
+    fn stored_row(&self, id: u32) -> Result<Row, PackError> {
         if id >= self.record_count {
             return Err(PackError::RecordOutOfRange { id, count: self.record_count });
         }
@@ -361,7 +437,7 @@ impl<'a> Pack<'a> {
         if let Some(p) = id {
             let row = self.row(p)?;
             if let Some(count) = self.composed_count(p, &row)?.filter(|&n| n > 0) {
-                return Ok((p + 1..=p + count).collect());
+                return Ok((p + 1..=p + count).filter(|&c| self.is_present(c)).collect());
             }
         }
         // Records are stored in pre-order, so the children of `id` follow it
@@ -377,7 +453,8 @@ impl<'a> Pack<'a> {
             }
             let parent = self.row(j)?.parent;
             match (parent, id) {
-                (p, q) if p == q => out.push(j),
+                (p, q) if p == q && self.is_present(j) => out.push(j),
+                (p, q) if p == q => {}
                 (Some(p), Some(q)) if p < q => break,
                 (None, Some(_)) => break,
                 _ => {}
@@ -405,7 +482,14 @@ impl<'a> Pack<'a> {
 
     /// The record id of a normalized code (`E119`, see
     /// [`crate::normalize::normalize_code`]).
+    /// A code of another release the pack carries is not found; see
+    /// [`Pack::find_code_in_any_release`].
     pub fn find_code(&self, normalized: &str) -> Option<u32> {
+        self.find_code_in_any_release(normalized).filter(|&id| self.is_present(id))
+    }
+
+    /// The record id of a normalized code in any release the pack carries.
+    pub fn find_code_in_any_release(&self, normalized: &str) -> Option<u32> {
         self.codes.get(normalized).and_then(|v| u32::try_from(v).ok()).filter(|&id| id < self.record_count)
     }
 
@@ -417,7 +501,7 @@ impl<'a> Pack<'a> {
             if out.len() >= limit {
                 return false;
             }
-            if let Some(id) = u32::try_from(v).ok().filter(|&id| id < self.record_count) {
+            if let Some(id) = u32::try_from(v).ok().filter(|&id| id < self.record_count && self.is_present(id)) {
                 out.push((k.to_string(), id));
             }
             true
@@ -428,9 +512,9 @@ impl<'a> Pack<'a> {
     /// Whether any code starts with `prefix` (normalized).
     pub fn has_code_prefix(&self, prefix: &str) -> bool {
         let mut any = false;
-        for_keys_with_prefix(&self.codes, prefix, |_, _| {
-            any = true;
-            false
+        for_keys_with_prefix(&self.codes, prefix, |_, v| {
+            any = u32::try_from(v).is_ok_and(|id| self.is_present(id));
+            !any
         });
         any
     }
@@ -451,8 +535,27 @@ impl<'a> Pack<'a> {
         self.terms.len()
     }
 
-    /// Appends the postings of `term` to `out`, in ascending record order.
+    /// Appends the postings of `term` to `out`, in ascending record order:
+    /// the records of the release in force, billable as it has them.
     pub fn postings(&self, term: TermRef, out: &mut Vec<Posting>) -> Result<(), PackError> {
-        terms::read_postings(self.postings, self.record_count, term, out)
+        let start = out.len();
+        terms::read_postings(self.postings, self.record_count, term, out)?;
+        if let Some(r) = self.releases.as_ref().filter(|r| r.has_entries()) {
+            let bit = 1 << self.in_force;
+            let mut keep = start;
+            for i in start..out.len() {
+                let mut p = out[i];
+                if let Some((present, billable)) = r.masks(p.id) {
+                    if present & bit == 0 {
+                        continue;
+                    }
+                    p.billable = billable & bit != 0;
+                }
+                out[keep] = p;
+                keep += 1;
+            }
+            out.truncate(keep);
+        }
+        Ok(())
     }
 }

@@ -99,6 +99,9 @@ impl Pack<'_> {
     /// The title of record `id`, as the code book prints it.
     pub fn title(&self, id: u32) -> Result<String, PackError> {
         let row = self.row(id)?;
+        if let Some(title) = self.title_in_force(id) {
+            return Ok(title.to_string());
+        }
         if row.composed {
             let (header, labels) = self.composed_labels(id)?;
             let label_texts = labels.iter().map(|&l| self.label(l)).collect::<Result<Vec<_>, _>>()?;

@@ -168,6 +168,11 @@ pub struct Record {
     /// The code's Medically Unlikely Edit, where the book has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mue: Option<Mue>,
+    /// `"ancestors"` when the record has no notes of its own and its
+    /// ancestors' notes govern it: a code new in a derived release
+    /// (ICD-10-CM FY2027 before its Tabular List is at hand).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes_from: Option<String>,
 }
 
 /// A Medically Unlikely Edit (CMS NCCI): the most units of the code a
@@ -360,10 +365,15 @@ pub struct SystemInfo {
     pub name: &'static str,
     /// The canonical FHIR `Coding.system` URI of this book.
     pub fhir_uri: &'static str,
-    /// Release label (`FY2026 (April 1, 2026 update)`).
+    /// Label of the release in force on the book's date (`FY2026 (April 1,
+    /// 2026 update)`).
     pub release: String,
-    /// The date the release took effect (`YYYY-MM-DD`), as its build says.
+    /// The date that release took effect (`YYYY-MM-DD`).
     pub effective: Option<String>,
+    /// Every release the pack carries, oldest first, when it carries
+    /// several (ICD-10-CM: FY2026 and FY2027); the one in force is marked.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub releases: Vec<ReleaseSummary>,
     /// Who published the release.
     pub publisher: Option<String>,
     /// A retired book kept for old records (ICD-9-CM).
@@ -374,6 +384,24 @@ pub struct SystemInfo {
     /// Size of the pack in bytes, and of each of its sections.
     pub bytes: usize,
     pub sections: Vec<SectionSize>,
+}
+
+/// One release of a pack that carries several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseSummary {
+    pub label: String,
+    /// First and last date of service it is in force (`YYYY-MM-DD`).
+    pub from: String,
+    pub to: String,
+    pub records: u32,
+    pub billable: u32,
+    /// The release in force on the book's date.
+    pub in_force: bool,
+    /// What a derived release is made from (`None`: from its own official
+    /// release files).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<String>,
 }
 
 /// How many records a book has.
@@ -446,6 +474,8 @@ impl<'a> CodeBook<'a> {
         for p in &mut self.packs {
             p.set_today(yyyymmdd);
         }
+        // The date may choose another release, with other counts.
+        self.kind_counts = std::sync::OnceLock::new();
     }
 
     /// The open packs, in load order.
@@ -462,7 +492,9 @@ impl<'a> CodeBook<'a> {
                 for p in &self.packs {
                     let mut by_kind = std::collections::BTreeMap::new();
                     for id in 0..p.record_count() {
-                        *by_kind.entry(p.row(id)?.kind.as_str()).or_insert(0) += 1;
+                        if p.is_present(id) {
+                            *by_kind.entry(p.row(id)?.kind.as_str()).or_insert(0) += 1;
+                        }
                     }
                     counts.push(by_kind);
                 }
@@ -475,15 +507,36 @@ impl<'a> CodeBook<'a> {
             let system = p.system();
             let meta = p.meta();
             let meta_value = |key: &str| meta.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+            let in_force = p.release_in_force();
+            let releases: Vec<ReleaseSummary> = p
+                .releases()
+                .iter()
+                .map(|r| {
+                    let key = r.label.split_whitespace().next().unwrap_or(r.label);
+                    ReleaseSummary {
+                        label: r.label.to_string(),
+                        from: crate::dates::iso(r.from),
+                        to: crate::dates::iso(r.to),
+                        records: r.records,
+                        billable: r.billable,
+                        in_force: in_force == Some(*r),
+                        derived_from: meta_value(&format!("{key}.derived_from")),
+                    }
+                })
+                .collect();
             out.push(SystemInfo {
                 id: system.id,
                 name: system.name,
                 fhir_uri: system.fhir_uri,
                 release: p.release().to_string(),
-                effective: meta_value("effective"),
+                effective: match in_force {
+                    Some(r) => Some(crate::dates::iso(r.from)),
+                    None => meta_value("effective"),
+                },
+                releases,
                 publisher: meta_value("publisher"),
                 legacy: system.legacy,
-                counts: Counts { records: p.record_count(), billable: p.billable_count(), by_kind },
+                counts: Counts { records: p.records_in_force(), billable: p.billable_count(), by_kind },
                 terms: p.term_count(),
                 bytes: p.size(),
                 sections: p.sections().iter().map(|s| SectionSize { name: s.name(), bytes: s.len }).collect(),
@@ -633,6 +686,12 @@ impl<'a> CodeBook<'a> {
                 l.crosswalk = self.map(&display, successor)?;
             }
             return Ok(l);
+        }
+        // A code of another release of the book: say which, and what to use.
+        for pack in &packs {
+            if let Some(id) = pack.find_code_in_any_release(&normalized) {
+                return Ok(in_another_release(pack, id, code)?);
+            }
         }
         // A partial ICD-10-PCS code: offer the next axis.
         for pack in &packs {
@@ -838,6 +897,9 @@ impl<'a> CodeBook<'a> {
             // decoded once (front-coded against its parent).
             let mut chain: Vec<(u32, String)> = Vec::new();
             for id in 0..p.record_count() {
+                if !p.is_present(id) {
+                    continue;
+                }
                 let row = p.row(id)?;
                 while chain.last().is_some_and(|(c, _)| Some(*c) != row.parent) {
                     chain.pop();
@@ -991,6 +1053,7 @@ pub fn record(pack: &Pack<'_>, id: u32) -> Result<Record, PackError> {
         action,
         not_otherwise_classified: all_notes.iter().any(|n| n.kind == NoteKind::NotOtherwiseClassified),
         mue: attribute(NoteKind::Mue).map(|m| mue(&m)).transpose()?,
+        notes_from: attribute(NoteKind::NotesFrom),
         notes: all_notes.into_iter().filter(|n| !n.kind.is_attribute()).collect(),
         inherited_notes,
         children_count: children.len() as u32,
@@ -1024,6 +1087,68 @@ fn found(pack: &Pack<'_>, id: u32, query: &str, wants_children: bool) -> Result<
         ));
     }
     Ok(Lookup { query: query.to_string(), record: Some(rec), help, candidates, crosswalk: None })
+}
+
+/// The answer for a code the pack carries but the release in force does
+/// not: deleted by a later release (with what replaces it) or added by one
+/// (with what to use before).
+fn in_another_release(pack: &Pack<'_>, id: u32, query: &str) -> Result<Lookup, PackError> {
+    let releases = pack.releases();
+    let (Some(mask), Some(now)) = (pack.release_mask(id), pack.release_in_force()) else {
+        return Err(PackError::Corrupt { section: "RLSE", detail: "a code outside the release has no releases" });
+    };
+    let code = pack.code(id)?;
+    let in_release: Vec<&crate::pack::ReleaseInfo> =
+        releases.iter().enumerate().filter(|(r, _)| mask & (1 << r) != 0).map(|(_, r)| r).collect();
+    let (Some(first), Some(last)) = (in_release.first(), in_release.last()) else {
+        return Err(PackError::Corrupt { section: "RLSE", detail: "a code in no release" });
+    };
+    // The nearest ancestor the release in force has: where to look instead.
+    let mut nearest = None;
+    for a in pack.ancestors_and_self(id)?.into_iter().skip(1) {
+        if pack.is_present(a) {
+            nearest = Some(a);
+            break;
+        }
+    }
+    let mut candidates = Vec::new();
+    let help = if last.to < now.from {
+        let deleted_in = releases.iter().find(|r| r.from > last.to).map_or(now.label, |r| r.label);
+        let replaced: Vec<u32> =
+            pack.replaced_by(id).iter().filter_map(|c| pack.find_code(&c.replace('.', ""))).collect();
+        for &r in &replaced {
+            candidates.push(entry(pack, r)?);
+        }
+        let instead = if !candidates.is_empty() {
+            let codes: Vec<&str> = candidates.iter().map(|e| e.code.as_str()).collect();
+            format!("replaced by {}", codes.join(", "))
+        } else if let Some(a) = nearest {
+            for c in pack.children(Some(a))? {
+                candidates.push(entry(pack, c)?);
+            }
+            format!("the addenda name no replacement; choose from {}", pack.code(a)?)
+        } else {
+            "the addenda name no replacement".to_string()
+        };
+        format!(
+            "{code} was deleted in {deleted_in}: it is a code of {} for dates of service up to {}; {instead}",
+            last.label,
+            crate::dates::iso(last.to)
+        )
+    } else {
+        if let Some(a) = nearest {
+            candidates.push(entry(pack, a)?);
+        }
+        let before =
+            nearest.map(|a| pack.code(a)).transpose()?.map(|a| format!("; before that, see {a}")).unwrap_or_default();
+        format!(
+            "{code} is new in {}: a code for dates of service from {}, not in {}{before}",
+            first.label,
+            crate::dates::iso(first.from),
+            now.label
+        )
+    };
+    Ok(Lookup { query: query.to_string(), record: None, help: Some(help), candidates, crosswalk: None })
 }
 
 /// Length of the longest prefix of `normalized` that is a code of `pack`.

@@ -606,7 +606,9 @@ impl Collector<'_> {
             composition::for_each_combination(axes, |labels| {
                 let label_mask = labels.iter().fold(0u32, |m, &l| m | self.label_mask(ps, l));
                 let new_mask = mask | label_mask;
-                if !((new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.bar()) {
+                if !((new_mask == mask && !self.billable_only) || level(new_mask, self.prefix) < self.bar())
+                    && ps.pack.is_present(k)
+                {
                     let (mut w, mut tw, mut pop) = (0, 0, 0);
                     for (s, m) in matches.iter().enumerate() {
                         if label_mask & (1 << s) != 0 {

@@ -25,6 +25,29 @@ pub fn icd10cm_book() -> &'static Book {
     BOOK.get_or_init(|| compile_system("icd10cm"))
 }
 
+/// ICD-10-CM FY2026 alone, as the compiled book carries it.
+pub fn icd10cm_fy2026() -> &'static Book {
+    static BOOK: OnceLock<Book> = OnceLock::new();
+    BOOK.get_or_init(|| icd10cm_book().release_view(0).expect("FY2026 view"))
+}
+
+/// The ICD-10-CM pack read on a date of service (`YYYYMMDD`).
+pub fn pack_on(date: u32) -> Pack<'static> {
+    let mut p = pack();
+    p.set_today(date);
+    p
+}
+
+/// The ICD-10-CM code book read on a date of service (`YYYYMMDD`).
+pub fn codebook_on(date: u32) -> CodeBook<'static> {
+    let mut cb = codebook();
+    cb.set_today(date);
+    cb
+}
+
+/// The last day of FY2026, when the FY2026 release is in force.
+pub const LAST_DAY_OF_FY2026: u32 = 20260930;
+
 /// The ICD-10-CM pack bytes.
 pub fn icd10cm_pack() -> &'static [u8] {
     static PACK: OnceLock<Vec<u8>> = OnceLock::new();
