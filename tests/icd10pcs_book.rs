@@ -12,9 +12,11 @@ const CODES: usize = 79_115;
 const TABLES: usize = 914;
 const ROWS: usize = 2_733;
 
+/// The FY2026 Tables alone: the first of the releases the compiled book
+/// carries (the later ones: `icd10pcs_fy2027.rs`).
 fn book() -> &'static Book {
     static BOOK: OnceLock<Book> = OnceLock::new();
-    BOOK.get_or_init(|| common::compile_system("icd10pcs"))
+    BOOK.get_or_init(|| common::compile_system("icd10pcs").release_view(0).unwrap())
 }
 
 fn pack_bytes() -> &'static [u8] {

@@ -62,7 +62,10 @@ fn map_250_00_to_icd10cm_lists_e11_9_with_its_flags() {
 /// the release. Nothing is dropped.
 #[test]
 fn every_gem_row_is_kept() {
-    let cb = all_books();
+    // The crosswalks are checked against ICD-10-CM's first release (FY2026)
+    // when built; `map` checks again on the day of use (next test).
+    let mut cb = all_books();
+    cb.set_today(LAST_DAY_OF_FY2026);
     let dir = codebooks_dir();
     let manifest = sources::Manifest::load(&dir).unwrap();
     let mut refined = 0;
@@ -176,4 +179,58 @@ fn the_icd9_book_compiles_alone_too() {
     let book = common::compile_system("icd9proc");
     assert_eq!(book.billable_count(), 3_882);
     assert_eq!(book.crosswalks.len(), 2);
+}
+
+/// On any date of service, every target `map` gives is a billable code of
+/// the ICD-10-CM release in force, or flagged: FY2027 turned D69.1 into a
+/// header (its codes are the targets) and deleted T52.8X1A (its replacement
+/// T52.891A) and S23.420A (no replacement: not in the release).
+#[test]
+fn map_answers_from_the_release_in_force() {
+    for today in [LAST_DAY_OF_FY2026, 20261001] {
+        let mut cb = all_books();
+        cb.set_today(today);
+        let icd9 = cb.pack("icd9cm").unwrap();
+        let icd10 = cb.pack("icd10cm").unwrap();
+        let cw = icd9.crosswalks().iter().find(|c| c.direction == chartcode::pack::CrosswalkDirection::From).unwrap();
+        let (mut checked, mut flagged) = (0, 0);
+        for source in cw.sources_under("", usize::MAX) {
+            let Some(id) = icd9.find_code(&source) else { continue };
+            let code = icd9.code(id).unwrap();
+            let x = cb.map(&code, "icd10cm").unwrap().unwrap_or_else(|| panic!("{code}"));
+            for t in x.targets.iter().filter(|t| !t.no_map) {
+                if t.not_in_release {
+                    flagged += 1;
+                    continue;
+                }
+                let id = icd10
+                    .find_code(&t.code.replace('.', ""))
+                    .unwrap_or_else(|| panic!("{code} → {} on {today}", t.code));
+                assert!(icd10.is_billable(id).unwrap() && t.billable, "{code} → {} on {today}", t.code);
+                checked += 1;
+            }
+        }
+        assert!(checked > 20_000, "{checked}");
+        let targets = |code: &str| -> Vec<(String, Option<String>, bool)> {
+            cb.map(code, "icd10cm")
+                .unwrap()
+                .unwrap()
+                .targets
+                .into_iter()
+                .map(|t| (t.code, t.refined_from, t.not_in_release))
+                .collect()
+        };
+        if today == LAST_DAY_OF_FY2026 {
+            assert_eq!(targets("287.1"), vec![("D69.1".into(), None, false)]);
+            assert!(targets("848.41").contains(&("S23.420A".into(), None, false)));
+        } else {
+            assert_eq!(
+                targets("287.1"),
+                vec![("D69.11".into(), Some("D69.1".into()), false), ("D69.19".into(), Some("D69.1".into()), false)]
+            );
+            assert!(targets("848.41").contains(&("S23.420A".into(), None, true)));
+            assert!(targets("982.8").contains(&("T52.891A".into(), Some("T52.8X1A".into()), false)));
+            assert!(flagged >= 1);
+        }
+    }
 }

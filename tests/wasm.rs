@@ -177,6 +177,24 @@ fn constructor_options_are_checked() {
     assert!(m.contains("invalid Date"), "{m}");
 }
 
+/// The date of service chooses the ICD-10-CM release: S23.420A is a code
+/// of FY2026 (to 2026-09-30) that FY2027 deleted.
+#[wasm_bindgen_test]
+fn the_date_of_service_chooses_the_release() {
+    let mut book = book();
+    let lookup =
+        |book: &JsCodeBook, code: &str| json_of(book.lookup(JsValue::from_str(code), None).map_err(message).unwrap());
+    book.set_today(JsValue::from_str("2026-09-30")).map_err(message).unwrap();
+    let l = lookup(&book, "S23.420A");
+    assert_eq!((l["found"].clone(), l["billable"].clone()), (true.into(), true.into()));
+    assert_eq!(l["release"], "FY2026 (April 1, 2026 update)");
+    book.set_today(JsValue::from_str("2026-10-01")).map_err(message).unwrap();
+    let l = lookup(&book, "S23.420A");
+    assert_eq!(l["found"], false);
+    assert!(l["help"].as_str().unwrap().contains("deleted in FY2027"), "{l}");
+    assert_eq!(lookup(&book, "I42.00")["release"], "FY2027 (derived)");
+}
+
 /// The day of use decides whether a terminated HCPCS code is billable.
 #[wasm_bindgen_test]
 fn termination_follows_the_day_of_use() {

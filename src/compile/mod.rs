@@ -12,6 +12,7 @@ pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10cm_update;
 pub mod icd10pcs;
+pub mod icd10pcs_update;
 pub mod icd9cm;
 pub mod licensed;
 pub mod sources;
@@ -215,8 +216,9 @@ impl Book {
                 .take_while(|c| c.is_composed() && c.parent == Some(h as u32))
                 .map(|c| c.labels[0])
                 .collect();
-            let all: Vec<u32> = records[h].composition.iter().flatten().flatten().copied().collect();
-            if kept.len() != all.len() {
+            let all =
+                records[h].composition.iter().map(|axes| axes.iter().map(Vec::len).product::<usize>()).sum::<usize>();
+            if kept.len() != all {
                 if records[h].composition.len() != 1 || records[h].composition[0].len() != 1 {
                     return Err(CompileError::Invalid(format!(
                         "{}: a release keeps part of a composition of several axes",
@@ -358,12 +360,17 @@ pub fn compile_book_with(
                 Some(f) => Some((read_text(codebooks, f)?, f.path.clone())),
                 None => None,
             };
-            icd10pcs::parse(
+            let base = icd10pcs::parse(
                 &tables_xml,
                 &tables.path,
                 definitions.as_ref().map(|(x, f)| (x.as_str(), f.as_str())),
                 &entry.release,
-            )?
+            )?;
+            if entry.later.is_empty() {
+                base
+            } else {
+                pcs_with_later_releases(codebooks, &manifest_path, entry, &base)?
+            }
         }
         "hcpcs" => {
             let workbook = file("workbook")?;
@@ -425,26 +432,8 @@ fn with_later_release(
     base: &Book,
     later: &sources::LaterRelease,
 ) -> Result<Book, CompileError> {
-    let date = |field: &str, value: &str| {
-        crate::dates::parse_iso(value).ok_or_else(|| CompileError::Manifest {
-            path: manifest_path.to_path_buf(),
-            detail: format!("{}: {field} {value:?} is not a YYYY-MM-DD date", entry.system),
-        })
-    };
-    let until = entry.until.as_deref().ok_or_else(|| CompileError::Manifest {
-        path: manifest_path.to_path_buf(),
-        detail: format!("{}: a book with a later release needs \"until\"", entry.system),
-    })?;
-    let base_dates = BookRelease {
-        label: entry.release.clone(),
-        from: date("effective", &entry.effective)?,
-        to: date("until", until)?,
-    };
-    let later_dates = BookRelease {
-        label: later.release.clone(),
-        from: date("effective", &later.effective)?,
-        to: date("until", &later.until)?,
-    };
+    let (base_dates, later_dates) = release_dates(manifest_path, entry)?;
+    let later_dates = later_dates.into_iter().next().ok_or_else(|| CompileError::Invalid("no later release".into()))?;
     let titles = later.file("code_titles").ok_or_else(|| CompileError::Manifest {
         path: manifest_path.to_path_buf(),
         detail: format!("{} {}: needs a file with role \"code_titles\"", entry.system, later.release),
@@ -455,6 +444,66 @@ fn with_later_release(
         icd10cm_update::check_addenda(&changes, &read_text(codebooks, f)?, &f.path)?;
     }
     Ok(book)
+}
+
+/// An ICD-10-PCS book carrying its release and the later ones, each made
+/// from the one before and its change list (`icd10pcs_update`).
+fn pcs_with_later_releases(
+    codebooks: &Path,
+    manifest_path: &Path,
+    entry: &sources::BookEntry,
+    base: &Book,
+) -> Result<Book, CompileError> {
+    let (base_dates, later_dates) = release_dates(manifest_path, entry)?;
+    let mut later = Vec::new();
+    for (l, dates) in entry.later.iter().zip(later_dates) {
+        let f = l.file("addenda").or_else(|| l.file("changes")).ok_or_else(|| CompileError::Manifest {
+            path: manifest_path.to_path_buf(),
+            detail: format!("{} {}: needs a file with role \"addenda\" or \"changes\"", entry.system, l.release),
+        })?;
+        later.push((dates, icd10pcs_update::parse_changes(&read_text(codebooks, f)?, &f.path)?));
+    }
+    // A code an update added without a title may be titled by a later
+    // release's "Revise from" line (the update's title, before revision).
+    for i in 0..later.len() {
+        let (before, after) = later.split_at_mut(i + 1);
+        for (code, title) in before[i].1.added.iter_mut().filter(|(_, t)| t.is_none()) {
+            *title = after.iter().flat_map(|(_, c)| &c.revised).find(|(c, _, _)| c == code).map(|(_, f, _)| f.clone());
+        }
+    }
+    icd10pcs_update::derive(base, &base_dates, &later)
+}
+
+/// The dates of a book's release and of its later releases, from the
+/// manifest.
+fn release_dates(
+    manifest_path: &Path,
+    entry: &sources::BookEntry,
+) -> Result<(BookRelease, Vec<BookRelease>), CompileError> {
+    let date = |field: &str, value: &str| {
+        crate::dates::parse_iso(value).ok_or_else(|| CompileError::Manifest {
+            path: manifest_path.to_path_buf(),
+            detail: format!("{}: {field} {value:?} is not a YYYY-MM-DD date", entry.system),
+        })
+    };
+    let until = entry.until.as_deref().ok_or_else(|| CompileError::Manifest {
+        path: manifest_path.to_path_buf(),
+        detail: format!("{}: a book with a later release needs \"until\"", entry.system),
+    })?;
+    let base = BookRelease {
+        label: entry.release.clone(),
+        from: date("effective", &entry.effective)?,
+        to: date("until", until)?,
+    };
+    let mut later = Vec::new();
+    for l in &entry.later {
+        later.push(BookRelease {
+            label: l.release.clone(),
+            from: date("effective", &l.effective)?,
+            to: date("until", &l.until)?,
+        });
+    }
+    Ok((base, later))
 }
 
 /// The GEMs of an ICD-9-CM book, checked against the successor book.

@@ -434,17 +434,23 @@ impl<'a> Pack<'a> {
 
     /// The children of record `id` in book order; `None` lists the top level.
     pub fn children(&self, id: Option<u32>) -> Result<Vec<u32>, PackError> {
+        let mut out = Vec::new();
         if let Some(p) = id {
             let row = self.row(p)?;
             if let Some(count) = self.composed_count(p, &row)?.filter(|&n| n > 0) {
-                return Ok((p + 1..=p + count).filter(|&c| self.is_present(c)).collect());
+                out.extend((p + 1..=p + count).filter(|&c| self.is_present(c)));
+                // A header of composed codes has no stored children, except
+                // in a pack that carries later releases (an ICD-10-PCS code
+                // added under its table); they follow the composed run.
+                if self.releases.is_none() {
+                    return Ok(out);
+                }
             }
         }
         // Records are stored in pre-order, so the children of `id` follow it
         // and its subtree ends at the first record whose parent precedes it.
         // Runs of composed records belong to the header before them and are
         // skipped whole.
-        let mut out = Vec::new();
         let mut j = id.map_or(0, |p| p + 1);
         loop {
             j = self.next_stored(j);

@@ -849,28 +849,27 @@ impl<'a> CodeBook<'a> {
                 };
                 let mut out = Vec::with_capacity(targets.len());
                 for t in targets {
-                    let found = target_pack.and_then(|p| {
-                        let n: String = t.code.chars().filter(|c| *c != '.').collect();
-                        p.find_code(&n).map(|id| (p, id))
-                    });
-                    let (title, billable) = match found {
-                        Some((p, id)) => (Some(p.title(id)?), p.is_billable(id)?),
-                        None => (None, false),
-                    };
                     use crate::pack::format as f;
-                    out.push(MapTarget {
+                    let n: String = t.code.chars().filter(|c| *c != '.').collect();
+                    let target = MapTarget {
                         system: into.id,
-                        code: t.code,
-                        title,
-                        billable,
+                        code: t.code.clone(),
+                        title: None,
+                        billable: false,
                         approximate: t.flags & f::XW_APPROXIMATE != 0,
                         no_map: t.flags & f::XW_NO_MAP != 0,
                         combination: t.flags & f::XW_COMBINATION != 0,
                         scenario: t.scenario,
                         choice_list: t.choice,
-                        refined_from: t.via,
+                        refined_from: t.via.clone(),
                         not_in_release: t.flags & f::XW_NOT_IN_RELEASE != 0,
-                    });
+                    };
+                    match target_pack {
+                        Some(p) if !target.no_map && !n.is_empty() => {
+                            out.extend(in_release_in_force(p, target, &n)?);
+                        }
+                        _ => out.push(target),
+                    }
                 }
                 return Ok(Some(Crosswalk {
                     code: display,
@@ -924,6 +923,61 @@ impl<'a> CodeBook<'a> {
     }
 }
 
+/// A crosswalk target as the release in force has it. The crosswalk was
+/// checked against the book's first release when it was built; a later
+/// release may have made the target a header (its billable codes below it
+/// are the targets, `refined_from` it) or deleted it (its replacements, or
+/// `not_in_release`).
+fn in_release_in_force(pack: &Pack<'_>, mut target: MapTarget, normalized: &str) -> Result<Vec<MapTarget>, PackError> {
+    let refined = |codes: Vec<u32>, target: &MapTarget| -> Result<Vec<MapTarget>, PackError> {
+        let mut out = Vec::with_capacity(codes.len());
+        for id in codes.into_iter().take(MAX_MERGED_TARGETS) {
+            out.push(MapTarget {
+                code: pack.code(id)?,
+                title: Some(pack.title(id)?),
+                billable: true,
+                refined_from: Some(target.refined_from.clone().unwrap_or_else(|| target.code.clone())),
+                not_in_release: false,
+                ..target.clone()
+            });
+        }
+        Ok(out)
+    };
+    match pack.find_code(normalized) {
+        Some(id) if pack.is_billable(id)? => {
+            target.title = Some(pack.title(id)?);
+            target.billable = true;
+            Ok(vec![target])
+        }
+        Some(id) => {
+            let below: Vec<u32> = pack
+                .codes_with_prefix(normalized, MAX_MERGED_TARGETS * 4)
+                .into_iter()
+                .map(|(_, c)| c)
+                .filter(|&c| c != id && pack.is_billable(c).unwrap_or(false))
+                .collect();
+            if below.is_empty() {
+                target.title = Some(pack.title(id)?);
+                return Ok(vec![target]);
+            }
+            refined(below, &target)
+        }
+        None => match pack.find_code_in_any_release(normalized) {
+            Some(id) => {
+                let replacements: Vec<u32> =
+                    pack.replaced_by(id).iter().filter_map(|c| pack.find_code(&c.replace('.', ""))).collect();
+                if replacements.is_empty() {
+                    target.not_in_release = true;
+                    Ok(vec![target])
+                } else {
+                    refined(replacements, &target)
+                }
+            }
+            None => Ok(vec![target]),
+        },
+    }
+}
+
 /// The ICD-10-PCS code builder: for a table (`0DT`) or a partial code
 /// (`0DTJ`), the values the next axis may take, as entries whose code is the
 /// prefix plus the value and whose title is the value's label. `None` when
@@ -936,14 +990,37 @@ pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>,
     let table_code = &prefix[..3];
     let Some(table) = pack.find_code(table_code) else { return Ok(None) };
     let row = pack.row(table)?;
-    if !row.has_label_set {
+    let given: Vec<char> = prefix[3..].chars().collect();
+    // Codes a later release added under the table, stored as records of
+    // their own (no row of the table composes them): their next character
+    // is a choice too, described by the code it leads to.
+    let mut stored: Vec<(char, String)> = Vec::new();
+    if !pack.releases().is_empty() {
+        for c in pack.children(Some(table))? {
+            if pack.is_composed(c) {
+                continue;
+            }
+            let code = pack.code(c)?;
+            if code.len() == 7 && code.starts_with(prefix) && code.is_ascii() {
+                if let Some(ch) = code[prefix.len()..].chars().next() {
+                    let title = pack.title(c)?;
+                    let label = if prefix.len() == 6 { title } else { format!("(as in {code}: {title})") };
+                    stored.push((ch, label));
+                }
+            }
+        }
+    }
+    if !row.has_label_set && stored.is_empty() {
         return Ok(None);
     }
-    let given: Vec<char> = prefix[3..].chars().collect();
     // Through the children, so that the composition is checked against
     // the records that follow the table.
-    let Some((_, rows)) = pack.composed_children_of(table, &row)? else { return Ok(None) };
-    let axis_count = rows.first().map_or(0, Vec::len);
+    let rows = match pack.composed_children_of(table, &row)? {
+        Some((_, rows)) => rows,
+        None if !stored.is_empty() => Vec::new(),
+        None => return Ok(None),
+    };
+    let axis_count = rows.first().map_or(4, Vec::len);
     if given.len() >= axis_count {
         return Ok(None);
     }
@@ -964,14 +1041,22 @@ pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>,
             }
         }
     }
-    if choices.is_empty() {
+    let mut labelled: Vec<(char, String)> = Vec::with_capacity(choices.len() + stored.len());
+    for (ch, l) in choices {
+        labelled.push((ch, pack.label(l)?.1));
+    }
+    for (ch, label) in stored {
+        if !labelled.iter().any(|(c, _)| *c == ch) {
+            labelled.push((ch, label));
+        }
+    }
+    if labelled.is_empty() {
         return Ok(None);
     }
-    choices.sort_by_key(|(c, _)| *c);
+    labelled.sort_by_key(|(c, _)| *c);
     let complete = given.len() + 1 == axis_count;
-    let mut out = Vec::with_capacity(choices.len());
-    for (ch, l) in choices {
-        let (_, label) = pack.label(l)?;
+    let mut out = Vec::with_capacity(labelled.len());
+    for (ch, label) in labelled {
         out.push(Entry {
             system: pack.system().id,
             code: format!("{prefix}{ch}"),

@@ -140,6 +140,11 @@ export interface CodeRecord extends Entry {
   notOtherwiseClassified?: true;
   /** The code's NCCI Medically Unlikely Edit for practitioner services (HCPCS Level II). */
   mue?: Mue;
+  /**
+   * `"ancestors"`: the code has no notes of its own and its ancestors' notes govern it
+   * (a code new in ICD-10-CM FY2027, a release derived until its Tabular List is at hand).
+   */
+  notesFrom?: 'ancestors';
   /** Why the code is not billable, and what to do. */
   help: string | null;
   /** What `help` points to: children, 7th-character codes, the same code in another book. */
@@ -160,14 +165,31 @@ export interface Validation {
   candidates: Entry[];
 }
 
+/** One release of a book that carries several (ICD-10-CM: FY2026 and FY2027). */
+export interface ReleaseSummary {
+  label: string;
+  /** First and last date of service it is in force, `YYYY-MM-DD`. */
+  from: string;
+  to: string;
+  records: number;
+  billable: number;
+  /** The release in force on the book's `today`. */
+  inForce: boolean;
+  /** What a derived release is made from (absent: its own official files). */
+  derivedFrom?: string;
+}
+
 /** One loaded book. */
 export interface SystemInfo {
   id: SystemId;
   name: string;
   fhirUri: string;
+  /** The release in force on the book's `today`. */
   release: string;
-  /** The date the release took effect, `YYYY-MM-DD` (null for a pack built without it). */
+  /** The date that release took effect, `YYYY-MM-DD` (null for a pack built without it). */
   effective: string | null;
+  /** Every release the book carries, when more than one; the date of service chooses. */
+  releases?: ReleaseSummary[];
   /** Who published the release. */
   publisher: string | null;
   legacy: boolean;
@@ -193,7 +215,11 @@ export interface SearchOptions {
 }
 
 export interface CodeBookOptions {
-  /** The day codes are judged on (`"YYYY-MM-DD"` or a `Date`); default: today, local time. */
+  /**
+   * The date of service codes are judged on (`"YYYY-MM-DD"` or a `Date`; default: today, local
+   * time). It chooses the release in force (ICD-10-CM FY2026 up to 2026-09-30, FY2027 from
+   * 2026-10-01) and whether a HCPCS code is terminated.
+   */
   today?: string | Date;
   /** Your licensed packs (CPT, CDT) built with `chartcode build --import-cpt`; kept for the page's life. */
   packs?: Uint8Array[];

@@ -116,6 +116,28 @@ test('a freed book throws instead of trapping, and other books go on', () => {
   second.free();
 });
 
+test('the date of service chooses the ICD-10-CM release', () => {
+  const september = new CodeBook({ today: '2026-09-30' });
+  const october = new CodeBook({ today: new Date(2026, 9, 1) });
+  try {
+    const before = september.lookup('S23.420A');
+    assert.equal(before.found, true);
+    assert.equal(before.billable, true);
+    assert.equal(before.release, 'FY2026 (April 1, 2026 update)');
+    const after = october.lookup('S23.420A');
+    assert.equal(after.found, false);
+    assert.match(after.help, /deleted in FY2027/);
+    assert.equal(october.validate('S23.420A', 'icd10cm').valid, false);
+    assert.equal(september.validate('S23.420A', 'icd10cm').valid, true);
+    assert.equal(october.lookup('I42.00').notesFrom, 'ancestors');
+    const cm = october.systems().find((s) => s.id === 'icd10cm');
+    assert.deepEqual(cm.releases.map((r) => [r.label, r.inForce]), [['FY2026 (April 1, 2026 update)', false], ['FY2027 (derived)', true]]);
+  } finally {
+    september.free();
+    october.free();
+  }
+});
+
 test('the README one-liner runs against the packed package', () => {
   const readme = readFileSync(join(repo, 'README.md'), 'utf8');
   const line = readme.split('\n').find((l) => l.startsWith('node --input-type=module -e "import init'));
