@@ -95,9 +95,11 @@ fn every_public_book_is_embedded() {
     let ids: Vec<&str> = systems.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["icd10cm", "icd10pcs", "hcpcs", "icd9cm", "icd9proc"]);
     let icd10cm = &systems[0];
-    assert_eq!(icd10cm["counts"]["billable"], 74_719);
+    // Read on the golden cases' day (2026-11-27): FY2027 is in force.
+    assert_eq!(icd10cm["counts"]["billable"], 74_879);
     assert_eq!(icd10cm["fhirUri"], "http://hl7.org/fhir/sid/icd-10-cm");
-    assert_eq!(icd10cm["release"], "FY2026 (April 1, 2026 update)");
+    assert_eq!(icd10cm["release"], "FY2027 (derived)");
+    assert_eq!(icd10cm["releases"][0]["billable"], 74_719);
 }
 
 /// Odd input never traps: after each bad call the same book still answers.
@@ -189,9 +191,14 @@ fn the_date_of_service_chooses_the_release() {
     assert_eq!((l["found"].clone(), l["billable"].clone()), (true.into(), true.into()));
     assert_eq!(l["release"], "FY2026 (April 1, 2026 update)");
     book.set_today(JsValue::from_str("2026-10-01")).map_err(message).unwrap();
-    let l = lookup(&book, "S23.420A");
-    assert_eq!(l["found"], false);
-    assert!(l["help"].as_str().unwrap().contains("deleted in FY2027"), "{l}");
+    // lookup() answers null for a code the release does not have;
+    // validate() says why.
+    assert_eq!(lookup(&book, "S23.420A"), Value::Null);
+    let v = json_of(
+        book.validate(JsValue::from_str("S23.420A"), JsValue::from_str("icd10cm")).map_err(message).unwrap(),
+    );
+    assert_eq!(v["valid"], false);
+    assert!(v["reason"].as_str().unwrap().contains("deleted in FY2027"), "{v}");
     assert_eq!(lookup(&book, "I42.00")["release"], "FY2027 (derived)");
 }
 

@@ -38,7 +38,8 @@ test('init() is idempotent and the books are there', async () => {
     book.systems().map((s) => s.id),
     ['icd10cm', 'icd10pcs', 'hcpcs', 'icd9cm', 'icd9proc'],
   );
-  assert.equal(book.systems()[0].counts.billable, 74719);
+  // Read on 2026-11-27: ICD-10-CM FY2027 is in force.
+  assert.equal(book.systems()[0].counts.billable, 74879);
 });
 
 test('answers are plain JSON-like objects with FHIR codings', () => {
@@ -124,10 +125,10 @@ test('the date of service chooses the ICD-10-CM release', () => {
     assert.equal(before.found, true);
     assert.equal(before.billable, true);
     assert.equal(before.release, 'FY2026 (April 1, 2026 update)');
-    const after = october.lookup('S23.420A');
-    assert.equal(after.found, false);
-    assert.match(after.help, /deleted in FY2027/);
-    assert.equal(october.validate('S23.420A', 'icd10cm').valid, false);
+    assert.equal(october.lookup('S23.420A'), null);
+    const after = october.validate('S23.420A', 'icd10cm');
+    assert.equal(after.valid, false);
+    assert.match(after.reason, /deleted in FY2027/);
     assert.equal(september.validate('S23.420A', 'icd10cm').valid, true);
     assert.equal(october.lookup('I42.00').notesFrom, 'ancestors');
     const cm = october.systems().find((s) => s.id === 'icd10cm');
