@@ -25,7 +25,7 @@ export interface ChartcodeResults {
 
 /**
  * `<chartcode-picker>`: a WAI-ARIA combobox that searches the code books in
- * the page. Attributes: `systems` ("icd10cm hcpcs"), `billable-only`,
+ * the page. Attributes: `systems` ("icd10cm hcpcs"), `billable-only`, `date-of-service`,
  * `placeholder`, `limit`, `value`, `multiple`, `disabled`, `required`,
  * `name`, `preload`. Events (bubbling, composed): `chartcode-select` (detail:
  * ChartcodeSelection), `chartcode-clear` (detail: `{ removed:
@@ -39,6 +39,8 @@ export class ChartcodePicker extends HTMLElement {
   readonly selected: ChartcodeSelection[];
   systems: string;
   billableOnly: boolean;
+  /** The date of service, `YYYY-MM-DD` (empty: today): it chooses the release in force (ICD-10-CM FY2026 or FY2027). */
+  dateOfService: string;
   multiple: boolean;
   disabled: boolean;
   required: boolean;

@@ -283,7 +283,18 @@ export class ChartcodePicker extends HTMLElement {
   static formAssociated = true;
 
   static get observedAttributes() {
-    return ['systems', 'billable-only', 'placeholder', 'limit', 'value', 'multiple', 'disabled', 'required', 'aria-label'];
+    return [
+      'systems',
+      'billable-only',
+      'date-of-service',
+      'placeholder',
+      'limit',
+      'value',
+      'multiple',
+      'disabled',
+      'required',
+      'aria-label',
+    ];
   }
 
   #internals;
@@ -434,6 +445,18 @@ export class ChartcodePicker extends HTMLElement {
   get systems() {
     return this.getAttribute('systems') ?? '';
   }
+  /**
+   * The date of service (`YYYY-MM-DD`; empty: today). It chooses the code
+   * book release in force: ICD-10-CM FY2026 up to 2026-09-30, FY2027 from
+   * 2026-10-01.
+   */
+  get dateOfService() {
+    return this.getAttribute('date-of-service') ?? '';
+  }
+  set dateOfService(v) {
+    if (v) this.setAttribute('date-of-service', String(v));
+    else this.removeAttribute('date-of-service');
+  }
   set systems(v) {
     this.setAttribute('systems', v);
   }
@@ -581,6 +604,17 @@ export class ChartcodePicker extends HTMLElement {
     return this.#bookPromise;
   }
 
+  /**
+   * The shared book, read on this picker's date of service (pickers on one
+   * page share one book, so each sets its date before it asks). Throws the
+   * book's error for a date that is not `YYYY-MM-DD`; every caller catches.
+   */
+  #dated() {
+    if (!this.#book) return null;
+    this.#book.setToday(this.dateOfService.trim() || new Date());
+    return this.#book;
+  }
+
   #bookLoaded(book) {
     this.#book = book;
     if (this.#pendingValue !== null) this.#setValueFromCodes(this.#pendingValue);
@@ -644,7 +678,7 @@ export class ChartcodePicker extends HTMLElement {
     }
     let hits;
     try {
-      hits = this.#book.search(searchText(query), this.#searchOptions());
+      hits = this.#dated().search(searchText(query), this.#searchOptions());
     } catch (error) {
       this.#show([], query, errorText(error));
       return;
@@ -727,7 +761,7 @@ export class ChartcodePicker extends HTMLElement {
 
   #hasChildren(entry) {
     try {
-      return (this.#book?.children(entry.code, entry.system)?.length ?? 0) > 0;
+      return (this.#dated()?.children(entry.code, entry.system)?.length ?? 0) > 0;
     } catch {
       return false;
     }
@@ -921,7 +955,7 @@ export class ChartcodePicker extends HTMLElement {
     let problem = null;
     for (const system of systems) {
       try {
-        top.push(...(this.#book.children(null, system) ?? []));
+        top.push(...(this.#dated().children(null, system) ?? []));
       } catch (error) {
         problem ??= errorText(error); // an unknown system in the attribute
       }
@@ -956,7 +990,7 @@ export class ChartcodePicker extends HTMLElement {
   #drillInto(entry) {
     let children;
     try {
-      children = this.#book.children(entry.code, entry.system) ?? [];
+      children = this.#dated().children(entry.code, entry.system) ?? [];
     } catch {
       children = [];
     }
@@ -1043,7 +1077,7 @@ export class ChartcodePicker extends HTMLElement {
     }
     let record = null;
     try {
-      record = this.#book.lookup(entry.code, entry.system);
+      record = this.#dated().lookup(entry.code, entry.system);
     } catch {
       record = null;
     }
@@ -1101,7 +1135,7 @@ export class ChartcodePicker extends HTMLElement {
       for (const system of systems) {
         let record = null;
         try {
-          record = this.#book.lookup(code, system);
+          record = this.#dated().lookup(code, system);
         } catch {
           record = null;
         }

@@ -6,12 +6,29 @@ const form = document.getElementById('encounter');
 const submitted = document.getElementById('submitted');
 const legacy = document.getElementById('legacy');
 const crosswalk = document.getElementById('crosswalk');
+const dateOfService = document.getElementById('date-of-service');
+
+/** Today in local time, `YYYY-MM-DD` (what a date input holds). */
+function localToday() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Every picker codes on the visit's date of service. */
+function applyDateOfService() {
+  for (const picker of document.querySelectorAll('chartcode-picker')) picker.dateOfService = dateOfService.value;
+  showCrosswalk();
+}
+dateOfService.value = localToday();
+dateOfService.addEventListener('change', applyDateOfService);
+applyDateOfService();
 
 async function showCrosswalk() {
   const code = legacy.value;
   crosswalk.replaceChildren();
   if (!code) return;
   const book = await loadCodeBook();
+  book.setToday(dateOfService.value || new Date()); // the visit's release
   const x = book.map(code, 'icd10cm');
   const heading = document.createElement('p');
   if (!x) {
@@ -65,5 +82,8 @@ form.addEventListener('submit', (event) => {
 
 form.addEventListener('reset', () => {
   submitted.textContent = 'Nothing yet.';
-  setTimeout(showCrosswalk, 0);
+  setTimeout(() => {
+    dateOfService.value = localToday();
+    applyDateOfService();
+  }, 0);
 });

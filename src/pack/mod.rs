@@ -547,11 +547,14 @@ impl<'a> Pack<'a> {
         let start = out.len();
         terms::read_postings(self.postings, self.record_count, term, out)?;
         if let Some(r) = self.releases.as_ref().filter(|r| r.has_entries()) {
+            // Both lists ascend: one merge, not a search per posting.
             let bit = 1 << self.in_force;
+            let mut entries = r.entries().peekable();
             let mut keep = start;
             for i in start..out.len() {
                 let mut p = out[i];
-                if let Some((present, billable)) = r.masks(p.id) {
+                while entries.next_if(|e| e.0 < p.id).is_some() {}
+                if let Some(&(_, present, billable)) = entries.peek().filter(|e| e.0 == p.id) {
                     if present & bit == 0 {
                         continue;
                     }

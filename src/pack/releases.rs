@@ -152,6 +152,12 @@ impl<'a> Releases<'a> {
         None
     }
 
+    /// Every entry as `(id, present mask, billable mask)`, in ascending id
+    /// order (for a merge with an ascending list).
+    pub fn entries(&self) -> impl Iterator<Item = (u32, u8, u8)> + 'a {
+        self.entries.chunks_exact(ENTRY_LEN).map(|e| (u32::from_le_bytes([e[0], e[1], e[2], e[3]]), e[4], e[5]))
+    }
+
     /// Whether record `id` belongs to release `r`.
     pub fn present(&self, id: u32, r: u8) -> bool {
         self.masks(id).is_none_or(|(present, _)| present & (1 << r) != 0)

@@ -330,6 +330,38 @@ test.describe('the picker, more', () => {
     await expect(p.options.first().locator('.code')).toHaveText(/^I50/);
     await expect(p.empty).toBeHidden();
   });
+
+  test('date-of-service chooses the release, per picker, and a bad date says why', async ({ page }) => {
+    const p = parts(page, 'plain');
+    const other = parts(page, 'required'); // no date: today, FY2027
+    // S23.420A is an FY2026 code that FY2027 deleted.
+    await p.host.evaluate((el) => el.setAttribute('date-of-service', '2026-09-30'));
+    await expect(p.host).toHaveJSProperty('dateOfService', '2026-09-30');
+    await p.input.click();
+    await page.keyboard.type('S23.420A');
+    await expect(p.options.first().locator('.code')).toHaveText('S23.420A');
+    await page.keyboard.press('Escape'); // its popup would cover the next picker
+    await expect(p.input).toHaveAttribute('aria-expanded', 'false');
+    await other.input.focus();
+    await page.keyboard.type('S23.420A');
+    await expect(other.empty).toHaveText('No codes match “S23.420A”');
+    // The same picker on 2026-10-01.
+    await p.host.evaluate((el) => { el.dateOfService = '2026-10-01'; });
+    await page.keyboard.press('Escape');
+    await p.input.fill('');
+    await p.input.focus();
+    await page.keyboard.type('S23.420A');
+    await expect(p.empty).toHaveText('No codes match “S23.420A”');
+    await p.input.fill('');
+    await page.keyboard.type('glanzmann');
+    await expect(p.options.first().locator('.code')).toHaveText('D69.11');
+    // Not a date: nothing listed, and the reason.
+    await p.host.evaluate((el) => el.setAttribute('date-of-service', 'next week'));
+    await p.input.fill('');
+    await page.keyboard.type('chf');
+    await expect(p.empty).toContainText('YYYY-MM-DD');
+    await expect(p.options).toHaveCount(0);
+  });
 });
 
 test.describe('the picker while the code books load', () => {
@@ -564,6 +596,21 @@ test.describe('the demo EHR page', () => {
     await page.locator('button[type="submit"]').click();
     await expect(page.locator('#submitted')).toContainText('problems = I50.9');
     await expect(page.locator('#submitted')).toContainText('http://hl7.org/fhir/sid/icd-10-cm');
+    await expect(page.locator('#submitted')).toContainText(/dateOfService = \d{4}-\d\d-\d\d/);
+
+    // The visit's date of service reaches every picker: S23.420A is billable
+    // on 2026-09-30 (FY2026), gone on 2026-10-01 (FY2027).
+    await page.locator('#date-of-service').fill('2026-09-30');
+    await expect(problems.host).toHaveJSProperty('dateOfService', '2026-09-30');
+    await problems.input.click();
+    await page.keyboard.type('S23.420A');
+    await expect(problems.options.first().locator('.code')).toHaveText('S23.420A');
+    await page.locator('#date-of-service').fill('2026-10-01');
+    await expect(problems.host).toHaveJSProperty('dateOfService', '2026-10-01');
+    await problems.input.fill('');
+    await problems.input.click();
+    await page.keyboard.type('S23.420A');
+    await expect(problems.empty).toHaveText('No codes match “S23.420A”');
 
     // No request left the page's origin; no CSP violation, no error.
     for (const url of seen.requests) expect(new URL(url).origin, url).toBe(origin);
