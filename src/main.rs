@@ -313,7 +313,7 @@ fn build(args: &Args) -> Result<ExitCode, Fail> {
             path.display(),
             pack.system().name,
             pack.release(),
-            group(pack.record_count() as u64),
+            group(pack.records_in_force() as u64),
             group(pack.billable_count() as u64),
             group(pack.size() as u64)
         );

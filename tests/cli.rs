@@ -145,6 +145,11 @@ fn children_stats_and_dump() {
         assert_eq!(releases.iter().filter(|r| r["inForce"] == true).count(), 1);
         assert_eq!(releases.iter().find(|r| r["inForce"] == true).unwrap()["label"], release);
         assert!(releases[1]["derivedFrom"].as_str().unwrap().contains("FY2027 Tabular List XML could not be obtained"));
+        assert!(releases[0].get("derivedFrom").is_none(), "FY2026 is compiled from its own Tabular List");
+        let pcs = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "icd10pcs").unwrap();
+        let derived: Vec<bool> =
+            pcs["releases"].as_array().unwrap().iter().map(|r| r.get("derivedFrom").is_some()).collect();
+        assert_eq!(derived, [false, true, true], "only the later PCS releases are derived");
 
         let o = run(&["dump", "--system", "icd10cm", "--today", today]);
         assert_eq!(o.status.code(), Some(0));

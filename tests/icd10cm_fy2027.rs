@@ -114,13 +114,15 @@ fn the_derived_book_writes_a_pack_that_reads_back() {
         let id = pack.find_code(code).unwrap_or_else(|| panic!("{code}"));
         assert_eq!(ascii_title(&pack.title(id).unwrap()), *title, "{code}");
     }
+    // Created headers (T52.81, the new category QA1) are titled and say
+    // where their notes come from.
+    assert!(changes.created_headers.contains(&"QA1".to_string()), "{:?}", changes.created_headers);
     for h in &changes.created_headers {
         let id = pack.find_code(h).unwrap();
-        eprintln!(
-            "created {} {:?} under {}",
-            pack.code(id).unwrap(),
-            pack.title(id).unwrap(),
-            pack.code(pack.row(id).unwrap().parent.unwrap()).unwrap()
+        assert!(!pack.title(id).unwrap().is_empty(), "{h}");
+        assert!(
+            pack.notes(id).unwrap().iter().any(|(k, v)| *k == chartcode::NoteKind::NotesFrom && v == "ancestors"),
+            "{h}"
         );
     }
 }
@@ -200,4 +202,14 @@ fn the_pack_costs_little_more_than_one_release() {
     let one = chartcode::compile::writer::write_pack(&fy2026_alone()).unwrap().len() as f64;
     let both = common::icd10cm_pack().len() as f64;
     assert!(both / one < 1.10, "{both} bytes against {one}");
+}
+
+#[test]
+fn every_record_of_both_releases_has_a_title() {
+    for r in 0..2 {
+        let view = both().release_view(r).unwrap();
+        let untitled: Vec<&str> =
+            view.records.iter().filter(|x| x.title.trim().is_empty()).map(|x| x.code.as_str()).collect();
+        assert!(untitled.is_empty(), "release {r}: {untitled:?}");
+    }
 }

@@ -109,3 +109,42 @@ fn search_and_the_code_builder_follow_the_date_of_service() {
         cb.children(Some("028"), Some("icd10pcs")).unwrap().unwrap().into_iter().map(|e| e.code).collect();
     assert!(!next.contains(&"028F".to_string()), "{next:?}");
 }
+
+/// The code builder offers a character only when a code of the release in
+/// force follows from it: X2KB317 (deleted by FY2027) and 30233AZ (deleted by
+/// the April update) leave the builder with their release.
+#[test]
+fn the_code_builder_offers_no_deleted_code() {
+    let next = |today: u32, prefix: &str| -> Vec<String> {
+        let mut cb = all_books();
+        cb.set_today(today);
+        cb.children(Some(prefix), Some("icd10pcs"))
+            .unwrap()
+            .map(|v| v.into_iter().map(|e| e.code).collect())
+            .unwrap_or_default()
+    };
+    assert!(next(20260930, "X2KB31").contains(&"X2KB317".to_string()));
+    assert!(!next(20261001, "X2KB31").contains(&"X2KB317".to_string()));
+    assert!(next(20260331, "30233A").contains(&"30233AZ".to_string()));
+    assert!(!next(20260501, "30233A").contains(&"30233AZ".to_string()));
+    // Every choice the builder offers on FY2027 for every table leads to a
+    // code of FY2027 (checked through the codes that start with it).
+    let fy2027 = codes_on(20261001);
+    let mut cb = all_books();
+    cb.set_today(20261001);
+    let pack = cb.pack("icd10pcs").unwrap().clone();
+    let tables: Vec<String> = (0..pack.record_count())
+        .filter(|&id| pack.is_present(id) && pack.row(id).unwrap().kind == chartcode::Kind::Table)
+        .map(|id| pack.code(id).unwrap())
+        .collect();
+    assert!(tables.len() > 900);
+    for t in &tables {
+        for choice in cb.children(Some(t), Some("icd10pcs")).unwrap().unwrap_or_default() {
+            assert!(
+                fy2027.range(choice.code.clone()..).next().is_some_and(|c| c.starts_with(&choice.code)),
+                "{t}: {} leads to no FY2027 code",
+                choice.code
+            );
+        }
+    }
+}

@@ -194,9 +194,8 @@ fn the_date_of_service_chooses_the_release() {
     // lookup() answers null for a code the release does not have;
     // validate() says why.
     assert_eq!(lookup(&book, "S23.420A"), Value::Null);
-    let v = json_of(
-        book.validate(JsValue::from_str("S23.420A"), JsValue::from_str("icd10cm")).map_err(message).unwrap(),
-    );
+    let v =
+        json_of(book.validate(JsValue::from_str("S23.420A"), JsValue::from_str("icd10cm")).map_err(message).unwrap());
     assert_eq!(v["valid"], false);
     assert!(v["reason"].as_str().unwrap().contains("deleted in FY2027"), "{v}");
     assert_eq!(lookup(&book, "I42.00")["release"], "FY2027 (derived)");

@@ -509,6 +509,8 @@ fn derived_title(children: &[(String, String)], release: &str) -> String {
     let cut = head.rfind(", ").filter(|&c| children.iter().all(|(_, t)| t[c..].starts_with(", ")));
     match cut {
         Some(c) if c > 0 => head[..c].to_string(),
+        // One child that is itself a derived header (QA1 over QA1.7): its title.
+        _ if first.0 == last.0 && first.1.contains(" (header ") => first.1.clone(),
         _ if first.0 == last.0 => format!("{} (header of {}, derived for {release})", first.1, first.0),
         _ => format!("Codes {} to {} (header derived for {release}: not titled in the code file)", first.0, last.0),
     }
@@ -543,7 +545,13 @@ fn ensure(
             .ok_or_else(|| invalid(format!("{code}: no category before it")))?;
         let parent = nodes[before].parent;
         let record = BookRecord::new(dotted(code), title.unwrap_or("").to_string(), Kind::Category, false, None);
-        return Ok(push(nodes, by_code, code, record, parent));
+        let id = push(nodes, by_code, code, record, parent);
+        if title.is_none() || !billable {
+            // A category the code file names only through its codes (QA1).
+            nodes[id].created = true;
+            changes.created_headers.push(code.to_string());
+        }
+        return Ok(id);
     }
     let parent_code = code[..code.len() - 1].trim_end_matches('X');
     let parent = ensure(nodes, by_code, parent_code, None, false, changes, invalid)?;

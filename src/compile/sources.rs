@@ -112,8 +112,10 @@ impl BookEntry {
             out.push((format!("source.{}.sha256", f.role), f.sha256.clone()));
             out.push((format!("source.{}.origin", f.role), f.origin.clone()));
         }
-        for l in &self.later {
-            let key = l.release.split_whitespace().next().unwrap_or(&l.release).to_string();
+        // Later releases by their index among the pack's releases (the
+        // base is 0): labels may share a first word (FY2026, FY2026 April).
+        for (i, l) in self.later.iter().enumerate() {
+            let key = format!("release.{}", i + 1);
             out.push((format!("{key}.publisher"), l.publisher.clone()));
             out.push((format!("{key}.effective"), l.effective.clone()));
             out.push((format!("{key}.derived_from"), l.derived_from.clone()));

@@ -13,14 +13,18 @@
 //! u32 entry count N
 //! N × { u32 id, u8 present mask, u8 billable mask }      ascending ids
 //! u32 extra count M
-//! M × { u32 id, u8 kind, u8 release mask, u16 length, text (UTF-8) }
+//! M × { u32 id, u8 kind, u8 release mask, u16 length, u32 offset }
+//!                                              ascending (id, kind)
+//! text of the extras (UTF-8), each at its offset
 //! ```
 //!
 //! An id without an entry belongs to every release and is billable as its
 //! row says. Bit `r` of a mask is release `r`. Extras: kind 0 is the title
 //! the record has in the masked releases (a retitled code), kind 1 the codes
 //! that replace a deleted one (space-separated, from the later release).
-//! Everything is checked at open; the extras are few and read by a scan.
+//! Every extra's record has an entry, and at most [`MAX_EXTRAS_PER_RECORD`]
+//! share one; both lists are read by binary search. Everything is checked
+//! at open.
 
 use super::{read_u16, read_u32};
 use crate::error::PackError;
@@ -32,7 +36,11 @@ pub const EXTRA_TITLE: u8 = 0;
 /// Extra kind: the codes that replace a deleted record.
 pub const EXTRA_REPLACED_BY: u8 = 1;
 
+/// Most extras one record has (a title per release, one replacement list).
+pub const MAX_EXTRAS_PER_RECORD: usize = MAX_RELEASES + 1;
+
 const ENTRY_LEN: usize = 6;
+const EXTRA_LEN: usize = 12;
 
 fn corrupt(detail: &'static str) -> PackError {
     PackError::Corrupt { section: "RLSE", detail }
@@ -55,7 +63,9 @@ pub struct ReleaseInfo<'a> {
 pub struct Releases<'a> {
     list: Vec<ReleaseInfo<'a>>,
     entries: &'a [u8],
+    /// Fixed-size extra records, then `texts`.
     extras: &'a [u8],
+    texts: &'a [u8],
 }
 
 impl<'a> Releases<'a> {
@@ -99,21 +109,32 @@ impl<'a> Releases<'a> {
             previous = Some(id);
         }
         pos = end;
-        let m = read_u32(bytes, pos).ok_or_else(|| corrupt("no extra count"))?;
+        let m = read_u32(bytes, pos).ok_or_else(|| corrupt("no extra count"))? as usize;
         pos += 4;
-        let extras = bytes.get(pos..).unwrap_or(&[]);
-        let mut at = 0;
-        for _ in 0..m {
-            let (id, kind, mask, text) = read_extra(extras, &mut at)?;
-            if id >= record_count || kind > EXTRA_REPLACED_BY || u16::from(mask) & !all != 0 {
-                return Err(corrupt("an extra names an unknown record, kind or release"));
+        let end =
+            m.checked_mul(EXTRA_LEN).and_then(|b| b.checked_add(pos)).ok_or_else(|| corrupt("extras overflow"))?;
+        let extras = bytes.get(pos..end).ok_or_else(|| corrupt("shorter than its extras"))?;
+        let texts = bytes.get(end..).unwrap_or(&[]);
+        let releases = Releases { list, entries, extras, texts };
+        let mut previous: Option<(u32, u8)> = None;
+        let mut run = 0;
+        for i in 0..m {
+            let (id, kind, mask, text) = releases.extra_at(i)?;
+            if kind > EXTRA_REPLACED_BY || u16::from(mask) & !all != 0 || releases.masks(id).is_none() {
+                return Err(corrupt("an extra names a record without an entry, or an unknown kind or release"));
             }
+            match previous {
+                Some(p) if p > (id, kind) => return Err(corrupt("extras out of order")),
+                Some((p, _)) if p == id => run += 1,
+                _ => run = 1,
+            }
+            if run > MAX_EXTRAS_PER_RECORD {
+                return Err(corrupt("too many extras for one record"));
+            }
+            previous = Some((id, kind));
             std::str::from_utf8(text).map_err(|_| corrupt("an extra is not UTF-8"))?;
         }
-        if at != extras.len() {
-            return Err(corrupt("bytes after the last extra"));
-        }
-        Ok(Releases { list, entries, extras })
+        Ok(releases)
     }
 
     /// The releases, oldest first.
@@ -169,11 +190,40 @@ impl<'a> Releases<'a> {
         !self.entries.is_empty()
     }
 
+    /// Extra `i`: `(id, kind, mask, text)`, its text checked against the
+    /// section's bounds.
+    fn extra_at(&self, i: usize) -> Result<(u32, u8, u8, &'a [u8]), PackError> {
+        let at = i * EXTRA_LEN;
+        let e = self.extras.get(at..at + EXTRA_LEN).ok_or_else(|| corrupt("extra truncated"))?;
+        let id = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+        let len = u16::from_le_bytes([e[6], e[7]]) as usize;
+        let offset = u32::from_le_bytes([e[8], e[9], e[10], e[11]]) as usize;
+        let text = self
+            .texts
+            .get(offset..offset.saturating_add(len))
+            .ok_or_else(|| corrupt("extra text outside the section"))?;
+        Ok((id, e[4], e[5], text))
+    }
+
     fn extra(&self, id: u32, kind: u8, r: Option<u8>) -> Option<&'a str> {
-        let mut at = 0;
-        while at < self.extras.len() {
-            let (i, k, mask, text) = read_extra(self.extras, &mut at).ok()?;
-            if i == id && k == kind && r.is_none_or(|r| mask & (1 << r) != 0) {
+        let n = self.extras.len() / EXTRA_LEN;
+        let id_at = |i: usize| read_u32(self.extras, i * EXTRA_LEN).unwrap_or(u32::MAX);
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if id_at(mid) < id {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        // At most MAX_EXTRAS_PER_RECORD share an id (checked at open).
+        for i in lo..n.min(lo + MAX_EXTRAS_PER_RECORD) {
+            let (i_id, k, mask, text) = self.extra_at(i).ok()?;
+            if i_id != id {
+                break;
+            }
+            if k == kind && r.is_none_or(|r| mask & (1 << r) != 0) {
                 return std::str::from_utf8(text).ok();
             }
         }
@@ -193,16 +243,6 @@ impl<'a> Releases<'a> {
             .map(|t| t.split(' ').filter(|c| !c.is_empty()).collect())
             .unwrap_or_default()
     }
-}
-
-fn read_extra<'a>(bytes: &'a [u8], at: &mut usize) -> Result<(u32, u8, u8, &'a [u8]), PackError> {
-    let id = read_u32(bytes, *at).ok_or_else(|| corrupt("extra truncated"))?;
-    let kind = *bytes.get(*at + 4).ok_or_else(|| corrupt("extra truncated"))?;
-    let mask = *bytes.get(*at + 5).ok_or_else(|| corrupt("extra truncated"))?;
-    let len = read_u16(bytes, *at + 6).ok_or_else(|| corrupt("extra truncated"))? as usize;
-    let text = bytes.get(*at + 8..*at + 8 + len).ok_or_else(|| corrupt("extra truncated"))?;
-    *at += 8 + len;
-    Ok((id, kind, mask, text))
 }
 
 /// What the writer is given.
@@ -240,15 +280,20 @@ impl ReleasesWriter {
             out.push(*present);
             out.push(*billable);
         }
-        out.extend_from_slice(&(self.extras.len() as u32).to_le_bytes());
-        for (id, kind, mask, text) in &self.extras {
+        let mut extras: Vec<&(u32, u8, u8, String)> = self.extras.iter().collect();
+        extras.sort_by_key(|e| (e.0, e.1));
+        out.extend_from_slice(&(extras.len() as u32).to_le_bytes());
+        let mut texts = Vec::new();
+        for (id, kind, mask, text) in extras {
             out.extend_from_slice(&id.to_le_bytes());
             out.push(*kind);
             out.push(*mask);
             let len = u16::try_from(text.len()).map_err(|_| "an extra text is too long".to_string())?;
             out.extend_from_slice(&len.to_le_bytes());
-            out.extend_from_slice(text.as_bytes());
+            out.extend_from_slice(&(texts.len() as u32).to_le_bytes());
+            texts.extend_from_slice(text.as_bytes());
         }
+        out.extend_from_slice(&texts);
         Ok(out)
     }
 }
@@ -260,7 +305,7 @@ mod tests {
     fn sample() -> ReleasesWriter {
         ReleasesWriter {
             list: vec![("FY2026".into(), 20251001, 20260930, 10, 6), ("FY2027".into(), 20261001, 20270930, 11, 7)],
-            entries: vec![(2, 0b01, 0b01), (5, 0b11, 0b01), (7, 0b10, 0b10)],
+            entries: vec![(2, 0b01, 0b01), (4, 0b11, 0b11), (5, 0b11, 0b01), (7, 0b10, 0b10)],
             extras: vec![(4, EXTRA_TITLE, 0b01, "Old title".into()), (2, EXTRA_REPLACED_BY, 0, "A1 A2".into())],
         }
     }
@@ -302,6 +347,16 @@ mod tests {
         // Releases out of date order.
         let mut forged = sample();
         forged.list.swap(0, 1);
+        assert!(Releases::parse(&forged.write().unwrap(), 12).is_err());
+        // An extra of a record without an entry.
+        let mut forged = sample();
+        forged.extras.push((3, EXTRA_TITLE, 0b01, "x".into()));
+        assert!(Releases::parse(&forged.write().unwrap(), 12).is_err());
+        // More extras for one record than releases allow.
+        let mut forged = sample();
+        for _ in 0..=MAX_EXTRAS_PER_RECORD {
+            forged.extras.push((4, EXTRA_TITLE, 0b01, String::new()));
+        }
         assert!(Releases::parse(&forged.write().unwrap(), 12).is_err());
         // Every truncation.
         for cut in 0..bytes.len() {

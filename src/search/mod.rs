@@ -511,8 +511,9 @@ impl<'a> CodeBook<'a> {
             let releases: Vec<ReleaseSummary> = p
                 .releases()
                 .iter()
-                .map(|r| {
-                    let key = r.label.split_whitespace().next().unwrap_or(r.label);
+                .enumerate()
+                .map(|(i, r)| {
+                    let key = format!("release.{i}");
                     ReleaseSummary {
                         label: r.label.to_string(),
                         from: crate::dates::iso(r.from),
@@ -533,8 +534,14 @@ impl<'a> CodeBook<'a> {
                     Some(r) => Some(crate::dates::iso(r.from)),
                     None => meta_value("effective"),
                 },
+                // A later release's own publisher, where its build names one.
+                publisher: p
+                    .releases()
+                    .iter()
+                    .position(|r| Some(*r) == in_force)
+                    .and_then(|i| meta_value(&format!("release.{i}.publisher")))
+                    .or_else(|| meta_value("publisher")),
                 releases,
-                publisher: meta_value("publisher"),
                 legacy: system.legacy,
                 counts: Counts { records: p.records_in_force(), billable: p.billable_count(), by_kind },
                 terms: p.term_count(),
@@ -1015,30 +1022,54 @@ pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>,
     }
     // Through the children, so that the composition is checked against
     // the records that follow the table.
-    let rows = match pack.composed_children_of(table, &row)? {
-        Some((_, rows)) => rows,
-        None if !stored.is_empty() => Vec::new(),
+    let (first, rows) = match pack.composed_children_of(table, &row)? {
+        Some((first, rows)) => (first, rows),
+        None if !stored.is_empty() => (table + 1, Vec::new()),
         None => return Ok(None),
     };
     let axis_count = rows.first().map_or(4, Vec::len);
     if given.len() >= axis_count {
         return Ok(None);
     }
+    let label_char = |l: u32| pack.label(l).map(|(ch, _)| ch);
     let mut choices: Vec<(char, u32)> = Vec::new();
+    let mut add = |ch: char, l: u32| {
+        if !choices.iter().any(|(c, _)| *c == ch) {
+            choices.push((ch, l));
+        }
+    };
+    // In a pack of several releases, a code of a row may not be in the
+    // release in force: offer a character only when a code of the release
+    // follows from it (walking the row's codes, whose ids run in order).
+    let by_release = !pack.releases().is_empty();
+    let mut k = first;
     for axes in &rows {
-        let fits = given.iter().enumerate().all(|(i, &c)| {
-            axes.get(i).is_some_and(|axis| axis.iter().any(|&l| pack.label(l).is_ok_and(|(ch, _)| ch == c)))
-        });
-        if !fits {
+        let size = crate::pack::composition::row_size(axes).unwrap_or(0);
+        let fits = given
+            .iter()
+            .enumerate()
+            .all(|(i, &c)| axes.get(i).is_some_and(|axis| axis.iter().any(|&l| label_char(l).is_ok_and(|ch| ch == c))));
+        // A forged composition may have rows of fewer axes than the first.
+        if !fits || axes.get(given.len()).is_none() {
+            k = k.saturating_add(size);
             continue;
         }
-        // A forged composition may have rows of fewer axes than the first.
-        let Some(next_axis) = axes.get(given.len()) else { continue };
-        for &l in next_axis {
-            let (ch, _) = pack.label(l)?;
-            if !choices.iter().any(|(c, _)| *c == ch) {
-                choices.push((ch, l));
+        if by_release {
+            crate::pack::composition::for_each_combination(axes, |labels| {
+                let matches = given.iter().zip(labels).all(|(&c, &l)| label_char(l).is_ok_and(|ch| ch == c));
+                if matches && pack.is_present(k) {
+                    if let Some(&l) = labels.get(given.len()) {
+                        add(label_char(l)?, l);
+                    }
+                }
+                k = k.saturating_add(1);
+                Ok::<(), PackError>(())
+            })?;
+        } else {
+            for &l in &axes[given.len()] {
+                add(label_char(l)?, l);
             }
+            k = k.saturating_add(size);
         }
     }
     let mut labelled: Vec<(char, String)> = Vec::with_capacity(choices.len() + stored.len());
