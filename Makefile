@@ -19,7 +19,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(abspath www/tests/webdriver.json) \
 	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm
 
-.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint bench bench-criterion bench-wasm pcs-titles demo screenshot fuzz fuzz-regress clean
+.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint eval bench bench-criterion bench-wasm pcs-titles demo screenshot fuzz fuzz-regress clean
 
 ## Install what is missing (idempotent).
 setup:
@@ -61,6 +61,21 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --lib --test wasm --no-default-features --features wasm --target wasm32-unknown-unknown -- -D warnings
+
+## Search quality on query sets (recall@1, recall@10, MRR): the evaluation
+## sets in $(EVAL_DIR) (not in the repo; skipped when missing) and our own in
+## eval/. ICD-10-CM, billable codes, judged on the last day of FY2026 (the
+## sets' codes were checked against FY2026). Not part of `make test`.
+EVAL_DIR ?= ../shared/data/eval
+EVAL_FLAGS ?= --system icd10cm --billable --limit 10 --today 2026-09-30
+eval:
+	@$(CARGO) build --release --quiet
+	@if [ -d "$(EVAL_DIR)/nlm_conditions" ]; then \
+		./target/release/chartcode eval $(EVAL_DIR)/nlm_conditions/*.tsv eval/*.tsv $(EVAL_FLAGS) $(EVAL_ARGS); \
+	else \
+		echo "make eval: $(EVAL_DIR)/nlm_conditions not found (set EVAL_DIR); our own sets only:"; \
+		./target/release/chartcode eval eval/*.tsv $(EVAL_FLAGS) $(EVAL_ARGS); \
+	fi
 
 ## Pack sizes and per-keystroke latency (p50/p99), as a markdown table.
 bench:

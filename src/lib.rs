@@ -25,6 +25,8 @@ pub mod varint;
 
 #[cfg(feature = "compiler")]
 pub mod compile;
+#[cfg(feature = "compiler")]
+pub mod eval;
 
 #[cfg(feature = "wasm")]
 pub mod wasm;

@@ -27,6 +27,7 @@ Usage:
   chartcode stats    [--json]
   chartcode dump     [--system S]
   chartcode map      CODE --to SYSTEM [--json]
+  chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--misses N] [--json]
 
 Options:
   --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs
@@ -44,8 +45,9 @@ Options:
   --limit N        most hits (default 20, at most 1000)
   --billable       billable codes only
   --json           machine-readable output (field names are stable)
-  --today DATE     the date codes are judged on, YYYY-MM-DD (default: today);
-                   a code terminated before it is not billable
+  --today DATE     the date of service, YYYY-MM-DD (default: today): it chooses
+                   the release in force; a code terminated before it is not billable
+  --misses N       `eval`: list the first N queries not answered at rank 1
 
 Exit status: 0 found, 1 not found, 2 bad usage or input.
 ";
@@ -94,6 +96,7 @@ struct Args {
     to: Option<String>,
     import_cpt: Option<PathBuf>,
     import_cdt: Option<PathBuf>,
+    misses: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -116,6 +119,10 @@ fn parse_args() -> Result<Args, Fail> {
                 args.limit = Some(v.parse().map_err(|_| Fail(format!("--limit takes a whole number, not {v:?}")))?);
             }
             Long("billable") => args.billable = true,
+            Long("misses") => {
+                let v = parser.value()?.string()?;
+                args.misses = Some(v.parse().map_err(|_| Fail(format!("--misses takes a whole number, not {v:?}")))?);
+            }
             Long("to") => args.to = Some(parser.value()?.string()?),
             Long("import-cpt") => args.import_cpt = Some(parser.value()?.into()),
             Long("import-cdt") => args.import_cdt = Some(parser.value()?.into()),
@@ -159,7 +166,7 @@ fn run() -> Result<ExitCode, Fail> {
             Ok(ExitCode::SUCCESS)
         }
         "build" => build(&args),
-        "lookup" | "search" | "children" | "stats" | "dump" | "map" | "validate" => {
+        "lookup" | "search" | "children" | "stats" | "dump" | "map" | "validate" | "eval" => {
             let source = builtin_books::choose(args.packs.as_deref()).map_err(Fail)?;
             let dir = source.dir().to_path_buf();
             if let PackSource::BuiltIn { cache } = &source {
@@ -190,6 +197,7 @@ fn run() -> Result<ExitCode, Fail> {
                 "stats" => stats(&args, &book, &source, &pack_files),
                 "validate" => validate(&args, &book),
                 "map" => map(&args, &book),
+                "eval" => eval(&args, &book),
                 _ => dump(&args, &book),
             }
         }
@@ -483,6 +491,79 @@ fn search_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         }
     }
     Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `eval FILE...`: recall@1, recall@k and MRR of each query set (the TSV
+/// format of `../shared/data/eval`), as a markdown table; `--misses N`
+/// lists the first N queries of each set not answered at rank 1.
+fn eval(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    if args.positional.is_empty() {
+        return Err(Fail("`eval` needs one or more query files (TSV: query, expected_codes, source)".into()));
+    }
+    let options = SearchOptions {
+        systems: args.systems.clone(),
+        limit: args.limit.unwrap_or(10),
+        billable_only: args.billable,
+        within: args.within.clone(),
+    };
+    let mut rows = Vec::new();
+    for file in &args.positional {
+        let text = std::fs::read_to_string(file).map_err(|e| Fail(format!("{file}: {e}")))?;
+        let cases = chartcode::eval::parse(&text, file).map_err(|e| Fail(e.to_string()))?;
+        let score = chartcode::eval::run(book, &cases, &options);
+        rows.push((file.clone(), score));
+    }
+    if args.json {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Row<'r> {
+            file: &'r str,
+            queries: usize,
+            recall_at_1: f64,
+            recall_at_limit: f64,
+            limit: usize,
+            mrr: f64,
+            errors: usize,
+        }
+        let out: Vec<Row> = rows
+            .iter()
+            .map(|(f, s)| Row {
+                file: f,
+                queries: s.queries,
+                recall_at_1: s.recall_at_1(),
+                recall_at_limit: s.recall_at_limit(),
+                limit: s.limit,
+                mrr: s.mrr(),
+                errors: s.errors,
+            })
+            .collect();
+        print_json(&out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let k = options.limit;
+    outln!("| query set | queries | recall@1 | recall@{k} | MRR |");
+    outln!("|---|---:|---:|---:|---:|");
+    for (file, s) in &rows {
+        let name = Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());
+        outln!(
+            "| {name} | {} | {:.3} | {:.3} | {:.3} |",
+            s.queries,
+            s.recall_at_1(),
+            s.recall_at_limit(),
+            s.mrr()
+        );
+    }
+    if let Some(n) = args.misses {
+        for (file, s) in &rows {
+            outln!("
+{file}: not at rank 1 ({} of {})", s.misses.len(), s.queries);
+            for m in s.misses.iter().take(n) {
+                let rank = m.rank.map_or_else(|| format!("not in the first {k}"), |r| format!("at {r}"));
+                outln!("  {:?}  want {}  {rank}  got {}", m.query, m.expected.join(","), m.got.join(" "));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn children(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {

@@ -320,3 +320,32 @@ fn stats_show_each_release_with_the_date_it_took_effect() {
     let hcpcs = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "hcpcs").unwrap();
     assert_eq!(hcpcs["effective"], "2026-01-01");
 }
+
+#[test]
+fn eval_scores_a_query_set() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("eval-set");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("set.tsv");
+    std::fs::write(
+        &file,
+        "query\texpected_codes\tsource\nchf\tI50.9\tx|match=exact\nzzqxv\tI10\tx|match=exact\nfracture neck right femur initial\tS72.001A\tx|match=prefix:S72.0\n",
+    )
+    .unwrap();
+    let o = run(&["eval", file.to_str().unwrap(), "--system", "icd10cm", "--billable", "--json", "--misses", "5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    assert_eq!(v[0]["queries"], 3);
+    assert_eq!(v[0]["limit"], 10);
+    // chf at 1, the fracture within 10, zzqxv nowhere.
+    let r10 = v[0]["recallAtLimit"].as_f64().unwrap();
+    assert!((r10 - 2.0 / 3.0).abs() < 1e-9, "{v}");
+    assert!(v[0]["recallAt1"].as_f64().unwrap() >= 1.0 / 3.0 - 1e-9);
+    let text = stdout(&run(&["eval", file.to_str().unwrap(), "--system", "icd10cm", "--misses", "5"]));
+    assert!(text.contains("| set.tsv | 3 |"), "{text}");
+    assert!(text.contains("\"zzqxv\"  want I10  not in the first 10"), "{text}");
+    // A file that is not a query set is refused with its name and line.
+    std::fs::write(&file, "chf\tI50.9\n").unwrap();
+    let o = run(&["eval", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("set.tsv:1: the first line must be the header"));
+}

@@ -1,0 +1,192 @@
+//! Search quality, measured: query sets in the TSV format of the evaluation
+//! sets (`query<TAB>expected_codes<TAB>source`, a header line first), run
+//! through [`CodeBook::search`], scored as recall@1, recall@k and mean
+//! reciprocal rank. `chartcode eval` and `make eval` print the table that
+//! `docs/QUALITY.md` keeps.
+//!
+//! `expected_codes` is any-of: a hit on any one counts. A `match=prefix:`
+//! item in `source` names codes that are headers in the release the set was
+//! checked against: any code below them counts too.
+//!
+//! The evaluation sets are for measuring only: nothing here reads them into
+//! a pack, and the vocabulary tables are not written from them.
+
+use crate::normalize::normalize_code;
+use crate::search::{CodeBook, SearchOptions};
+use std::fmt;
+
+/// One query of a set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub query: String,
+    /// Normalized codes (`E119`), any of which is a correct answer.
+    pub expected: Vec<String>,
+    /// Normalized codes any descendant of which is a correct answer.
+    pub expected_prefixes: Vec<String>,
+    /// Line in its file (1-based), for reports.
+    pub line: usize,
+}
+
+/// A query set that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvalError {
+    pub file: String,
+    pub line: usize,
+    pub detail: String,
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.file, self.line, self.detail)
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Reads a query set. The first line is the header (`query<TAB>expected_codes…`).
+pub fn parse(text: &str, file: &str) -> Result<Vec<Case>, EvalError> {
+    let mut out = Vec::new();
+    let bad = |line: usize, detail: String| EvalError { file: file.to_string(), line, detail };
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, header)) if header.starts_with("query\texpected_codes") => {}
+        _ => return Err(bad(1, "the first line must be the header `query<TAB>expected_codes<TAB>source`".into())),
+    }
+    for (i, line) in lines {
+        let line_no = i + 1;
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut fields = line.split('\t');
+        let (Some(query), Some(codes)) = (fields.next(), fields.next()) else {
+            return Err(bad(line_no, "expected `query<TAB>expected_codes[<TAB>source]`".into()));
+        };
+        let source = fields.next().unwrap_or("");
+        let normalize = |c: &str| {
+            normalize_code(c.trim()).ok_or_else(|| bad(line_no, format!("{c:?} is not a code")))
+        };
+        let expected = codes.split(',').filter(|c| !c.trim().is_empty()).map(normalize).collect::<Result<Vec<_>, _>>()?;
+        let expected_prefixes = source
+            .split('|')
+            .filter_map(|item| item.strip_prefix("match=prefix:"))
+            .flat_map(|list| list.split(','))
+            .filter(|c| !c.trim().is_empty())
+            .map(normalize)
+            .collect::<Result<Vec<_>, _>>()?;
+        if query.trim().is_empty() || (expected.is_empty() && expected_prefixes.is_empty()) {
+            return Err(bad(line_no, "a query and at least one expected code are needed".into()));
+        }
+        out.push(Case { query: query.to_string(), expected, expected_prefixes, line: line_no });
+    }
+    Ok(out)
+}
+
+/// A query the search did not answer at rank 1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Miss {
+    pub query: String,
+    pub expected: Vec<String>,
+    /// The rank the first correct hit came at (`None`: not in the hits).
+    pub rank: Option<usize>,
+    /// The first hits' codes.
+    pub got: Vec<String>,
+}
+
+/// The scores of one set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    pub queries: usize,
+    /// Queries answered at rank 1, and within the first `limit` hits.
+    pub at_1: usize,
+    pub at_limit: usize,
+    pub limit: usize,
+    /// Sum of 1/rank over the queries answered (0 for a miss).
+    pub reciprocal_ranks: f64,
+    /// Queries the search refused (an error), counted as misses.
+    pub errors: usize,
+    pub misses: Vec<Miss>,
+}
+
+impl Score {
+    pub fn recall_at_1(&self) -> f64 {
+        ratio(self.at_1, self.queries)
+    }
+    pub fn recall_at_limit(&self) -> f64 {
+        ratio(self.at_limit, self.queries)
+    }
+    pub fn mrr(&self) -> f64 {
+        if self.queries == 0 {
+            0.0
+        } else {
+            self.reciprocal_ranks / self.queries as f64
+        }
+    }
+}
+
+fn ratio(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        n as f64 / of as f64
+    }
+}
+
+/// Runs every case through the search and scores it.
+pub fn run(book: &CodeBook<'_>, cases: &[Case], options: &SearchOptions) -> Score {
+    let mut score = Score {
+        queries: cases.len(),
+        at_1: 0,
+        at_limit: 0,
+        limit: options.limit,
+        reciprocal_ranks: 0.0,
+        errors: 0,
+        misses: Vec::new(),
+    };
+    for case in cases {
+        let hits = match book.search(&case.query, options) {
+            Ok(hits) => hits,
+            Err(_) => {
+                score.errors += 1;
+                Vec::new()
+            }
+        };
+        let codes: Vec<String> = hits.iter().map(|h| h.entry.code.replace('.', "")).collect();
+        let rank = codes
+            .iter()
+            .position(|c| case.expected.contains(c) || case.expected_prefixes.iter().any(|p| c.starts_with(p.as_str())))
+            .map(|i| i + 1);
+        if let Some(r) = rank {
+            score.at_limit += 1;
+            score.reciprocal_ranks += 1.0 / r as f64;
+            if r == 1 {
+                score.at_1 += 1;
+                continue;
+            }
+        }
+        score.misses.push(Miss {
+            query: case.query.clone(),
+            expected: case.expected.iter().chain(&case.expected_prefixes).cloned().collect(),
+            rank,
+            got: hits.iter().take(3).map(|h| h.entry.code.clone()).collect(),
+        });
+    }
+    score
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_parse_and_bad_lines_are_named() {
+        let text = "query\texpected_codes\tsource\nHeart failure\tI50.9,I50.1\tx|match=exact\nSynovitis\tM65.9\tx|match=prefix:M65.9\n";
+        let cases = parse(text, "t.tsv").unwrap();
+        assert_eq!(cases[0].expected, vec!["I509", "I501"]);
+        assert_eq!(cases[1].expected_prefixes, vec!["M659"]);
+        assert_eq!(cases[1].line, 3);
+        let e = parse("query\texpected_codes\nchf\n", "t.tsv").unwrap_err();
+        assert_eq!((e.line, e.file.as_str()), (2, "t.tsv"));
+        assert!(parse("chf\tI50.9\n", "t.tsv").is_err(), "no header");
+        assert!(parse("query\texpected_codes\nchf\tnot a code!\n", "t.tsv").is_err());
+    }
+}
