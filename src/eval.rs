@@ -62,10 +62,9 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Case>, EvalError> {
             return Err(bad(line_no, "expected `query<TAB>expected_codes[<TAB>source]`".into()));
         };
         let source = fields.next().unwrap_or("");
-        let normalize = |c: &str| {
-            normalize_code(c.trim()).ok_or_else(|| bad(line_no, format!("{c:?} is not a code")))
-        };
-        let expected = codes.split(',').filter(|c| !c.trim().is_empty()).map(normalize).collect::<Result<Vec<_>, _>>()?;
+        let normalize = |c: &str| normalize_code(c.trim()).ok_or_else(|| bad(line_no, format!("{c:?} is not a code")));
+        let expected =
+            codes.split(',').filter(|c| !c.trim().is_empty()).map(normalize).collect::<Result<Vec<_>, _>>()?;
         let expected_prefixes = source
             .split('|')
             .filter_map(|item| item.strip_prefix("match=prefix:"))

@@ -545,18 +545,16 @@ fn eval(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     outln!("|---|---:|---:|---:|---:|");
     for (file, s) in &rows {
         let name = Path::new(file).file_name().map_or(file.clone(), |n| n.to_string_lossy().into_owned());
-        outln!(
-            "| {name} | {} | {:.3} | {:.3} | {:.3} |",
-            s.queries,
-            s.recall_at_1(),
-            s.recall_at_limit(),
-            s.mrr()
-        );
+        outln!("| {name} | {} | {:.3} | {:.3} | {:.3} |", s.queries, s.recall_at_1(), s.recall_at_limit(), s.mrr());
     }
     if let Some(n) = args.misses {
         for (file, s) in &rows {
-            outln!("
-{file}: not at rank 1 ({} of {})", s.misses.len(), s.queries);
+            outln!(
+                "
+{file}: not at rank 1 ({} of {})",
+                s.misses.len(),
+                s.queries
+            );
             for m in s.misses.iter().take(n) {
                 let rank = m.rank.map_or_else(|| format!("not in the first {k}"), |r| format!("at {r}"));
                 outln!("  {:?}  want {}  {rank}  got {}", m.query, m.expected.join(","), m.got.join(" "));

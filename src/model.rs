@@ -302,7 +302,9 @@ pub enum Field {
     InclusionTerm = 1,
     /// An entry of the alphabetic index pointing at the record (reserved).
     IndexTerm = 2,
-    /// A curated synonym or lay term (reserved).
+    /// Another name of the record, as good as its title: an Alphabetic
+    /// Index `see` cross-reference ("Attack, heart — see Infarct,
+    /// myocardium"), and (later) a curated lay term.
     Synonym = 3,
     /// An "Includes" note.
     Note = 4,
@@ -315,18 +317,22 @@ pub enum Field {
     /// then match through their labels; it is not a match of the header's
     /// own title.
     ChildLabel = 6,
+    /// A nonessential modifier of an Alphabetic Index entry ("Angina
+    /// (attack) (heart)"): a word the entry allows, not one that names it.
+    IndexModifier = 7,
 }
 
 impl Field {
-    /// How much a match in this field counts in ranking: a title match beats
-    /// a term the book lists under the code, which beats a note. A value no
-    /// variant has (7, from a newer writer) counts as the weakest, as a
-    /// child's label does.
+    /// How much a match in this field counts in ranking: a title match (or
+    /// another name of the record, a synonym) beats a term the book lists
+    /// under the code (or an index entry leading to it), which beats a note
+    /// or an index entry's optional word. A value no
+    /// variant has counts as the weakest, as a child's label does.
     pub fn weight(raw: u8) -> u32 {
         match raw {
-            0 => 4,
-            1..=3 => 3,
-            4 | 5 => 1,
+            0 | 3 => 4,
+            1 | 2 => 3,
+            4 | 5 | 7 => 1,
             _ => 0,
         }
     }
@@ -356,9 +362,11 @@ mod tests {
             Field::Note,
             Field::TitleNegated,
             Field::ChildLabel,
+            Field::IndexModifier,
         ];
         let weakest = known.iter().map(|f| Field::weight(*f as u8)).min().unwrap();
-        assert_eq!(Field::weight(7), weakest);
+        assert_eq!(Field::weight(8), weakest);
+        assert!(Field::weight(Field::IndexTerm as u8) > Field::weight(Field::IndexModifier as u8));
         assert!(Field::weight(Field::Title as u8) > Field::weight(Field::InclusionTerm as u8));
         assert!(Field::weight(Field::InclusionTerm as u8) > Field::weight(Field::Note as u8));
     }

@@ -77,6 +77,7 @@ pub fn parse_tabular(xml: &str, file: &str, release: &str) -> Result<Book, Compi
         compose: COMPOSE_RULE,
         crosswalks: Vec::new(),
         releases: Vec::new(),
+        index_terms: Vec::new(),
     })
 }
 

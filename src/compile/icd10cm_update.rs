@@ -447,6 +447,7 @@ pub fn derive(
         compose: base.compose,
         crosswalks: Vec::new(),
         releases: vec![base_release, later.clone()],
+        index_terms: Vec::new(),
     };
     Ok((book, changes))
 }

@@ -373,6 +373,7 @@ pub fn parse(
         compose: COMPOSE_RULE,
         crosswalks: Vec::new(),
         releases: Vec::new(),
+        index_terms: Vec::new(),
     })
 }
 

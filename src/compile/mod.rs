@@ -10,6 +10,7 @@
 pub mod gems;
 pub mod hcpcs;
 pub mod icd10cm;
+pub mod icd10cm_index;
 pub mod icd10cm_update;
 pub mod icd10pcs;
 pub mod icd10pcs_update;
@@ -43,6 +44,23 @@ pub struct Book {
     /// than one (then [`BookRecord::span`] says which records belong to
     /// which); empty for a book of one release.
     pub releases: Vec<BookRelease>,
+    /// Alphabetic Index entries that lead to a record (`(record index,
+    /// Path, "Failure, heart, congestive")`, and their nonessential
+    /// modifiers), sorted: their words are searched as the fields
+    /// `IndexTerm` and `IndexModifier` (`icd10cm_index`); not stored as text.
+    pub index_terms: Vec<(u32, IndexWords, String)>,
+}
+
+/// Which words of an Alphabetic Index entry a [`Book::index_terms`] text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IndexWords {
+    /// The main term and subterms: what the entry names.
+    Path,
+    /// The main term and subterms of a `see` entry: another name of its
+    /// target ("Attack, heart — see Infarct, myocardium").
+    See,
+    /// The nonessential modifiers: words the entry allows.
+    Modifiers,
 }
 
 /// One release of a book that carries several.
@@ -166,6 +184,7 @@ impl Book {
             compose: ComposeRule { style: 0, pad_to: 0, placeholder: 0, dot_after: 0, labels_posted: false },
             crosswalks: Vec::new(),
             releases: Vec::new(),
+            index_terms: Vec::new(),
         })
     }
 
@@ -228,7 +247,12 @@ impl Book {
                 records[h].composition = if kept.is_empty() { Vec::new() } else { vec![vec![kept]] };
             }
         }
-        Ok(Book { release: release.label.clone(), records, releases: Vec::new(), ..self.clone() })
+        let index_terms = self
+            .index_terms
+            .iter()
+            .filter_map(|(id, words, text)| index[*id as usize].map(|i| (i, *words, text.clone())))
+            .collect();
+        Ok(Book { release: release.label.clone(), records, releases: Vec::new(), index_terms, ..self.clone() })
     }
 
     /// Number of billable records.
@@ -342,7 +366,7 @@ pub fn compile_book_with(
         "icd10cm" => {
             let tabular = file("tabular")?;
             let base = icd10cm::parse_tabular(&read_text(codebooks, tabular)?, &tabular.path, &entry.release)?;
-            match entry.later.as_slice() {
+            let mut book = match entry.later.as_slice() {
                 [] => base,
                 [later] => with_later_release(codebooks, &manifest_path, entry, &base, later)?,
                 _ => return Err(CompileError::Manifest {
@@ -351,7 +375,26 @@ pub fn compile_book_with(
                         "icd10cm: one later release at most (derive the next from the Tabular List of the one before)"
                             .into(),
                 }),
+            };
+            if let Some(f) = entry.file("index") {
+                let entries = icd10cm_index::parse_csv(&read_text(codebooks, f)?, &f.path)?;
+                let report = icd10cm_index::attach(&mut book, &entries)?;
+                if !report.code_missing.is_empty() {
+                    return Err(CompileError::Source {
+                        file: f.path.clone(),
+                        line: 0,
+                        detail: format!(
+                            "{} index codes are not codes of the book: {:?}",
+                            report.code_missing.len(),
+                            &report.code_missing[..report.code_missing.len().min(5)]
+                        ),
+                    });
+                }
+                book.meta.push(("index.linked".into(), report.linked.to_string()));
+                book.meta.push(("index.see_followed".into(), report.see_followed.to_string()));
+                book.meta.push(("index.see_unresolved".into(), report.see_unresolved.to_string()));
             }
+            book
         }
         "icd10pcs" => {
             let tables = file("tables")?;

@@ -149,7 +149,7 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
         let content = if book.compose.style == format::COMPOSE_AXES {
             crate::pcs::label_content_words(&l.text)
         } else {
-            normalize::content_words(&l.text)
+            seventh_character_words(&l.text)
         };
         varint::write(&mut e, u64::from(content));
         dictionary.encode(&l.text, &mut e);
@@ -280,6 +280,23 @@ fn validate(book: &Book) -> Result<(), CompileError> {
     Ok(())
 }
 
+/// How many title words a 7th-character label counts as in ranking, where
+/// fewer extra words rank first. By coding convention a current injury is
+/// coded with the initial encounter, so it counts as no extra word; the
+/// subsequent encounter counts its words; a sequela only when the query
+/// asks for it, so it counts as more words than any other label (a query
+/// word that matches the label still lifts it: matched words rank first).
+fn seventh_character_words(label: &str) -> u32 {
+    let lower = label.to_lowercase();
+    if lower.starts_with("initial encounter") {
+        0
+    } else if lower.starts_with("sequela") {
+        24
+    } else {
+        normalize::content_words(label)
+    }
+}
+
 /// A text the reader will read back: at most `MAX_TEXT_PIECES` pieces of
 /// at most `MAX_PIECE_BYTES`, `MAX_TEXT_BYTES` in all.
 fn check_text(code: &str, text: &str) -> Result<(), CompileError> {
@@ -329,6 +346,7 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
             .collect()
     };
     let mut terms: BTreeMap<String, Vec<(u32, u8, bool)>> = BTreeMap::new();
+    let mut index_terms = book.index_terms.iter().peekable();
     let mut cached_category: Option<(u32, Vec<String>)> = None;
     for (id, r) in book.records.iter().enumerate() {
         if r.is_composed() {
@@ -365,6 +383,18 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
             if let Some(field) = searched_field(*kind) {
                 add(text, field);
             }
+        }
+        // The Alphabetic Index paths that lead here (sorted by record).
+        while index_terms.peek().is_some_and(|(i, _, _)| *i < id) {
+            index_terms.next();
+        }
+        while let Some((_, words, text)) = index_terms.next_if(|(i, _, _)| *i == id) {
+            let field = match words {
+                super::IndexWords::Path => Field::IndexTerm,
+                super::IndexWords::See => Field::Synonym,
+                super::IndexWords::Modifiers => Field::IndexModifier,
+            };
+            add(text, field);
         }
         if book.compose.labels_posted {
             let mut seen = std::collections::BTreeSet::new();

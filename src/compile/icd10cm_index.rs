@@ -1,0 +1,291 @@
+//! The ICD-10-CM Alphabetic Index to Diseases and Injuries → index terms of
+//! the book's records.
+//!
+//! Coders do not search titles: they look the main term up in the index
+//! ("Failure, heart, congestive → I50.9"; "Attack, heart — see Infarction,
+//! myocardium") and verify in the Tabular List. Each index path (main term,
+//! subterms, and their nonessential modifiers) becomes words the search finds
+//! its code by (field [`crate::model::Field::IndexTerm`]); a `see` entry's
+//! words go to the code its target path gives.
+//!
+//! The official index XML could not be obtained; what is at hand is a
+//! third-party flattening of the FY2025 index into CSV (`RowID, Letter,
+//! Level, Term, See, SeeAlso, NonEssModif, Code`), lossy in known ways
+//! (`codebooks/PROVENANCE.md`). [`parse_csv`] reads it into [`Entry`]s, the
+//! form an XML loader will produce too.
+//!
+//! A code the FY2025 index gives that a release has turned into a header
+//! (or that is a header, `S72.0-`) reaches its default code as well: the
+//! child that says "unspecified", else the first, down to a billable code
+//! or a header whose 7th characters are composed.
+
+use super::{Book, CompileError, IndexWords};
+use crate::model::Kind;
+use std::collections::HashMap;
+
+/// One line of the index: its path from the main term down, the words of
+/// its nonessential modifiers, and what it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Main term first (`["Failure", "heart", "congestive"]`).
+    pub path: Vec<String>,
+    /// The nonessential modifiers of the line's own term (`(congestive)`).
+    pub modifiers: Vec<String>,
+    /// The code (`I50.9`, `S72.0-`), when the line gives one.
+    pub code: Option<String>,
+    /// A `see` cross-reference (`Infarction, myocardium`).
+    pub see: Option<String>,
+}
+
+/// Reads the flattened index CSV.
+pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
+    let mut out = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut modifiers: Vec<Vec<String>> = Vec::new();
+    let mut lines = text.lines().enumerate();
+    match lines.next() {
+        Some((_, h))
+            if h.trim_start_matches('\u{feff}').starts_with("RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code") => {
+        }
+        _ => {
+            return Err(CompileError::Source {
+                file: file.to_string(),
+                line: 1,
+                detail: "expected the header RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code".into(),
+            })
+        }
+    }
+    for (i, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |detail: String| CompileError::Source { file: file.to_string(), line: i as u32 + 1, detail };
+        let fields = csv_fields(line).ok_or_else(|| bad("unbalanced quotes".into()))?;
+        let [_, _, level, term, see, _see_also, modifier, code] = fields.as_slice() else {
+            return Err(bad(format!("{} fields, expected 8", fields.len())));
+        };
+        let level: usize = level.parse().map_err(|_| bad(format!("level {level:?} is not a number")))?;
+        if level > path.len() {
+            return Err(bad(format!("level {level} under a path of {} terms", path.len())));
+        }
+        path.truncate(level);
+        modifiers.truncate(level);
+        path.push(term.trim().to_string());
+        modifiers.push(
+            modifier
+                .split(") (")
+                .map(|m| m.trim_matches(['(', ')', ' ']).to_string())
+                .filter(|m| !m.is_empty())
+                .collect(),
+        );
+        let code = Some(code.trim()).filter(|c| !c.is_empty()).map(str::to_string);
+        let see = Some(see.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+        if code.is_some() || see.is_some() {
+            // Only the line's own modifiers: a main term's "(attack)
+            // (heart)" qualify Angina, not "Angina, agranulocytic".
+            out.push(Entry { path: path.clone(), modifiers: modifiers.last().cloned().unwrap_or_default(), code, see });
+        }
+    }
+    if out.is_empty() {
+        return Err(CompileError::Source { file: file.to_string(), line: 1, detail: "no index entries".into() });
+    }
+    Ok(out)
+}
+
+/// The fields of one CSV line (`"` quoting, `""` for a quote inside).
+fn csv_fields(line: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    if quoted {
+        return None;
+    }
+    out.push(field);
+    Some(out)
+}
+
+/// What the build did with the index, for its report and the tests.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Entries whose code (or `see` target's code) the book has.
+    pub linked: usize,
+    /// `see` entries followed to their target's code.
+    pub see_followed: usize,
+    /// `see` entries whose target gives no code (`see condition`, a target
+    /// with only subterms).
+    pub see_unresolved: usize,
+    /// Entries whose code the book lacks (none for FY2026).
+    pub code_missing: Vec<String>,
+}
+
+/// Attaches the index to `book`: each entry's words become index terms of
+/// its code's record (and of that record's default code). Returns what was
+/// done; the words are in [`Book::index_terms`].
+pub fn attach(book: &mut Book, entries: &[Entry]) -> Result<Report, CompileError> {
+    let mut by_code: HashMap<String, u32> = HashMap::with_capacity(book.records.len());
+    for (i, r) in book.records.iter().enumerate() {
+        by_code.insert(r.code.replace('.', ""), i as u32);
+    }
+    // Children of each record, for the default-code walk.
+    let mut children: Vec<Vec<u32>> = vec![Vec::new(); book.records.len()];
+    for (i, r) in book.records.iter().enumerate() {
+        if let Some(p) = r.parent {
+            children[p as usize].push(i as u32);
+        }
+    }
+    // A path's code, by its lowercased path, for `see` targets. A term
+    // written with its variants ("Infarct, infarction"; "myocardium,
+    // myocardial") is found by any of them ("see Infarct, myocardium").
+    let mut code_of_path: HashMap<String, &str> = HashMap::new();
+    for e in entries {
+        if let Some(c) = &e.code {
+            for key in path_keys(&e.path) {
+                code_of_path.entry(key).or_insert(c);
+            }
+        }
+    }
+    let mut report = Report::default();
+    let mut terms: Vec<(u32, IndexWords, String)> = Vec::new();
+    for e in entries {
+        let code = match (&e.code, &e.see) {
+            (Some(c), _) => Some(c.as_str()),
+            (None, Some(see)) => {
+                let target: Vec<String> = see.split(',').map(|s| s.trim().to_string()).collect();
+                match code_of_path.get(&path_key(&target)) {
+                    Some(c) => {
+                        report.see_followed += 1;
+                        Some(*c)
+                    }
+                    None => {
+                        report.see_unresolved += 1;
+                        None
+                    }
+                }
+            }
+            (None, None) => None,
+        };
+        let Some(code) = code else { continue };
+        let normalized: String = code.trim_end_matches(['-', '.']).chars().filter(|c| *c != '.').collect();
+        let Some(&id) = by_code.get(&normalized) else {
+            report.code_missing.push(code.to_string());
+            continue;
+        };
+        report.linked += 1;
+        let text = e.path.join(", ");
+        let modifiers = e.modifiers.join(" ");
+        let words = if e.code.is_some() { IndexWords::Path } else { IndexWords::See };
+        for target in with_default(book, &children, id) {
+            terms.push((target, words, text.clone()));
+            if !modifiers.is_empty() {
+                terms.push((target, IndexWords::Modifiers, modifiers.clone()));
+            }
+        }
+    }
+    terms.sort();
+    terms.dedup();
+    book.index_terms = terms;
+    Ok(report)
+}
+
+fn path_key(path: &[String]) -> String {
+    path.iter().map(|p| p.trim().to_lowercase()).collect::<Vec<_>>().join("|")
+}
+
+/// The keys a path is found by: as written, and with each term replaced by
+/// one of its comma-separated variants (at most 32 keys).
+fn path_keys(path: &[String]) -> Vec<String> {
+    let mut keys: Vec<Vec<String>> = vec![Vec::new()];
+    for term in path {
+        let term = term.trim().to_lowercase();
+        let mut variants = vec![term.clone()];
+        if term.contains(", ") {
+            variants.extend(term.split(", ").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()));
+        }
+        let mut next = Vec::new();
+        for k in &keys {
+            for v in &variants {
+                if next.len() < 32 {
+                    let mut k = k.clone();
+                    k.push(v.clone());
+                    next.push(k);
+                }
+            }
+        }
+        keys = next;
+    }
+    keys.into_iter().map(|k| k.join("|")).collect()
+}
+
+/// `id`, then, while the record is a header whose codes are stored (not
+/// composed), its default child. A composed record gives its header instead (composed records are
+/// found through their header). The default is the child that says
+/// "unspecified", else the one that says "Other …" (D69.1 → D69.19, not the
+/// Glanzmann thrombasthenia FY2027 put first), else the first.
+fn with_default(book: &Book, children: &[Vec<u32>], id: u32) -> Vec<u32> {
+    let mut id = id;
+    if book.records[id as usize].is_composed() {
+        if let Some(p) = book.records[id as usize].parent {
+            id = p;
+        }
+    }
+    let mut out = vec![id];
+    let mut cur = id;
+    for _ in 0..8 {
+        let r = &book.records[cur as usize];
+        if r.billable || !r.composition.is_empty() || matches!(r.kind, Kind::Chapter | Kind::Section) {
+            break;
+        }
+        let kids = &children[cur as usize];
+        let stored: Vec<u32> = kids.iter().copied().filter(|&c| !book.records[c as usize].is_composed()).collect();
+        let title = |c: u32| book.records[c as usize].title.to_lowercase();
+        let pick = stored
+            .iter()
+            .copied()
+            .find(|&c| title(c).contains("unspecified"))
+            .or_else(|| stored.iter().copied().find(|&c| title(c).starts_with("other ")))
+            .or_else(|| stored.first().copied());
+        match pick {
+            Some(c) => {
+                out.push(c);
+                cur = c;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_quotes_are_read() {
+        let csv = "RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code\n\
+                   1,A,0,Attack,,,,\n\
+                   2,A,1,heart,\"Infarction, myocardium\",,,\n\
+                   3,F,0,Failure,,,,\n\
+                   4,F,1,heart,,,(acute) (sudden),I50.9\n\
+                   5,F,2,congestive,,,,I50.9\n";
+        let e = parse_csv(csv, "i.csv").unwrap();
+        assert_eq!(e.len(), 3);
+        assert_eq!(e[0].path, vec!["Attack", "heart"]);
+        assert_eq!(e[0].see.as_deref(), Some("Infarction, myocardium"));
+        assert_eq!(e[1].modifiers, vec!["acute", "sudden"]);
+        assert_eq!(e[2].path, vec!["Failure", "heart", "congestive"]);
+        assert!(parse_csv("RowID,Letter,Level,Term,See,SeeAlso,NonEssModif,Code\n1,A,2,x,,,,A00\n", "i.csv").is_err());
+        assert!(parse_csv("nope\n", "i.csv").is_err());
+    }
+}
