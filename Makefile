@@ -72,6 +72,8 @@ eval:
 	@$(CARGO) build --release --quiet
 	@if [ -d "$(EVAL_DIR)/nlm_conditions" ]; then \
 		./target/release/chartcode eval $(EVAL_DIR)/nlm_conditions/*.tsv eval/*.tsv $(EVAL_FLAGS) $(EVAL_ARGS); \
+		echo; echo "With one typo in each query (--typos):"; \
+		./target/release/chartcode eval $(EVAL_DIR)/nlm_conditions/*.tsv $(EVAL_FLAGS) --typos; \
 	else \
 		echo "make eval: $(EVAL_DIR)/nlm_conditions not found (set EVAL_DIR); our own sets only:"; \
 		./target/release/chartcode eval eval/*.tsv $(EVAL_FLAGS) $(EVAL_ARGS); \

@@ -80,6 +80,23 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Case>, EvalError> {
     Ok(out)
 }
 
+/// The query with one typo: the two middle letters of its longest word
+/// (of 4 letters or more) swapped, `hypertension` → `hypertnesion`. The same
+/// every time, so that runs compare; measures how the search bears typos.
+pub fn with_typo(query: &str) -> String {
+    let mut words: Vec<String> = query.split(' ').map(str::to_string).collect();
+    let Some(longest) = (0..words.len()).max_by_key(|&i| (words[i].chars().count(), usize::MAX - i)) else {
+        return query.to_string();
+    };
+    let mut chars: Vec<char> = words[longest].chars().collect();
+    let m = chars.len() / 2;
+    if chars.len() >= 4 && chars[m - 1] != chars[m] {
+        chars.swap(m - 1, m);
+        words[longest] = chars.into_iter().collect();
+    }
+    words.join(" ")
+}
+
 /// A query the search did not answer at rank 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Miss {
@@ -175,6 +192,14 @@ pub fn run(book: &CodeBook<'_>, cases: &[Case], options: &SearchOptions) -> Scor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typo_swaps_the_middle_of_the_longest_word() {
+        assert_eq!(with_typo("essential hypertension"), "essential hypertnesion");
+        assert_eq!(with_typo("flu"), "flu");
+        assert_eq!(with_typo("a bb"), "a bb");
+        assert_eq!(with_typo(""), "");
+    }
 
     #[test]
     fn sets_parse_and_bad_lines_are_named() {

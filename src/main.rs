@@ -27,7 +27,7 @@ Usage:
   chartcode stats    [--json]
   chartcode dump     [--system S]
   chartcode map      CODE --to SYSTEM [--json]
-  chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--misses N] [--json]
+  chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--misses N] [--typos] [--json]
 
 Options:
   --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs
@@ -48,6 +48,8 @@ Options:
   --today DATE     the date of service, YYYY-MM-DD (default: today): it chooses
                    the release in force; a code terminated before it is not billable
   --misses N       `eval`: list the first N queries not answered at rank 1
+  --typos          `eval`: each query with one typo (the middle letters of its
+                   longest word swapped)
 
 Exit status: 0 found, 1 not found, 2 bad usage or input.
 ";
@@ -97,6 +99,7 @@ struct Args {
     import_cpt: Option<PathBuf>,
     import_cdt: Option<PathBuf>,
     misses: Option<usize>,
+    typos: bool,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -119,6 +122,7 @@ fn parse_args() -> Result<Args, Fail> {
                 args.limit = Some(v.parse().map_err(|_| Fail(format!("--limit takes a whole number, not {v:?}")))?);
             }
             Long("billable") => args.billable = true,
+            Long("typos") => args.typos = true,
             Long("misses") => {
                 let v = parser.value()?.string()?;
                 args.misses = Some(v.parse().map_err(|_| Fail(format!("--misses takes a whole number, not {v:?}")))?);
@@ -482,6 +486,9 @@ fn search_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     if args.json {
         print_json(&hits)?;
     } else {
+        if let Some(via) = hits.iter().find_map(|h| h.via.as_ref().filter(|v| v.kind == "typo")) {
+            eprintln!("showing results for {:?}", via.text);
+        }
         for h in &hits {
             let marker = if h.entry.billable { "" } else { "  [not billable]" };
             outln!("{:<9} {}{marker}", h.entry.code, h.entry.title);
@@ -509,7 +516,12 @@ fn eval(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
     let mut rows = Vec::new();
     for file in &args.positional {
         let text = std::fs::read_to_string(file).map_err(|e| Fail(format!("{file}: {e}")))?;
-        let cases = chartcode::eval::parse(&text, file).map_err(|e| Fail(e.to_string()))?;
+        let mut cases = chartcode::eval::parse(&text, file).map_err(|e| Fail(e.to_string()))?;
+        if args.typos {
+            for c in &mut cases {
+                c.query = chartcode::eval::with_typo(&c.query);
+            }
+        }
         let score = chartcode::eval::run(book, &cases, &options);
         rows.push((file.clone(), score));
     }

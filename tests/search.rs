@@ -314,3 +314,46 @@ fn a_word_being_typed_never_outranks_the_finished_words() {
         assert!(hits.iter().all(|h| h.matched.iter().any(|m| m == first_word)), "{q}: {:?}", codes(&hits));
     }
 }
+
+/// A word with one typo finds the code the word finds: every swap of two
+/// neighbouring letters of a fixed list of words (a swap is one edit). An
+/// exact word is never corrected.
+#[test]
+fn one_typo_finds_the_code() {
+    let mut cb = codebook();
+    cb.set_today(LAST_DAY_OF_FY2026);
+    let options =
+        SearchOptions { systems: vec!["icd10cm".into()], limit: 10, billable_only: true, ..Default::default() };
+    let words = [
+        ("hypertension", "I10"),
+        ("pneumonia", "J18.9"),
+        ("appendicitis", "K37"),
+        ("bronchitis", "J40"),
+        ("cholecystitis", "K81.9"),
+        ("conjunctivitis", "H10.9"),
+        ("dermatitis", "L30.9"),
+        ("osteoporosis", "M81.0"),
+        ("migraine", "G43.909"),
+        ("cellulitis", "L03.90"),
+    ];
+    let mut checked = 0;
+    for (word, code) in words {
+        let exact = cb.search(word, &options).unwrap();
+        assert!(exact.iter().all(|h| h.via.is_none()), "{word} is not corrected");
+        let chars: Vec<char> = word.chars().collect();
+        for i in 0..chars.len() - 1 {
+            if chars[i] == chars[i + 1] {
+                continue;
+            }
+            let mut v = chars.clone();
+            v.swap(i, i + 1);
+            let typo: String = v.into_iter().collect();
+            let hits = cb.search(&typo, &options).unwrap();
+            assert!(hits.iter().any(|h| h.entry.code == code), "{typo}: {code} not in the first 10");
+            let via = hits[0].via.as_ref().unwrap_or_else(|| panic!("{typo}: no via"));
+            assert_eq!((via.kind, via.text.as_str()), ("typo", word), "{typo}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 98);
+}

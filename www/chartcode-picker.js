@@ -163,6 +163,7 @@ input::placeholder { color: var(--chartcode-muted); }
 .chevron { display: inline-grid; place-items: center; min-width: var(--chartcode-target); min-height: var(--chartcode-target); margin: -0.35rem -0.6rem -0.35rem 0; font-size: 1.2em; color: var(--chartcode-accent); }
 mark { background: var(--chartcode-mark-bg); color: var(--chartcode-mark-fg); border-radius: 2px; }
 .empty, .loading { padding: 0.75rem; color: var(--chartcode-muted); }
+.via { padding: 0.4rem 0.75rem; color: var(--chartcode-muted); font-size: 0.9em; }
 .empty[hidden], .loading[hidden] { display: none; }
 .detail {
   flex: 2 1 0; min-width: 0; overflow-y: auto; padding: 0.6rem 0.75rem;
@@ -305,6 +306,7 @@ export class ChartcodePicker extends HTMLElement {
   #crumb;
   #crumbText;
   #empty;
+  #via;
   #loading;
   #detail;
   #status;
@@ -366,7 +368,11 @@ export class ChartcodePicker extends HTMLElement {
     this.#loading = el('div', 'loading', LOADING);
     this.#loading.part.add('loading');
     this.#loading.hidden = true;
-    results.append(this.#crumb, this.#listbox, this.#empty, this.#loading);
+    // "Showing results for hypertension" when a typed word was corrected.
+    this.#via = el('div', 'via');
+    this.#via.part.add('via');
+    this.#via.hidden = true;
+    results.append(this.#crumb, this.#via, this.#listbox, this.#empty, this.#loading);
     this.#detail = el('section', 'detail');
     this.#detail.part.add('detail');
     this.#detail.hidden = true;
@@ -717,7 +723,11 @@ export class ChartcodePicker extends HTMLElement {
       this.#listbox.hidden = false;
       this.#openPopup();
       const where = this.#trail.length ? ` under ${this.#trail.at(-1).code}` : '';
-      this.#announce(`${items.length} ${items.length === 1 ? 'code' : 'codes'}${where}. Use the up and down arrows to choose.`, true);
+      const corrected = items.find((h) => h.via?.kind === 'typo')?.via.text;
+      this.#via.textContent = corrected ? `Showing results for “${corrected}”` : '';
+      this.#via.hidden = !corrected;
+      const also = corrected ? ` Showing results for ${corrected}.` : '';
+      this.#announce(`${items.length} ${items.length === 1 ? 'code' : 'codes'}${where}.${also} Use the up and down arrows to choose.`, true);
     }
     this.#renderDetail();
     const detail = { query: query ?? '', count: items.length };
@@ -727,6 +737,7 @@ export class ChartcodePicker extends HTMLElement {
 
   #showEmpty(message) {
     this.#clearOptions();
+    this.#via.hidden = true;
     this.#listbox.hidden = true;
     this.#loading.hidden = true;
     this.#empty.textContent = message;
@@ -752,6 +763,7 @@ export class ChartcodePicker extends HTMLElement {
    *  key must not make an option of a hidden list active
    *  (`aria-activedescendant` into a closed popup). */
   #clearOptions() {
+    this.#via.hidden = true;
     this.#items = [];
     this.#active = -1;
     this.#renderOptions();

@@ -536,6 +536,20 @@ impl<'a> Pack<'a> {
         for_keys_with_prefix(&self.terms, prefix, |k, v| f(k, TermRef::from_value(v)));
     }
 
+    /// Calls `f` with every term the automaton accepts and its document
+    /// frequency, in term order, until `f` returns `false` (typo
+    /// tolerance walks the dictionary this way).
+    pub fn for_terms_matching<A: fst::Automaton>(&self, automaton: A, mut f: impl FnMut(&str, u32) -> bool) {
+        let mut stream = self.terms.search(automaton).into_stream();
+        while let Some((key, value)) = stream.next() {
+            if let Ok(k) = std::str::from_utf8(key) {
+                if !f(k, TermRef::from_value(value).doc_freq) {
+                    break;
+                }
+            }
+        }
+    }
+
     /// Number of terms in the term dictionary.
     pub fn term_count(&self) -> usize {
         self.terms.len()

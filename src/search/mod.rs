@@ -5,6 +5,7 @@
 pub mod abbreviations;
 pub mod query;
 mod text;
+pub mod typo;
 
 use crate::error::{PackError, QueryError};
 use crate::model::{Kind, NoteKind};
@@ -100,6 +101,19 @@ pub struct Hit {
     pub matched: Vec<String>,
     /// Character ranges `[start, end)` of the title to highlight.
     pub highlights: Vec<[u32; 2]>,
+    /// How the hit was reached when not by the words as typed: `typo`
+    /// (a word was corrected; `text` is the query as corrected).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
+}
+
+/// How a hit was reached (see [`Hit::via`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Via {
+    /// `typo`.
+    pub kind: &'static str,
+    /// What it was reached by: the query as corrected (`hypertension`).
+    pub text: String,
 }
 
 /// A note of a record.

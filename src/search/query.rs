@@ -28,6 +28,9 @@ pub struct Slot {
     /// The query negates the word ("without complications"): it then fully
     /// matches a title word that stands after "without".
     pub negated: bool,
+    /// The word as corrected, when no term of the books has it as typed
+    /// (`hypertnsion` → `hypertension`): `exact` then holds the corrections.
+    pub corrected: Option<String>,
 }
 
 impl Slot {
@@ -48,7 +51,36 @@ impl Slot {
                     .collect()
             })
             .unwrap_or_default();
-        Slot { typed, exact, prefix, phrases, negated }
+        Slot { typed, exact, prefix, phrases, negated, corrected: None }
+    }
+
+    /// Corrects a word no term of the packs has (as a whole word, or as the
+    /// start of one for the word being typed) to its nearest terms
+    /// (`super::typo`). An abbreviation is never corrected.
+    fn correct(&mut self, packs: &[&Pack<'_>]) {
+        if !self.phrases.is_empty() || self.exact.iter().any(|k| packs.iter().any(|p| p.term(k).is_some())) {
+            return;
+        }
+        if let Some(prefix) = &self.prefix {
+            let mut begins = false;
+            for p in packs {
+                p.for_terms_with_prefix(prefix, |_, _| {
+                    begins = true;
+                    false
+                });
+            }
+            if begins {
+                return;
+            }
+        }
+        // The word as typed, not its stem: `bronchiits` is one swap from
+        // `bronchitis`, its stem `bronchiit` two edits.
+        let corrections = super::typo::corrections(packs, &self.typed, 2);
+        if let Some(best) = corrections.first() {
+            self.corrected = Some(best.clone());
+            self.exact = corrections;
+            self.prefix = None;
+        }
     }
 
     /// Whether one word of a text (a title, a label) matches this slot on
@@ -131,6 +163,9 @@ impl Query {
                 "with" => negated = false,
                 _ => {}
             }
+        }
+        for slot in &mut slots {
+            slot.correct(packs);
         }
         Query { codes, slots }
     }

@@ -29,7 +29,7 @@
 //! them when only billable codes are wanted.
 
 use super::query::Slot;
-use super::{entry, Hit};
+use super::{entry, Hit, Via};
 use crate::error::{PackError, QueryError};
 use crate::model::Field;
 use crate::normalize;
@@ -158,6 +158,7 @@ pub fn complete_codes(
                     score: 1000,
                     matched: vec![code.to_lowercase()],
                     highlights: Vec::new(),
+                    via: None,
                 };
                 hits.push((true, pi, code.len(), hit));
             }
@@ -188,6 +189,7 @@ pub fn complete_codes(
                         score: if exact { 1000 } else { 900 },
                         matched: vec![code.to_lowercase()],
                         highlights: Vec::new(),
+                        via: None,
                     },
                 ));
             }
@@ -822,7 +824,14 @@ fn rank(
             .map(|(_, slot)| slot.typed.clone())
             .collect();
         let highlights = highlights(&e.title, slots, c.mask);
-        hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights });
+        // A hit through a corrected word says so, with the query as corrected.
+        let via =
+            slots.iter().enumerate().any(|(s, slot)| c.mask & (1 << s) != 0 && slot.corrected.is_some()).then(|| {
+                let text: Vec<&str> =
+                    slots.iter().map(|slot| slot.corrected.as_deref().unwrap_or(slot.typed.as_str())).collect();
+                Via { kind: "typo", text: text.join(" ") }
+            });
+        hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights, via });
     }
     Ok(hits)
 }

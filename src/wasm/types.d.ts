@@ -48,6 +48,11 @@ export interface Hit extends Entry {
   matched: string[];
   /** `[start, end)` ranges of `title` to highlight, in JavaScript string indices. */
   highlights: [number, number][];
+  /**
+   * How the hit was reached when not by the words as typed: `typo` when a word no book has was
+   * corrected (`text` is the query as corrected: "hypertension" for "hypertnsion").
+   */
+  via?: { kind: 'typo'; text: string };
 }
 
 export interface Note {

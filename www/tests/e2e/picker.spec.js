@@ -331,6 +331,21 @@ test.describe('the picker, more', () => {
     await expect(p.empty).toBeHidden();
   });
 
+  test('a corrected word says so: showing results for the corrected query', async ({ page }) => {
+    const p = parts(page, 'plain');
+    const via = p.host.locator('.via');
+    await p.input.click();
+    await page.keyboard.type('hypertnsion');
+    await expect(p.options.first().locator('.code')).toHaveText('I10');
+    await expect(via).toHaveText('Showing results for “hypertension”');
+    await expect(p.status).toContainText('Showing results for hypertension');
+    // Spelled right, no note.
+    await p.input.fill('');
+    await page.keyboard.type('hypertension');
+    await expect(p.options.first().locator('.code')).toHaveText('I10');
+    await expect(via).toBeHidden();
+  });
+
   test('date-of-service chooses the release, per picker, and a bad date says why', async ({ page }) => {
     const p = parts(page, 'plain');
     const other = parts(page, 'required'); // no date: today, FY2027
