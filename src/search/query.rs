@@ -134,7 +134,19 @@ impl Query {
         let mut codes = Vec::new();
         let mut words: Vec<String> = Vec::new();
         for token in &raw {
-            if let Some(code) = code_token(token, raw.len() == 1, packs) {
+            // A clinical abbreviation is a word even where it is also the
+            // start of a code of some book (`dm2` is an ICD-10-PCS table),
+            // when the books searched have its words ("diabetes"): searched
+            // alone, ICD-10-PCS reads DM2 as its table.
+            let abbreviation = abbreviations::expansions(&token.to_lowercase()).is_some_and(|expansions| {
+                expansions.iter().any(|phrase| {
+                    normalize::tokens(phrase)
+                        .iter()
+                        .filter(|t| !normalize::is_stop_word(&t.folded))
+                        .all(|t| packs.iter().any(|p| p.term(&normalize::term_key(&t.folded)).is_some()))
+                })
+            });
+            if let Some(code) = code_token(token, raw.len() == 1, packs).filter(|_| !abbreviation) {
                 // `e119 e11.9` is one code; codes are capped like words.
                 if !codes.contains(&code) && codes.len() < MAX_WORDS {
                     codes.push(code);

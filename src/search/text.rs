@@ -499,6 +499,58 @@ struct PackSearch<'s, 'p> {
     slots: &'s [Slot],
     /// Every slot some label satisfies: the most a label can add.
     label_any: u32,
+    /// Id ranges of the chapters for a particular population (ICD-10-CM
+    /// pregnancy, O00-O9A, and perinatal, P00-P96), when the query does not
+    /// name one: their matches count half (see [`special_populations`]).
+    special: Vec<(u32, u32)>,
+}
+
+/// Words that name a population the pregnancy and perinatal chapters are
+/// for (matched as the start of a query word).
+const POPULATION_WORDS: [&str; 20] = [
+    "pregnan",
+    "gestation",
+    "obstetric",
+    "antepartum",
+    "postpartum",
+    "puerper",
+    "delivery",
+    "labor",
+    "labour",
+    "trimester",
+    "maternal",
+    "abortion",
+    "ectopic",
+    "newborn",
+    "neonat",
+    "perinatal",
+    "fetal",
+    "fetus",
+    "preterm",
+    "prematur",
+];
+
+/// The chapters of a code book that apply to one population only: by coding
+/// convention a condition named plainly ("kidney infection") is coded
+/// outside them, so their codes rank below the plain condition unless the
+/// query names the population ("kidney infection pregnancy"). ICD-10-CM's
+/// O and P chapters; none in other books.
+fn special_populations(pack: &Pack<'_>, slots: &[Slot]) -> Result<Vec<(u32, u32)>, PackError> {
+    if pack.system().id != "icd10cm"
+        || slots
+            .iter()
+            .any(|s| POPULATION_WORDS.iter().any(|w| s.typed.starts_with(w) || w.starts_with(s.typed.as_str())))
+    {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for chapter in pack.children(None)? {
+        let code = pack.code(chapter)?;
+        if (code.starts_with('O') || code.starts_with('P')) && code.contains('-') {
+            out.push((chapter, pack.subtree_end(chapter)?));
+        }
+    }
+    Ok(out)
 }
 
 impl<'s, 'p> PackSearch<'s, 'p> {
@@ -509,7 +561,8 @@ impl<'s, 'p> PackSearch<'s, 'p> {
         // Where label words are not posted to their headers, a label can
         // satisfy a slot that no list holds for the header ("free" slots).
         let label_any = if pack.compose_rule().labels_posted { 0 } else { labels.iter().fold(0u32, |m, l| m | l) };
-        Ok(PackSearch { index, pack, lists, labels: std::cell::RefCell::new(labels), slots, label_any })
+        let special = special_populations(pack, slots)?;
+        Ok(PackSearch { index, pack, lists, labels: std::cell::RefCell::new(labels), slots, label_any, special })
     }
 }
 
@@ -565,6 +618,10 @@ impl Collector<'_> {
                     title_words += self.widths[s];
                 }
             }
+        }
+        let special = ps.special.iter().any(|&(from, to)| (from..to).contains(&id));
+        if special {
+            weight /= 2;
         }
         let reachable = mask | child_mask | ps.label_any;
         if level(reachable, self.prefix) < self.bar() || !self.filter.allows(packs, ps.index, id)? {
@@ -624,6 +681,9 @@ impl Collector<'_> {
                                 tw += self.widths[s];
                             }
                         }
+                    }
+                    if special {
+                        w /= 2;
                     }
                     self.candidates.push(Candidate {
                         pack: ps.index,
