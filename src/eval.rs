@@ -81,7 +81,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Case>, EvalError> {
 }
 
 /// The query with one typo: the two middle letters of its longest word
-/// (of 4 letters or more) swapped, `hypertension` → `hypertnesion`. The same
+/// (of 4 letters or more) swapped, `hypertension` → `hyperetnsion`. The same
 /// every time, so that runs compare; measures how the search bears typos.
 pub fn with_typo(query: &str) -> String {
     let mut words: Vec<String> = query.split(' ').map(str::to_string).collect();
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn a_typo_swaps_the_middle_of_the_longest_word() {
-        assert_eq!(with_typo("essential hypertension"), "essential hypertnesion");
+        assert_eq!(with_typo("essential hypertension"), "essential hyperetnsion");
         assert_eq!(with_typo("flu"), "flu");
         assert_eq!(with_typo("a bb"), "a bb");
         assert_eq!(with_typo(""), "");
