@@ -97,6 +97,9 @@ pub struct Pack<'a> {
     today: u32,
     /// The labels as words, read on first use by the search.
     label_words: std::sync::OnceLock<Result<Vec<LabelWords>, PackError>>,
+    /// The top-level records with their subtrees' ends (id ranges), read
+    /// on first use: finding them walks every row.
+    top_level: std::sync::OnceLock<Result<Vec<(u32, u32)>, PackError>>,
 }
 
 impl std::fmt::Debug for Pack<'_> {
@@ -215,6 +218,7 @@ impl<'a> Pack<'a> {
             releases,
             today: 0,
             label_words: std::sync::OnceLock::new(),
+            top_level: std::sync::OnceLock::new(),
         })
     }
 
@@ -468,6 +472,26 @@ impl<'a> Pack<'a> {
             j += 1;
         }
         Ok(out)
+    }
+
+    /// The top-level records (chapters) as `(id, end of subtree)` id
+    /// ranges, in book order, whatever the release: read once per pack.
+    pub fn top_level_ranges(&self) -> Result<&[(u32, u32)], PackError> {
+        let ranges = self.top_level.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut j = 0;
+            loop {
+                j = self.next_stored(j);
+                if j >= self.record_count {
+                    break;
+                }
+                let end = self.subtree_end(j)?;
+                out.push((j, end));
+                j = end;
+            }
+            Ok(out)
+        });
+        ranges.as_deref().map_err(Clone::clone)
     }
 
     /// The end (exclusive) of the subtree rooted at `id`.

@@ -544,10 +544,10 @@ fn special_populations(pack: &Pack<'_>, slots: &[Slot]) -> Result<Vec<(u32, u32)
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for chapter in pack.children(None)? {
+    for &(chapter, end) in pack.top_level_ranges()? {
         let code = pack.code(chapter)?;
         if (code.starts_with('O') || code.starts_with('P')) && code.contains('-') {
-            out.push((chapter, pack.subtree_end(chapter)?));
+            out.push((chapter, end));
         }
     }
     Ok(out)
