@@ -85,6 +85,17 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The kind a record has in a release where it is (`true`) or is not
+    /// billable: a code that gained children in a later release is a
+    /// subcategory there (I42.0 in FY2027), and a code before.
+    pub fn as_billable(self, billable: bool) -> Kind {
+        match self {
+            Kind::Subcategory if billable => Kind::Code,
+            Kind::Code if !billable => Kind::Subcategory,
+            k => k,
+        }
+    }
+
     /// All kinds, in their stored order.
     pub const ALL: [Kind; 9] = [
         Kind::Chapter,

@@ -213,11 +213,7 @@ impl Book {
             let mut out = BookRecord { parent, span: None, ..rec.clone() };
             if let Some(s) = span {
                 out.billable = s.billable & bit != 0;
-                out.kind = match out.kind {
-                    Kind::Subcategory if out.billable => Kind::Code,
-                    Kind::Code if !out.billable => Kind::Subcategory,
-                    k => k,
-                };
+                out.kind = out.kind.as_billable(out.billable);
                 if let Some((_, t)) = s.former_titles.iter().find(|(m, _)| m & bit != 0) {
                     out.title = t.clone();
                 }

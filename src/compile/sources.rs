@@ -107,23 +107,22 @@ impl BookEntry {
     pub fn meta_pairs(&self) -> Vec<(String, String)> {
         let mut out =
             vec![("publisher".to_string(), self.publisher.clone()), ("effective".to_string(), self.effective.clone())];
-        for f in &self.files {
-            out.push((format!("source.{}", f.role), f.official_name.clone()));
-            out.push((format!("source.{}.sha256", f.role), f.sha256.clone()));
-            out.push((format!("source.{}.origin", f.role), f.origin.clone()));
-        }
+        let sources = |out: &mut Vec<(String, String)>, prefix: &str, files: &[SourceFile]| {
+            for f in files {
+                out.push((format!("{prefix}source.{}", f.role), f.official_name.clone()));
+                out.push((format!("{prefix}source.{}.sha256", f.role), f.sha256.clone()));
+                out.push((format!("{prefix}source.{}.origin", f.role), f.origin.clone()));
+            }
+        };
+        sources(&mut out, "", &self.files);
         // Later releases by their index among the pack's releases (the
         // base is 0): labels may share a first word (FY2026, FY2026 April).
         for (i, l) in self.later.iter().enumerate() {
-            let key = format!("release.{}", i + 1);
-            out.push((format!("{key}.publisher"), l.publisher.clone()));
-            out.push((format!("{key}.effective"), l.effective.clone()));
-            out.push((format!("{key}.derived_from"), l.derived_from.clone()));
-            for f in &l.files {
-                out.push((format!("{key}.source.{}", f.role), f.official_name.clone()));
-                out.push((format!("{key}.source.{}.sha256", f.role), f.sha256.clone()));
-                out.push((format!("{key}.source.{}.origin", f.role), f.origin.clone()));
-            }
+            let key = format!("release.{}.", i + 1);
+            out.push((format!("{key}publisher"), l.publisher.clone()));
+            out.push((format!("{key}effective"), l.effective.clone()));
+            out.push((format!("{key}derived_from"), l.derived_from.clone()));
+            sources(&mut out, &key, &l.files);
         }
         out
     }

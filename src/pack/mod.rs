@@ -121,6 +121,24 @@ pub(crate) fn read_u32(b: &[u8], at: usize) -> Option<u32> {
     b.get(at..at.checked_add(4)?).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
+/// In a table of fixed-size records of `stride` bytes, each starting with
+/// its u32 record id, sorted by id: the index of the first record whose id
+/// is at least `id` (binary search; an unsorted forged table gives a wrong
+/// index, never a panic). `TRMD` and `RLSE` are read this way.
+pub(crate) fn lower_bound(table: &[u8], stride: usize, id: u32) -> usize {
+    let at = |i: usize| read_u32(table, i * stride).unwrap_or(u32::MAX);
+    let (mut lo, mut hi) = (0, table.len() / stride);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if at(mid) < id {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 pub(crate) fn align4(n: usize) -> usize {
     (n + 3) & !3
 }
@@ -135,10 +153,19 @@ pub(crate) fn open_fst<'a>(bytes: &'a [u8], section: &'static str) -> Result<fst
 }
 
 /// Calls `f` with every key of `map` that starts with `prefix` and its
-/// value, in key order, until `f` returns `false`. Keys that are not UTF-8
-/// are skipped (every key the compiler writes is).
-pub(crate) fn for_keys_with_prefix(map: &fst::Map<&[u8]>, prefix: &str, mut f: impl FnMut(&str, u64) -> bool) {
-    let automaton = fst::Automaton::starts_with(fst::automaton::Str::new(prefix));
+/// value, in key order, until `f` returns `false`.
+pub(crate) fn for_keys_with_prefix(map: &fst::Map<&[u8]>, prefix: &str, f: impl FnMut(&str, u64) -> bool) {
+    for_keys_matching(map, fst::Automaton::starts_with(fst::automaton::Str::new(prefix)), f);
+}
+
+/// Calls `f` with every key of `map` the automaton accepts and its value,
+/// in key order, until `f` returns `false`. Keys that are not UTF-8 are
+/// skipped (every key the compiler writes is).
+pub(crate) fn for_keys_matching<A: fst::Automaton>(
+    map: &fst::Map<&[u8]>,
+    automaton: A,
+    mut f: impl FnMut(&str, u64) -> bool,
+) {
     let mut stream = map.search(automaton).into_stream();
     while let Some((key, value)) = stream.next() {
         if let Ok(k) = std::str::from_utf8(key) {
@@ -257,9 +284,11 @@ impl<'a> Pack<'a> {
         self.releases.as_ref().and_then(|r| r.masks(id)).map(|(present, _)| present)
     }
 
-    /// The codes that replace record `id`, a code a later release deleted.
-    pub fn replaced_by(&self, id: u32) -> Vec<&'a str> {
-        self.releases.as_ref().map(|r| r.replaced_by(id)).unwrap_or_default()
+    /// The records of the release in force that replace record `id`, a
+    /// code a later release deleted (`T52.891A` for `T52.8X1A`).
+    pub fn replaced_by(&self, id: u32) -> Vec<u32> {
+        let codes = self.releases.as_ref().map(|r| r.replaced_by(id)).unwrap_or_default();
+        codes.iter().filter_map(|c| self.find_code(&c.replace('.', ""))).collect()
     }
 
     /// The title of record `id` in the release in force, where it differs
@@ -360,13 +389,8 @@ impl<'a> Pack<'a> {
     pub fn row(&self, id: u32) -> Result<Row, PackError> {
         let mut row = self.stored_row(id)?;
         if let Some((_, billable)) = self.releases.as_ref().and_then(|r| r.masks(id)) {
-            use crate::model::Kind;
             row.billable = billable & (1 << self.in_force) != 0;
-            row.kind = match row.kind {
-                Kind::Subcategory if row.billable => Kind::Code,
-                Kind::Code if !row.billable => Kind::Subcategory,
-                k => k,
-            };
+            row.kind = row.kind.as_billable(row.billable);
         }
         Ok(row)
     }
@@ -438,35 +462,35 @@ impl<'a> Pack<'a> {
 
     /// The children of record `id` in book order; `None` lists the top level.
     pub fn children(&self, id: Option<u32>) -> Result<Vec<u32>, PackError> {
+        let Some(p) = id else {
+            let top = self.top_level_ranges()?.iter().map(|&(t, _)| t);
+            return Ok(top.filter(|&t| self.is_present(t)).collect());
+        };
         let mut out = Vec::new();
-        if let Some(p) = id {
-            let row = self.row(p)?;
-            if let Some(count) = self.composed_count(p, &row)?.filter(|&n| n > 0) {
-                out.extend((p + 1..=p + count).filter(|&c| self.is_present(c)));
-                // A header of composed codes has no stored children, except
-                // in a pack that carries later releases (an ICD-10-PCS code
-                // added under its table); they follow the composed run.
-                if self.releases.is_none() {
-                    return Ok(out);
-                }
+        let row = self.row(p)?;
+        if let Some(count) = self.composed_count(p, &row)?.filter(|&n| n > 0) {
+            out.extend((p + 1..=p + count).filter(|&c| self.is_present(c)));
+            // A header of composed codes has no stored children, except in a
+            // pack that carries later releases (an ICD-10-PCS code added
+            // under its table); they follow the composed run.
+            if self.releases.is_none() {
+                return Ok(out);
             }
         }
         // Records are stored in pre-order, so the children of `id` follow it
         // and its subtree ends at the first record whose parent precedes it.
         // Runs of composed records belong to the header before them and are
         // skipped whole.
-        let mut j = id.map_or(0, |p| p + 1);
+        let mut j = p + 1;
         loop {
             j = self.next_stored(j);
             if j >= self.record_count {
                 break;
             }
-            let parent = self.row(j)?.parent;
-            match (parent, id) {
-                (p, q) if p == q && self.is_present(j) => out.push(j),
-                (p, q) if p == q => {}
-                (Some(p), Some(q)) if p < q => break,
-                (None, Some(_)) => break,
+            match self.row(j)?.parent {
+                Some(q) if q == p && self.is_present(j) => out.push(j),
+                Some(q) if q < p => break,
+                None => break,
                 _ => {}
             }
             j += 1;
@@ -486,7 +510,11 @@ impl<'a> Pack<'a> {
                     break;
                 }
                 let end = self.subtree_end(j)?;
-                out.push((j, end));
+                // In a forged pack a subtree may end at a record that is not
+                // top-level: it is skipped, not listed.
+                if self.row(j)?.parent.is_none() {
+                    out.push((j, end));
+                }
                 j = end;
             }
             Ok(out)
@@ -564,14 +592,7 @@ impl<'a> Pack<'a> {
     /// frequency, in term order, until `f` returns `false` (typo
     /// tolerance walks the dictionary this way).
     pub fn for_terms_matching<A: fst::Automaton>(&self, automaton: A, mut f: impl FnMut(&str, u32) -> bool) {
-        let mut stream = self.terms.search(automaton).into_stream();
-        while let Some((key, value)) = stream.next() {
-            if let Ok(k) = std::str::from_utf8(key) {
-                if !f(k, TermRef::from_value(value).doc_freq) {
-                    break;
-                }
-            }
-        }
+        for_keys_matching(&self.terms, automaton, |k, v| f(k, TermRef::from_value(v).doc_freq));
     }
 
     /// Number of terms in the term dictionary.

@@ -26,7 +26,7 @@
 //! share one; both lists are read by binary search. Everything is checked
 //! at open.
 
-use super::{read_u16, read_u32};
+use super::{lower_bound, read_u16, read_u32};
 use crate::error::PackError;
 
 /// Most releases one pack carries.
@@ -156,21 +156,9 @@ impl<'a> Releases<'a> {
     /// `(present mask, billable mask)` of record `id`; `None` when it
     /// belongs to every release as its row says.
     pub fn masks(&self, id: u32) -> Option<(u8, u8)> {
-        let n = self.entries.len() / ENTRY_LEN;
-        let at = |i: usize| read_u32(self.entries, i * ENTRY_LEN).unwrap_or(u32::MAX);
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match at(mid).cmp(&id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let e = &self.entries[mid * ENTRY_LEN..];
-                    return Some((e[4], e[5]));
-                }
-            }
-        }
-        None
+        let i = lower_bound(self.entries, ENTRY_LEN, id);
+        let e = self.entries.get(i * ENTRY_LEN..(i + 1) * ENTRY_LEN)?;
+        (read_u32(e, 0) == Some(id)).then_some((e[4], e[5]))
     }
 
     /// Every entry as `(id, present mask, billable mask)`, in ascending id
@@ -207,16 +195,7 @@ impl<'a> Releases<'a> {
 
     fn extra(&self, id: u32, kind: u8, r: Option<u8>) -> Option<&'a str> {
         let n = self.extras.len() / EXTRA_LEN;
-        let id_at = |i: usize| read_u32(self.extras, i * EXTRA_LEN).unwrap_or(u32::MAX);
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if id_at(mid) < id {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
+        let lo = lower_bound(self.extras, EXTRA_LEN, id);
         // At most MAX_EXTRAS_PER_RECORD share an id (checked at open).
         for i in lo..n.min(lo + MAX_EXTRAS_PER_RECORD) {
             let (i_id, k, mask, text) = self.extra_at(i).ok()?;

@@ -1,7 +1,7 @@
 //! `TRMD`: termination dates, for the books whose codes end (HCPCS): a u32
 //! count, then (u32 record id, u32 `YYYYMMDD`) pairs sorted by id.
 
-use super::read_u32;
+use super::{lower_bound, read_u32};
 use crate::error::PackError;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,18 +25,8 @@ impl<'a> Terminations<'a> {
     /// The termination date of record `id`, if it has one (binary search;
     /// unsorted pairs give wrong answers, never a panic).
     pub(crate) fn date_of(&self, id: u32) -> Option<u32> {
-        let n = self.pairs.len() / 8;
-        let at = |i: usize| read_u32(self.pairs, i * 8).unwrap_or(u32::MAX);
-        let (mut lo, mut hi) = (0, n);
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match at(mid).cmp(&id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return read_u32(self.pairs, mid * 8 + 4),
-            }
-        }
-        None
+        let i = lower_bound(self.pairs, 8, id);
+        (read_u32(self.pairs, i * 8) == Some(id)).then(|| read_u32(self.pairs, i * 8 + 4)).flatten()
     }
 }
 

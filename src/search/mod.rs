@@ -985,8 +985,7 @@ fn in_release_in_force(pack: &Pack<'_>, mut target: MapTarget, normalized: &str)
         }
         None => match pack.find_code_in_any_release(normalized) {
             Some(id) => {
-                let replacements: Vec<u32> =
-                    pack.replaced_by(id).iter().filter_map(|c| pack.find_code(&c.replace('.', ""))).collect();
+                let replacements: Vec<u32> = pack.replaced_by(id);
                 if replacements.is_empty() {
                     target.not_in_release = true;
                     Ok(vec![target])
@@ -1244,8 +1243,7 @@ fn in_another_release(pack: &Pack<'_>, id: u32, query: &str) -> Result<Lookup, P
     let mut candidates = Vec::new();
     let help = if last.to < now.from {
         let deleted_in = releases.iter().find(|r| r.from > last.to).map_or(now.label, |r| r.label);
-        let replaced: Vec<u32> =
-            pack.replaced_by(id).iter().filter_map(|c| pack.find_code(&c.replace('.', ""))).collect();
+        let replaced: Vec<u32> = pack.replaced_by(id);
         for &r in &replaced {
             candidates.push(entry(pack, r)?);
         }
