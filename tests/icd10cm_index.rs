@@ -43,3 +43,64 @@ fn index_words_find_codes_whose_titles_lack_them() {
     assert!(top("qualitative platelet defect", 3, 20261001).contains(&"D69.19".to_string()));
     assert!(top("qualitative platelet defect", 3, LAST_DAY_OF_FY2026).contains(&"D69.1".to_string()));
 }
+
+#[test]
+fn a_query_that_names_an_index_entry_ranks_its_code_first() {
+    let today = LAST_DAY_OF_FY2026;
+    for (query, code) in [
+        // Failure, failed → heart → congestive → I50.9, over the titles
+        // that hold all three words (I50.20 "… systolic (congestive) heart
+        // failure").
+        ("congestive heart failure", "I50.9"),
+        ("heart failure", "I50.9"),
+        // A main term alone: the index's default, not the shortest title.
+        ("dementia", "F03.90"),
+        ("colitis", "K52.9"),
+        // "Influenza, A → J10-": the letter is a word of the entry, so
+        // "influenza" alone still names J11.1.
+        ("influenza", "J11.1"),
+        // A chain of `see` references: Fracture, hip → Fracture, femur, neck
+        // → Fracture, femur, upper end, neck → S72.00- → its most unspecified
+        // child S72.009, initial encounter.
+        ("hip fracture", "S72.009A"),
+        // "Fracture, traumatic" is what a bare fracture means; "Fracture,
+        // pathological, hip" needs its qualifier.
+        ("radius fracture", "S52.90XA"),
+        ("pathological fracture hip", "M84.459A"),
+    ] {
+        assert_eq!(top(query, 1, today), vec![code.to_string()], "{query}: {:?}", top(query, 5, today));
+    }
+}
+
+#[test]
+fn the_table_of_neoplasms_gives_site_and_behaviour() {
+    let today = LAST_DAY_OF_FY2026;
+    let book = icd10cm_book();
+    let entries: usize = book.meta.iter().find(|(k, _)| k == "index.neoplasm_entries").unwrap().1.parse().unwrap();
+    // 10,916 cells less the "-" ones, plus the rows that say `see`.
+    assert!(entries > 9_000, "{entries}");
+    // The row "liver" (a sample of the table): C22.9 C78.7 D01.5 D13.4
+    // D37.6 D49.0 by column; a query naming row and column names the entry.
+    for (query, code) in [
+        ("neoplasm liver malignant", "C22.9"),
+        ("neoplasm liver secondary", "C78.7"),
+        ("neoplasm liver in situ", "D01.5"),
+        ("liver benign neoplasm", "D13.4"),
+        ("neoplasm liver uncertain behavior", "D37.6"),
+        ("neoplasm liver unspecified behavior", "D49.0"),
+    ] {
+        assert_eq!(top(query, 1, today), vec![code.to_string()], "{query}: {:?}", top(query, 5, today));
+    }
+    // Longer rows are found by their words: "intrahepatic (bile) duct".
+    for (query, code) in [("intrahepatic duct malignant neoplasm", "C22.1"), ("colon malignant neoplasm", "C18.9")] {
+        assert!(top(query, 3, today).contains(&code.to_string()), "{query}: {:?}", top(query, 5, today));
+    }
+    // Morphology terms the index sends to the table: "Leiomyosarcoma — see
+    // also Neoplasm, connective tissue, malignant" (the row "connective
+    // tissue NEC"), "Adenoma — see also Neoplasm, benign, by site" (the
+    // first row, site unspecified), "Syringoma — see Neoplasm, skin, benign"
+    // (the row "skin NOS").
+    for (query, code) in [("leiomyosarcoma", "C49.9"), ("adenoma", "D36.9"), ("syringoma", "D23.9")] {
+        assert_eq!(top(query, 1, today), vec![code.to_string()], "{query}: {:?}", top(query, 5, today));
+    }
+}

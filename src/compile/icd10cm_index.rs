@@ -61,7 +61,7 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
         }
         let bad = |detail: String| CompileError::Source { file: file.to_string(), line: i as u32 + 1, detail };
         let fields = csv_fields(line).ok_or_else(|| bad("unbalanced quotes".into()))?;
-        let [_, _, level, term, see, _see_also, modifier, code] = fields.as_slice() else {
+        let [_, _, level, term, see, see_also, modifier, code] = fields.as_slice() else {
             return Err(bad(format!("{} fields, expected 8", fields.len())));
         };
         let level: usize = level.parse().map_err(|_| bad(format!("level {level:?} is not a number")))?;
@@ -79,7 +79,12 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
                 .collect(),
         );
         let code = Some(code.trim()).filter(|c| !c.is_empty()).map(str::to_string);
-        let see = Some(see.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+        // A term with no code of its own and only a `see also` ("Adenoma —
+        // see also Neoplasm, benign, by site") is coded as the reference says.
+        let see = Some(see.trim())
+            .filter(|s| !s.is_empty())
+            .or_else(|| Some(see_also.trim()).filter(|s| !s.is_empty() && code.is_none()))
+            .map(str::to_string);
         if code.is_some() || see.is_some() {
             // Only the line's own modifiers: a main term's "(attack)
             // (heart)" qualify Angina, not "Angina, agranulocytic".
@@ -133,7 +138,10 @@ pub struct Report {
 /// Attaches the index to `book`: each entry's words become index terms of
 /// its code's record (and of that record's default code). Returns what was
 /// done; the words are in [`Book::index_terms`].
-pub fn attach(book: &mut Book, entries: &[Entry]) -> Result<Report, CompileError> {
+///
+/// `aliases` are further paths a `see` reference may name, with their code
+/// (the Table of Neoplasms' "Neoplasm, malignant, by site").
+pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, String)]) -> Result<Report, CompileError> {
     let mut by_code: HashMap<String, u32> = HashMap::with_capacity(book.records.len());
     for (i, r) in book.records.iter().enumerate() {
         by_code.insert(r.code.replace('.', ""), i as u32);
@@ -156,24 +164,45 @@ pub fn attach(book: &mut Book, entries: &[Entry]) -> Result<Report, CompileError
             }
         }
     }
+    // Main terms written as one word and a qualifier, where several share
+    // the word ("Fracture, pathological", "Fracture, traumatic").
+    let mut firsts: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
+    for e in entries {
+        if let Some((first, _)) = e.path.first().and_then(|m| m.split_once(',')) {
+            firsts.entry(squeeze(first)).or_default().insert(squeeze(&e.path[0]));
+        }
+    }
+    let shared: std::collections::HashSet<String> =
+        firsts.into_iter().filter(|(_, mains)| mains.len() > 1).map(|(first, _)| first).collect();
+    // A `see` entry's target, by its path, for chains ("Fracture, hip —
+    // see Fracture, femur, neck", itself "see Fracture, femur, upper end,
+    // neck").
+    let mut see_of_path: HashMap<String, &str> = HashMap::new();
+    for e in entries {
+        if let (None, Some(see)) = (&e.code, &e.see) {
+            for key in path_keys(&e.path) {
+                see_of_path.entry(key).or_insert(see);
+            }
+        }
+    }
+    for (path, code) in aliases {
+        code_of_path.entry(path_key(path)).or_insert(code);
+    }
     let mut report = Report::default();
     let mut terms: Vec<(u32, IndexWords, String)> = Vec::new();
     for e in entries {
         let code = match (&e.code, &e.see) {
             (Some(c), _) => Some(c.as_str()),
-            (None, Some(see)) => {
-                let target: Vec<String> = see.split(',').map(|s| s.trim().to_string()).collect();
-                match code_of_path.get(&path_key(&target)) {
-                    Some(c) => {
-                        report.see_followed += 1;
-                        Some(*c)
-                    }
-                    None => {
-                        report.see_unresolved += 1;
-                        None
-                    }
+            (None, Some(see)) => match follow(see, &code_of_path, &see_of_path) {
+                Some(c) => {
+                    report.see_followed += 1;
+                    Some(c)
                 }
-            }
+                None => {
+                    report.see_unresolved += 1;
+                    None
+                }
+            },
             (None, None) => None,
         };
         let Some(code) = code else { continue };
@@ -186,10 +215,19 @@ pub fn attach(book: &mut Book, entries: &[Entry]) -> Result<Report, CompileError
         let text = e.path.join(", ");
         let modifiers = e.modifiers.join(" ");
         let words = if e.code.is_some() { IndexWords::Path } else { IndexWords::See };
-        for target in with_default(book, &children, id) {
+        let names = entry_names(&e.path, &shared);
+        let targets = with_default(book, &children, id);
+        for &target in &targets {
             terms.push((target, words, text.clone()));
             if !modifiers.is_empty() {
                 terms.push((target, IndexWords::Modifiers, modifiers.clone()));
+            }
+        }
+        // The entry names the code it ends at: the default code, not the
+        // headers on the way to it.
+        if let Some(&target) = targets.last() {
+            for name in &names {
+                terms.push((target, IndexWords::Entry, name.clone()));
             }
         }
     }
@@ -199,8 +237,32 @@ pub fn attach(book: &mut Book, entries: &[Entry]) -> Result<Report, CompileError
     Ok(report)
 }
 
+/// The code a `see` reference leads to, following up to four references
+/// in a chain.
+fn follow<'e>(
+    see: &str,
+    code_of_path: &HashMap<String, &'e str>,
+    see_of_path: &HashMap<String, &'e str>,
+) -> Option<&'e str> {
+    let mut see = see;
+    for _ in 0..4 {
+        let key = path_key(&see.split(',').map(str::to_string).collect::<Vec<_>>());
+        if let Some(c) = code_of_path.get(&key) {
+            return Some(c);
+        }
+        see = see_of_path.get(&key)?;
+    }
+    None
+}
+
+/// A path as a lookup key: lowercased, spaces collapsed ("Neoplasm,
+/// uncertain  behavior" is written with two in places).
 fn path_key(path: &[String]) -> String {
-    path.iter().map(|p| p.trim().to_lowercase()).collect::<Vec<_>>().join("|")
+    path.iter().map(|p| squeeze(p)).collect::<Vec<_>>().join("|")
+}
+
+fn squeeze(term: &str) -> String {
+    term.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The keys a path is found by: as written, and with each term replaced by
@@ -208,10 +270,15 @@ fn path_key(path: &[String]) -> String {
 fn path_keys(path: &[String]) -> Vec<String> {
     let mut keys: Vec<Vec<String>> = vec![Vec::new()];
     for term in path {
-        let term = term.trim().to_lowercase();
+        let term = squeeze(term);
         let mut variants = vec![term.clone()];
         if term.contains(", ") {
             variants.extend(term.split(", ").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()));
+        }
+        // "see Neoplasm, connective tissue, …" names the row "connective
+        // tissue NEC"; "skin" the row "skin NOS".
+        if let Some(bare) = term.strip_suffix(" nec").or_else(|| term.strip_suffix(" nos")) {
+            variants.push(bare.to_string());
         }
         let mut next = Vec::new();
         for k in &keys {
@@ -227,6 +294,51 @@ fn path_keys(path: &[String]) -> Vec<String> {
     }
     keys.into_iter().map(|k| k.join("|")).collect()
 }
+
+/// The ways an entry is named: one comma-separated variant of each term
+/// ("Fracture, traumatic" → "Fracture" or "traumatic"; "Infarct,
+/// infarction" → either), at most 8, each the words that make the entry
+/// (see [`IndexWords::Entry`]). Long paths are left out: only a few words
+/// name a condition plainly.
+///
+/// A main term whose first word other main terms share (`shared`) is named
+/// by its qualifier too ("Fracture, pathological" by "pathological
+/// fracture", not "fracture"), unless the qualifier is the coder's default
+/// for the bare word ([`DEFAULT_QUALIFIERS`]) or a variant of it ("Gout,
+/// gouty").
+fn entry_names(path: &[String], shared: &std::collections::HashSet<String>) -> Vec<String> {
+    if path.len() > 3 {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = vec![String::new()];
+    for (level, term) in path.iter().enumerate() {
+        let mut variants: Vec<&str> = term.split(',').map(str::trim).filter(|v| !v.is_empty()).collect();
+        let whole = variants.join(" ");
+        if level == 0 && variants.len() > 1 && shared.contains(&squeeze(variants[0])) {
+            let first = squeeze(variants[0]);
+            let qualifiers: Vec<String> = variants[1..].iter().map(|q| squeeze(q)).collect();
+            if !qualifiers.iter().all(|q| DEFAULT_QUALIFIERS.contains(&q.as_str()) || q.starts_with(&first)) {
+                variants = vec![whole.as_str()];
+            }
+        }
+        let mut next = Vec::new();
+        for name in &names {
+            for v in &variants {
+                if next.len() < 8 {
+                    next.push(if name.is_empty() { v.to_string() } else { format!("{name} {v}") });
+                }
+            }
+        }
+        names = next;
+    }
+    names
+}
+
+/// Qualifiers of a main term that the bare main term means by coding
+/// convention: a fracture not said to be pathological or due to disease is
+/// traumatic (ICD-10-CM Official Guidelines I.C.19.c), a wound not said to
+/// be superficial is open (the index's "Wound, open").
+const DEFAULT_QUALIFIERS: [&str; 2] = ["traumatic", "open"];
 
 /// `id`, then, while the record is a header whose codes are stored (not
 /// composed), its default child. A composed record gives its header instead (composed records are
@@ -250,10 +362,15 @@ fn with_default(book: &Book, children: &[Vec<u32>], id: u32) -> Vec<u32> {
         let kids = &children[cur as usize];
         let stored: Vec<u32> = kids.iter().copied().filter(|&c| !book.records[c as usize].is_composed()).collect();
         let title = |c: u32| book.records[c as usize].title.to_lowercase();
+        // The child most unspecified ("… unspecified part of neck of
+        // unspecified femur" before "… unspecified part of neck of right
+        // femur"), the first of equals.
+        let unspecified = |c: u32| title(c).matches("unspecified").count();
+        let most = stored.iter().map(|&c| unspecified(c)).max().unwrap_or(0);
         let pick = stored
             .iter()
             .copied()
-            .find(|&c| title(c).contains("unspecified"))
+            .find(|&c| most > 0 && unspecified(c) == most)
             .or_else(|| stored.iter().copied().find(|&c| title(c).starts_with("other ")))
             .or_else(|| stored.first().copied());
         match pick {

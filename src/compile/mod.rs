@@ -11,6 +11,7 @@ pub mod gems;
 pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10cm_index;
+pub mod icd10cm_neoplasm;
 pub mod icd10cm_update;
 pub mod icd10pcs;
 pub mod icd10pcs_update;
@@ -61,6 +62,11 @@ pub enum IndexWords {
     See,
     /// The nonessential modifiers: words the entry allows.
     Modifiers,
+    /// The words that name the entry, without the qualifiers a main term
+    /// carries after its comma ("Fracture, traumatic" → "Fracture") and
+    /// one variant of each term: posted as `Path` or `See` already, this
+    /// marks how few words make the entry (`format::POSTING_ENTRY_SHIFT`).
+    Entry,
 }
 
 /// One release of a book that carries several.
@@ -373,8 +379,15 @@ pub fn compile_book_with(
                 }),
             };
             if let Some(f) = entry.file("index") {
-                let entries = icd10cm_index::parse_csv(&read_text(codebooks, f)?, &f.path)?;
-                let report = icd10cm_index::attach(&mut book, &entries)?;
+                let mut entries = icd10cm_index::parse_csv(&read_text(codebooks, f)?, &f.path)?;
+                let mut aliases = Vec::new();
+                if let Some(n) = entry.file("neoplasm") {
+                    let table = icd10cm_neoplasm::parse(&read_text(codebooks, n)?, &n.path)?;
+                    book.meta.push(("index.neoplasm_entries".into(), table.entries.len().to_string()));
+                    entries.extend(table.entries);
+                    aliases = table.by_site;
+                }
+                let report = icd10cm_index::attach(&mut book, &entries, &aliases)?;
                 if !report.code_missing.is_empty() {
                     return Err(CompileError::Source {
                         file: f.path.clone(),

@@ -329,6 +329,33 @@ fn termination_dates(book: &Book) -> Result<Vec<(u32, u32)>, CompileError> {
     Ok(pairs)
 }
 
+/// Records on the postings of record `id` that the words of `entry` (an
+/// index entry's words, posted already as its path) form an entry of that
+/// many words, when it is short enough to record and shorter than one
+/// recorded before.
+///
+/// Every word counts toward the length, stop words too: "Influenza, A" is
+/// not named by "influenza" alone.
+fn mark_entry(terms: &mut BTreeMap<String, Vec<(u32, u8, bool, u8)>>, id: u32, entry: &str) {
+    let tokens = normalize::tokens(entry);
+    let Ok(len) = u8::try_from(tokens.len()) else { return };
+    let keys: Vec<String> = tokens
+        .into_iter()
+        .filter(|t| !normalize::is_stop_word(&t.folded))
+        .map(|t| normalize::term_key(&t.folded))
+        .collect();
+    if len == 0 || len > format::POSTING_ENTRY_MAX {
+        return;
+    }
+    for key in keys {
+        if let Some(last) = terms.get_mut(&key).and_then(|l| l.last_mut()).filter(|l| l.0 == id) {
+            if last.3 == 0 || len < last.3 {
+                last.3 = len;
+            }
+        }
+    }
+}
+
 /// The term dictionary: every searched word of every stored record, as its
 /// stem, with the record ids (ascending), the best field it was found in,
 /// and whether the record's category title holds it too.
@@ -345,7 +372,8 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
             .map(|t| normalize::term_key(&t.folded))
             .collect()
     };
-    let mut terms: BTreeMap<String, Vec<(u32, u8, bool)>> = BTreeMap::new();
+    // Per term: (record, best field, in context, shortest index entry).
+    let mut terms: BTreeMap<String, Vec<(u32, u8, bool, u8)>> = BTreeMap::new();
     let mut index_terms = book.index_terms.iter().peekable();
     let mut cached_category: Option<(u32, Vec<String>)> = None;
     for (id, r) in book.records.iter().enumerate() {
@@ -374,7 +402,7 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
                 let list = terms.entry(key).or_default();
                 match list.last_mut() {
                     Some(last) if last.0 == id => last.1 = last.1.min(field as u8),
-                    _ => list.push((id, field as u8, in_context)),
+                    _ => list.push((id, field as u8, in_context, 0)),
                 }
             }
         };
@@ -385,6 +413,7 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
             }
         }
         // The Alphabetic Index paths that lead here (sorted by record).
+        let mut entry_names: Vec<&str> = Vec::new();
         while index_terms.peek().is_some_and(|(i, _, _)| *i < id) {
             index_terms.next();
         }
@@ -393,6 +422,10 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
                 super::IndexWords::Path => Field::IndexTerm,
                 super::IndexWords::See => Field::Synonym,
                 super::IndexWords::Modifiers => Field::IndexModifier,
+                super::IndexWords::Entry => {
+                    entry_names.push(text);
+                    continue;
+                }
             };
             add(text, field);
         }
@@ -404,6 +437,9 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
                 }
             }
         }
+        for name in entry_names {
+            mark_entry(&mut terms, id, name);
+        }
     }
     let mut postings = Vec::new();
     let mut builder = fst::MapBuilder::memory();
@@ -412,10 +448,11 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
         let value = TermRef::value(postings.len() as u64, ids.len())
             .ok_or_else(|| CompileError::Invalid("postings section too large".into()))?;
         list.clear();
-        list.extend(ids.iter().map(|&(id, field, in_context)| Posting {
+        list.extend(ids.iter().map(|&(id, field, in_context, entry)| Posting {
             id,
             field,
             in_context,
+            entry,
             billable: book.records[id as usize].billable,
         }));
         terms::write_postings(&mut postings, &list);

@@ -10,7 +10,7 @@ pub const MAGIC: [u8; 8] = *b"CHARTPAK";
 /// The format version this build writes and reads. Bump it for any change a
 /// reader of the previous version would misread; adding a section is not
 /// such a change (readers skip sections they do not know).
-pub const FORMAT_VERSION: u16 = 3;
+pub const FORMAT_VERSION: u16 = 4;
 
 /// Bytes before the release label: magic (8), version (2), header length
 /// (2), crc32 (4), total length (4), system id (8), record count (4),
@@ -116,11 +116,17 @@ pub const POSTING_FIELD_BITS: u32 = 3;
 /// The posting bit above the field: the term also occurs in the title of
 /// the record's category (its three-character ancestor, or itself).
 pub const POSTING_CONTEXT_BIT: u64 = 1 << POSTING_FIELD_BITS;
-/// The next bit: the record is billable (a copy of its row's flag, so that
-/// ranking needs no row read until the last step).
-pub const POSTING_BILLABLE_BIT: u64 = 1 << (POSTING_FIELD_BITS + 1);
+/// The two bits above it: the fewest words (1 to 3; 0: none such) of an
+/// Alphabetic Index entry that leads to the record and holds the term.
+/// A query whose words are all of one such entry ("dementia", "heart
+/// failure") names what the index gives for it: the coder's default code.
+/// (Whether the record is billable is read from its row, not stored here:
+/// a bit per posting that gzip cannot predict.)
+pub const POSTING_ENTRY_SHIFT: u32 = POSTING_FIELD_BITS + 1;
+/// Longest index entry, in words, whose length a posting records.
+pub const POSTING_ENTRY_MAX: u8 = 3;
 /// Bits of a posting below the record-id delta.
-pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 2;
+pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 3;
 /// Low bits of a term value that hold the document frequency; the rest is
 /// the postings offset.
 pub const TERM_DF_BITS: u32 = 24;

@@ -605,6 +605,11 @@ impl<'a> Pack<'a> {
     pub fn postings(&self, term: TermRef, out: &mut Vec<Posting>) -> Result<(), PackError> {
         let start = out.len();
         terms::read_postings(self.postings, self.record_count, term, out)?;
+        for p in &mut out[start..] {
+            // Composed records are found through their headers, never listed.
+            let index = self.composed.map_or(p.id, |bits| bits.rank0(p.id));
+            p.billable = self.rows.billable(index);
+        }
         if let Some(r) = self.releases.as_ref().filter(|r| r.has_entries()) {
             // Both lists ascend: one merge, not a search per posting.
             let bit = 1 << self.in_force;

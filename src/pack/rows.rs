@@ -88,6 +88,12 @@ impl<'a> Rows<'a> {
         })
     }
 
+    /// Whether row `index` is billable (as stored), from its word alone:
+    /// the search asks this of every posting it reads.
+    pub(crate) fn billable(&self, index: u32) -> bool {
+        read_u32(self.words, index as usize * 4).is_some_and(|w| w & format::FLAG_BILLABLE != 0)
+    }
+
     /// Where row `index`'s entry starts in `TEXT`: its block's start plus
     /// the lengths of the entries before it in the block.
     fn entry_offset(&self, index: u32) -> Result<u32, PackError> {

@@ -33,7 +33,7 @@ use super::{entry, Hit, Via};
 use crate::error::{PackError, QueryError};
 use crate::model::Field;
 use crate::normalize;
-use crate::pack::{composition, Pack, Posting, TermRef};
+use crate::pack::{composition, format, Pack, Posting, TermRef};
 use std::cmp::Reverse;
 
 /// Postings decoded for one prefix at most. A one-letter prefix begins
@@ -215,6 +215,9 @@ struct SlotMatch {
     /// record count): "hypert" completes "hypertension" before
     /// "hypertrichosis". Whole matches have the top value.
     popularity: u8,
+    /// Words of the shortest index entry leading to the record that holds
+    /// the word (0: none; see `format::POSTING_ENTRY_SHIFT`).
+    entry: u8,
 }
 
 impl SlotMatch {
@@ -248,6 +251,8 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
             billable: p.billable,
             whole,
             popularity,
+            // Only a whole word counts toward naming an entry.
+            entry: if whole { p.entry } else { 0 },
         }));
     };
     for key in &slot.exact {
@@ -324,6 +329,9 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
                     last.popularity = p.popularity;
                 }
                 last.in_context |= p.in_context;
+                if p.entry != 0 && (last.entry == 0 || p.entry < last.entry) {
+                    last.entry = p.entry;
+                }
             }
             _ => out.push(p),
         }
@@ -343,6 +351,9 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
                 out.push(Posting {
                     field: a[i].field.max(b[j].field),
                     in_context: a[i].in_context && b[j].in_context,
+                    // A phrase is several words for one query word: it
+                    // cannot say the query names an entry.
+                    entry: 0,
                     ..a[i]
                 });
                 i += 1;
@@ -370,6 +381,10 @@ struct Candidate {
     billable: bool,
     /// From a book in current use (not a retired one such as ICD-9-CM).
     current: bool,
+    /// The query's words are the words of an index entry leading to the
+    /// record, no more and no fewer ("heart failure" → I50.9): what a coder
+    /// looking the words up in the index would take.
+    names_entry: bool,
     /// Words of the title matched by the query (an estimate: a slot counts
     /// for as many words as its shortest expansion).
     title_words: u32,
@@ -388,16 +403,18 @@ impl Candidate {
     }
 
     /// The ranking key as one number, so that a hit's `score` is the order
-    /// hits come in: level (5 bits), current book (1), field weight (7),
-    /// popularity (9), context (4), billable (1), and 31 less the title's
-    /// extra words (5). Each part is clamped to its width; no part can
-    /// exceed it for a query of at most `MAX_WORDS` words.
+    /// hits come in: level (5 bits), current book (1), names an index entry
+    /// (1), field weight (7), popularity (8), context (4), billable (1), and
+    /// 31 less the title's extra words (5). Each part is clamped to its
+    /// width; only popularity can exceed it, for queries of more than seven
+    /// words, where it no longer tells completions apart.
     fn score(&self, prefix: u32) -> u32 {
         let part = |value: u32, bits: u32| value.min((1 << bits) - 1);
         (part(level(self.mask, prefix), 5) << 27)
             | (u32::from(self.current) << 26)
-            | (part(self.weight, 7) << 19)
-            | (part(self.popularity, 9) << 10)
+            | (u32::from(self.names_entry) << 25)
+            | (part(self.weight, 7) << 18)
+            | (part(self.popularity, 8) << 10)
             | (part(self.context, 4) << 6)
             | (u32::from(self.billable) << EXTRA_WORDS_BITS)
             | ((1 << EXTRA_WORDS_BITS) - 1 - part(self.extra_words, EXTRA_WORDS_BITS))
@@ -619,6 +636,16 @@ impl Collector<'_> {
                 }
             }
         }
+        // Every word of the query, whole, in a short index entry of no
+        // more words than the query ("congestive heart failure": "Failure,
+        // heart" and "Failure, heart, congestive" both lead to I50.9, and a
+        // posting keeps the shortest). An estimate: the words could come
+        // from different entries.
+        let n = matches.len();
+        let names_entry = n <= usize::from(format::POSTING_ENTRY_MAX)
+            && matches.iter().all(|m| {
+                m.is_some_and(|m| m.field != Field::ChildLabel as u8 && m.entry != 0 && usize::from(m.entry) <= n)
+            });
         let special = ps.special.iter().any(|&(from, to)| (from..to).contains(&id));
         if special {
             weight /= 2;
@@ -637,6 +664,7 @@ impl Collector<'_> {
                 context,
                 billable,
                 current: !ps.pack.system().legacy,
+                names_entry,
                 title_words,
                 extra_words: 0,
             });
@@ -694,6 +722,7 @@ impl Collector<'_> {
                         context,
                         billable: true,
                         current: !ps.pack.system().legacy,
+                        names_entry,
                         title_words: tw,
                         extra_words: 0,
                     });
