@@ -341,11 +341,17 @@ impl Field {
     /// variant has counts as the weakest, as a child's label does.
     pub fn weight(raw: u8) -> u32 {
         match raw {
-            0 | 3 => 4,
-            1 | 2 => 3,
+            0 => 4,
+            1..=3 => 3,
             4 | 5 | 7 => 1,
             _ => 0,
         }
+    }
+
+    /// Whether a match in this field came from an Alphabetic Index entry
+    /// (its path, a `see` to it, or its nonessential modifiers).
+    pub fn is_index(raw: u8) -> bool {
+        raw == Field::IndexTerm as u8 || raw == Field::Synonym as u8 || raw == Field::IndexModifier as u8
     }
 
     /// [`Field::weight`] for a query word that is itself negated

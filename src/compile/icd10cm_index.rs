@@ -189,6 +189,7 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
         code_of_path.entry(path_key(path)).or_insert(code);
     }
     let mut report = Report::default();
+    let mut names_of: HashMap<u32, Vec<String>> = HashMap::new();
     let mut terms: Vec<(u32, IndexWords, String)> = Vec::new();
     for e in entries {
         let code = match (&e.code, &e.see) {
@@ -226,9 +227,12 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
         // The entry names the code it ends at: the default code, not the
         // headers on the way to it.
         if let Some(&target) = targets.last() {
-            for name in &names {
-                terms.push((target, IndexWords::Entry, name.clone()));
-            }
+            names_of.entry(target).or_default().extend(names);
+        }
+    }
+    for (target, names) in names_of {
+        for name in own_names(&book.records[target as usize].title, names) {
+            terms.push((target, IndexWords::Entry, name));
         }
     }
     terms.sort();
@@ -331,6 +335,23 @@ fn entry_names(path: &[String], shared: &std::collections::HashSet<String>) -> V
         }
         names = next;
     }
+    names
+}
+
+/// The names of a record's entries that say how few words name it: those
+/// whose main term is a word of the record's title (F03.90 "Unspecified
+/// dementia, …" under "Dementia"; I50.9 "Heart failure, unspecified" under
+/// "Failure, heart, congestive"), and those of one word. A posting keeps one
+/// length per word, not which entry it came from, so a query's words could
+/// come from two entries: with "Disease, heart" and "Failure, compensation —
+/// see Disease, heart" both marked, "heart failure" would name I51.9 "Heart
+/// disease, unspecified". A main term the title lacks is a cross-reference
+/// from elsewhere; its words still find the record, as index terms.
+fn own_names(title: &str, mut names: Vec<String>) -> Vec<String> {
+    let key = |w: &str| crate::normalize::tokens(w).first().map(|t| crate::normalize::term_key(&t.folded));
+    let title_keys: Vec<String> =
+        crate::normalize::tokens(title).iter().map(|t| crate::normalize::term_key(&t.folded)).collect();
+    names.retain(|n| n.split_whitespace().count() == 1 || key(n).is_some_and(|k| title_keys.contains(&k)));
     names
 }
 

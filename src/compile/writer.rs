@@ -3,7 +3,7 @@
 //! `src/pack/` (the layout of a section is written down in one place).
 
 use super::{Book, CompileError};
-use crate::model::{Field, Kind, NoteKind};
+use crate::model::{Field, NoteKind};
 use crate::normalize;
 use crate::pack::composition;
 use crate::pack::format::{self, tag};
@@ -336,7 +336,7 @@ fn termination_dates(book: &Book) -> Result<Vec<(u32, u32)>, CompileError> {
 ///
 /// Every word counts toward the length, stop words too: "Influenza, A" is
 /// not named by "influenza" alone.
-fn mark_entry(terms: &mut BTreeMap<String, Vec<(u32, u8, bool, u8)>>, id: u32, entry: &str) {
+fn mark_entry(terms: &mut BTreeMap<String, Vec<(u32, u8, u8)>>, id: u32, entry: &str) {
     let tokens = normalize::tokens(entry);
     let Ok(len) = u8::try_from(tokens.len()) else { return };
     let keys: Vec<String> = tokens
@@ -349,47 +349,25 @@ fn mark_entry(terms: &mut BTreeMap<String, Vec<(u32, u8, bool, u8)>>, id: u32, e
     }
     for key in keys {
         if let Some(last) = terms.get_mut(&key).and_then(|l| l.last_mut()).filter(|l| l.0 == id) {
-            if last.3 == 0 || len < last.3 {
-                last.3 = len;
+            if last.2 == 0 || len < last.2 {
+                last.2 = len;
             }
         }
     }
 }
 
 /// The term dictionary: every searched word of every stored record, as its
-/// stem, with the record ids (ascending), the best field it was found in,
-/// and whether the record's category title holds it too.
+/// stem, with the record ids (ascending), the best field it was found in
+/// and the shortest index entry that holds it.
 fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
-    // The category (nearest ancestor-or-self of kind Category) of each record.
-    let mut category: Vec<Option<u32>> = Vec::with_capacity(book.records.len());
-    for (i, r) in book.records.iter().enumerate() {
-        let c = if r.kind == Kind::Category { Some(i as u32) } else { r.parent.and_then(|p| category[p as usize]) };
-        category.push(c);
-    }
-    let title_terms = |id: u32| -> Vec<String> {
-        normalize::tokens(&book.records[id as usize].title)
-            .into_iter()
-            .map(|t| normalize::term_key(&t.folded))
-            .collect()
-    };
-    // Per term: (record, best field, in context, shortest index entry).
-    let mut terms: BTreeMap<String, Vec<(u32, u8, bool, u8)>> = BTreeMap::new();
+    // Per term: (record, best field, shortest index entry).
+    let mut terms: BTreeMap<String, Vec<(u32, u8, u8)>> = BTreeMap::new();
     let mut index_terms = book.index_terms.iter().peekable();
-    let mut cached_category: Option<(u32, Vec<String>)> = None;
     for (id, r) in book.records.iter().enumerate() {
         if r.is_composed() {
             continue; // composed records are searched through their header and labels
         }
         let id = id as u32;
-        let context: &[String] = match category[id as usize] {
-            Some(c) => {
-                if cached_category.as_ref().map(|x| x.0) != Some(c) {
-                    cached_category = Some((c, title_terms(c)));
-                }
-                cached_category.as_ref().map_or(&[], |x| x.1.as_slice())
-            }
-            None => &[],
-        };
         let mut add = |text: &str, field: Field| {
             let negated = if field == Field::Title { normalize::negated_tokens(text) } else { Vec::new() };
             for (i, t) in normalize::tokens(text).into_iter().enumerate() {
@@ -398,11 +376,10 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
                 }
                 let field = if negated.get(i).copied().unwrap_or(false) { Field::TitleNegated } else { field };
                 let key = normalize::term_key(&t.folded);
-                let in_context = context.contains(&key);
                 let list = terms.entry(key).or_default();
                 match list.last_mut() {
                     Some(last) if last.0 == id => last.1 = last.1.min(field as u8),
-                    _ => list.push((id, field as u8, in_context, 0)),
+                    _ => list.push((id, field as u8, 0)),
                 }
             }
         };
@@ -448,10 +425,9 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
         let value = TermRef::value(postings.len() as u64, ids.len())
             .ok_or_else(|| CompileError::Invalid("postings section too large".into()))?;
         list.clear();
-        list.extend(ids.iter().map(|&(id, field, in_context, entry)| Posting {
+        list.extend(ids.iter().map(|&(id, field, entry)| Posting {
             id,
             field,
-            in_context,
             entry,
             billable: book.records[id as usize].billable,
         }));

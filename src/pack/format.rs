@@ -113,20 +113,18 @@ pub const RANK_BLOCK_WORDS: usize = 1;
 
 /// Low bits of a posting that hold the field (`model::Field`).
 pub const POSTING_FIELD_BITS: u32 = 3;
-/// The posting bit above the field: the term also occurs in the title of
-/// the record's category (its three-character ancestor, or itself).
-pub const POSTING_CONTEXT_BIT: u64 = 1 << POSTING_FIELD_BITS;
-/// The two bits above it: the fewest words (1 to 3; 0: none such) of an
-/// Alphabetic Index entry that leads to the record and holds the term.
+/// The two bits above the field: the fewest words (1 to 3; 0: none such) of
+/// an Alphabetic Index entry that leads to the record and holds the term.
 /// A query whose words are all of one such entry ("dementia", "heart
 /// failure") names what the index gives for it: the coder's default code.
-/// (Whether the record is billable is read from its row, not stored here:
-/// a bit per posting that gzip cannot predict.)
-pub const POSTING_ENTRY_SHIFT: u32 = POSTING_FIELD_BITS + 1;
+/// (Whether the record is billable is read from its row, and whether the
+/// term is in the category's title from that title, for the few candidates
+/// that reach the last step: bits per posting that gzip cannot predict.)
+pub const POSTING_ENTRY_SHIFT: u32 = POSTING_FIELD_BITS;
 /// Longest index entry, in words, whose length a posting records.
 pub const POSTING_ENTRY_MAX: u8 = 3;
 /// Bits of a posting below the record-id delta.
-pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 3;
+pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 2;
 /// Low bits of a term value that hold the document frequency; the rest is
 /// the postings offset.
 pub const TERM_DF_BITS: u32 = 24;

@@ -38,8 +38,6 @@ pub struct Posting {
     pub id: u32,
     /// Where the term was found (`model::Field` as stored).
     pub field: u8,
-    /// The term also occurs in the title of the record's category.
-    pub in_context: bool,
     /// The record is billable in the release in force (not stored in the
     /// list: `Pack::postings` reads it from the record's row).
     pub billable: bool,
@@ -86,7 +84,6 @@ pub(crate) fn read_postings(
         out.push(Posting {
             id: id as u32,
             field: (v & ((1 << format::POSTING_FIELD_BITS) - 1)) as u8,
-            in_context: v & format::POSTING_CONTEXT_BIT != 0,
             billable: false, // filled from the rows by `Pack::postings`
             entry: ((v >> format::POSTING_ENTRY_SHIFT) & 3) as u8,
         });
@@ -100,9 +97,8 @@ pub(crate) fn write_postings(out: &mut Vec<u8>, list: &[Posting]) {
     varint::write(out, list.len() as u64);
     let mut prev = 0u32;
     for p in list {
-        let context = if p.in_context { format::POSTING_CONTEXT_BIT } else { 0 };
         let entry = u64::from(p.entry.min(format::POSTING_ENTRY_MAX)) << format::POSTING_ENTRY_SHIFT;
-        varint::write(out, (u64::from(p.id - prev) << format::POSTING_LOW_BITS) | entry | context | u64::from(p.field));
+        varint::write(out, (u64::from(p.id - prev) << format::POSTING_LOW_BITS) | entry | u64::from(p.field));
         prev = p.id;
     }
 }
@@ -114,13 +110,7 @@ mod tests {
     #[test]
     fn round_trip() {
         let list: Vec<Posting> = (0..50u32)
-            .map(|i| Posting {
-                id: i * 3 + 1,
-                field: (i % 5) as u8,
-                in_context: i % 2 == 0,
-                billable: false,
-                entry: (i % 4) as u8,
-            })
+            .map(|i| Posting { id: i * 3 + 1, field: (i % 5) as u8, billable: false, entry: (i % 4) as u8 })
             .collect();
         let mut bytes = vec![0xAA];
         write_postings(&mut bytes, &list);

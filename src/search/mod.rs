@@ -6,6 +6,7 @@ pub mod abbreviations;
 pub mod query;
 mod text;
 pub mod typo;
+pub mod vocabulary;
 
 use crate::error::{PackError, QueryError};
 use crate::model::{Kind, NoteKind};

@@ -1,7 +1,7 @@
 //! Reading a query: which tokens are codes, which are words, and what each
 //! word may match (its stem, a prefix, an abbreviation's expansions).
 
-use super::abbreviations;
+use super::{abbreviations, vocabulary};
 use crate::normalize::{self, Token};
 use crate::pack::Pack;
 
@@ -31,6 +31,23 @@ pub struct Slot {
     /// The word as corrected, when no term of the books has it as typed
     /// (`hypertnsion` → `hypertension`): `exact` then holds the corrections.
     pub corrected: Option<String>,
+    /// Where `phrases` come from: `"abbreviation"` or `"lay"` (a lay term of
+    /// `super::vocabulary`, which may span several typed words; its first
+    /// phrase is then its own words, not an expansion).
+    pub expansion: Option<&'static str>,
+    /// Query words the slot stands for (more than one for "heart attack").
+    pub words: u32,
+    /// The text of each of `phrases`, for saying how a hit matched.
+    pub phrase_texts: Vec<String>,
+}
+
+/// The term keys of a phrase's words, stop words left out.
+fn phrase_keys(phrase: &str) -> Vec<String> {
+    normalize::tokens(phrase)
+        .into_iter()
+        .filter(|t| !normalize::is_stop_word(&t.folded))
+        .map(|t| normalize::term_key(&t.folded))
+        .collect()
 }
 
 impl Slot {
@@ -38,20 +55,40 @@ impl Slot {
         let typed: String = word.chars().take(MAX_WORD_CHARS).collect();
         let exact = vec![normalize::term_key(&typed)];
         let prefix = is_last.then(|| typed.clone());
-        let phrases = abbreviations::expansions(&typed)
-            .map(|exps| {
-                exps.iter()
-                    .map(|phrase| {
-                        normalize::tokens(phrase)
-                            .into_iter()
-                            .filter(|t| !normalize::is_stop_word(&t.folded))
-                            .map(|t| normalize::term_key(&t.folded))
-                            .collect()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Slot { typed, exact, prefix, phrases, negated, corrected: None }
+        let abbreviation = abbreviations::expansions(&typed);
+        let phrases =
+            abbreviation.map(|exps| exps.iter().map(|phrase| phrase_keys(phrase)).collect()).unwrap_or_default();
+        let expansion = abbreviation.map(|_| "abbreviation");
+        let phrase_texts = abbreviation.map(|exps| exps.iter().map(|p| p.to_string()).collect()).unwrap_or_default();
+        Slot { typed, exact, prefix, phrases, negated, corrected: None, expansion, words: 1, phrase_texts }
+    }
+
+    /// A slot for a lay term of one or more query words: it matches what
+    /// its clinical phrases match, or the words themselves. A one-word term
+    /// keeps its stem and prefix ("broken" is also a title word).
+    fn lay(words: &[String], clinical: &[&str], is_last: bool, negated: bool) -> Slot {
+        let mut slot = match words {
+            [word] => Slot::new(word, is_last, negated),
+            _ => {
+                let typed = words.join(" ");
+                let own = words.iter().map(|w| normalize::term_key(w)).collect();
+                Slot {
+                    typed: typed.clone(),
+                    exact: Vec::new(),
+                    prefix: None,
+                    phrases: vec![own],
+                    negated,
+                    corrected: None,
+                    expansion: None,
+                    words: words.len() as u32,
+                    phrase_texts: vec![typed],
+                }
+            }
+        };
+        slot.phrases.extend(clinical.iter().map(|phrase| phrase_keys(phrase)));
+        slot.phrase_texts.extend(clinical.iter().map(|p| p.to_string()));
+        slot.expansion = Some("lay");
+        slot
     }
 
     /// Corrects a word no term of the packs has (as a whole word, or as the
@@ -130,7 +167,15 @@ impl Query {
             cut -= 1;
         }
         let text = &text[..cut];
-        let raw: Vec<&str> = text.split_whitespace().collect();
+        // Punctuated shorthand ("s/p", "w/o") becomes its words first.
+        let rewritten: Vec<&str> = text
+            .split_whitespace()
+            .flat_map(|token| match vocabulary::shorthand(token) {
+                Some(words) => words.split_whitespace().collect::<Vec<_>>(),
+                None => vec![token],
+            })
+            .collect();
+        let raw = rewritten;
         let mut codes = Vec::new();
         let mut words: Vec<String> = Vec::new();
         for token in &raw {
@@ -168,8 +213,20 @@ impl Query {
         let n = words.len();
         let mut negated = false;
         let mut slots = Vec::with_capacity(n);
-        for (i, w) in words.iter().enumerate() {
-            slots.push(Slot::new(w, i + 1 == n, negated && w != "without" && w != "with"));
+        let mut i = 0;
+        while i < n {
+            let w = &words[i];
+            let negates = negated && w != "without" && w != "with";
+            match vocabulary::lay_term_at(&words[i..]) {
+                Some((len, clinical)) => {
+                    slots.push(Slot::lay(&words[i..i + len], clinical, i + len == n, negates));
+                    i += len;
+                }
+                None => {
+                    slots.push(Slot::new(w, i + 1 == n, negates));
+                    i += 1;
+                }
+            }
             match w.as_str() {
                 "without" => negated = true,
                 "with" => negated = false,

@@ -31,10 +31,11 @@
 use super::query::Slot;
 use super::{entry, Hit, Via};
 use crate::error::{PackError, QueryError};
-use crate::model::Field;
+use crate::model::{Field, Kind};
 use crate::normalize;
 use crate::pack::{composition, format, Pack, Posting, TermRef};
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 /// Postings decoded for one prefix at most. A one-letter prefix begins
 /// thousands of words; the commonest ones are the likeliest completions.
@@ -204,7 +205,6 @@ pub fn complete_codes(
 struct SlotMatch {
     id: u32,
     field: u8,
-    in_context: bool,
     /// The slot's word is negated in the query (see `Slot::negated`).
     negated: bool,
     /// The record is billable.
@@ -218,7 +218,13 @@ struct SlotMatch {
     /// Words of the shortest index entry leading to the record that holds
     /// the word (0: none; see `format::POSTING_ENTRY_SHIFT`).
     entry: u8,
+    /// The expansion of the slot (`Slot::phrases`) the record's best match
+    /// came by; `NO_PHRASE` if by the query's own word.
+    phrase: u8,
 }
+
+/// `SlotMatch::phrase` for a match by the query's own word.
+const NO_PHRASE: u8 = 0xF;
 
 impl SlotMatch {
     /// The field weight, a point less when the word only begins a term:
@@ -237,22 +243,22 @@ fn popularity(doc_freq: u32) -> u8 {
 }
 
 /// The candidates of one slot in one pack, ascending by id, one per record
-/// with its best field and whether any matching term is in context.
+/// with its best field.
 fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackError> {
     let mut all: Vec<SlotMatch> = Vec::new();
     let mut buf: Vec<Posting> = Vec::new();
     let negated = slot.negated;
-    let take = |buf: &mut Vec<Posting>, whole: bool, popularity: u8, all: &mut Vec<SlotMatch>| {
+    let take = |buf: &mut Vec<Posting>, whole: bool, popularity: u8, phrase: u8, all: &mut Vec<SlotMatch>| {
         all.extend(buf.drain(..).map(|p| SlotMatch {
             id: p.id,
             field: p.field,
-            in_context: p.in_context,
             negated,
             billable: p.billable,
             whole,
             popularity,
             // Only a whole word counts toward naming an entry.
             entry: if whole { p.entry } else { 0 },
+            phrase,
         }));
     };
     for key in &slot.exact {
@@ -260,7 +266,7 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
             pack.postings(t, &mut buf)?;
         }
     }
-    take(&mut buf, true, WHOLE_POPULARITY, &mut all);
+    take(&mut buf, true, WHOLE_POPULARITY, NO_PHRASE, &mut all);
     if let Some(prefix) = &slot.prefix {
         // A one- or two-letter prefix says little; read less for it.
         let (budget, scan) = match prefix.chars().count() {
@@ -296,10 +302,13 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
         }
         for (_, t) in terms {
             pack.postings(t, &mut buf)?;
-            take(&mut buf, false, popularity(t.doc_freq), &mut all);
+            take(&mut buf, false, popularity(t.doc_freq), NO_PHRASE, &mut all);
         }
     }
-    for phrase in &slot.phrases {
+    // A lay term's first phrase is its own words (`Slot::lay`).
+    let own_first = slot.expansion == Some("lay") && slot.exact.is_empty();
+    for (k, phrase) in slot.phrases.iter().enumerate() {
+        let tag = if own_first && k == 0 { NO_PHRASE } else { (k as u8).min(NO_PHRASE - 1) };
         let mut acc: Option<Vec<Posting>> = None;
         for word in phrase {
             let mut list = Vec::new();
@@ -312,7 +321,7 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
             });
         }
         buf.extend(acc.unwrap_or_default());
-        take(&mut buf, true, WHOLE_POPULARITY, &mut all);
+        take(&mut buf, true, WHOLE_POPULARITY, tag, &mut all);
     }
     if all.windows(2).all(|w| w[0].id < w[1].id) {
         return Ok(all); // one source list: already ascending and unique
@@ -327,8 +336,9 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
                     last.field = p.field;
                     last.whole = p.whole;
                     last.popularity = p.popularity;
+                    // How it matched is how the best match came.
+                    last.phrase = p.phrase;
                 }
-                last.in_context |= p.in_context;
                 if p.entry != 0 && (last.entry == 0 || p.entry < last.entry) {
                     last.entry = p.entry;
                 }
@@ -339,7 +349,7 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
     Ok(out)
 }
 
-/// Records in both lists, with the weaker field; in context if both are.
+/// Records in both lists, with the weaker field.
 fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
@@ -350,10 +360,8 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
             std::cmp::Ordering::Equal => {
                 out.push(Posting {
                     field: a[i].field.max(b[j].field),
-                    in_context: a[i].in_context && b[j].in_context,
-                    // A phrase is several words for one query word: it
-                    // cannot say the query names an entry.
-                    entry: 0,
+                    // Both words in the same short entry, or no entry.
+                    entry: if a[i].entry != 0 && b[j].entry != 0 { a[i].entry.max(b[j].entry) } else { 0 },
                     ..a[i]
                 });
                 i += 1;
@@ -376,7 +384,8 @@ struct Candidate {
     /// Sum of the matched slots' popularity (see `SlotMatch::popularity`).
     popularity: u32,
     /// Matched slots whose words the record's category title holds too: the
-    /// record is *about* them, not merely mentioning them.
+    /// record is *about* them, not merely mentioning them (filled late, as
+    /// `extra_words`).
     context: u32,
     billable: bool,
     /// From a book in current use (not a retired one such as ICD-9-CM).
@@ -385,6 +394,12 @@ struct Candidate {
     /// record, no more and no fewer ("heart failure" → I50.9): what a coder
     /// looking the words up in the index would take.
     names_entry: bool,
+    /// Per slot (four bits each), the expansion it matched by, or
+    /// `NO_PHRASE` (see `SlotMatch::phrase`).
+    phrases: u64,
+    /// Slots matched only through an index entry (their best field is the
+    /// index's), not the record's own text.
+    by_index: u32,
     /// Words of the title matched by the query (an estimate: a slot counts
     /// for as many words as its shortest expansion).
     title_words: u32,
@@ -395,11 +410,16 @@ struct Candidate {
 /// Low bits of a score: fewer title words beyond the query rank higher.
 const EXTRA_WORDS_BITS: u32 = 5;
 
+/// Low bits of a score worked out only for the candidates still in the
+/// running (see `rank`): context (4), billable (1) and extra words.
+const LATE_BITS: u32 = 10;
+
 impl Candidate {
-    /// The ranking key without the extra title words, which are read only
-    /// for the candidates this keeps in the running.
+    /// The ranking key without its late parts (context, billable, extra
+    /// title words): the titles they need are read only for the candidates
+    /// this keeps in the running.
     fn primary(&self, prefix: u32) -> u32 {
-        self.score(prefix) >> EXTRA_WORDS_BITS
+        self.score(prefix) >> LATE_BITS
     }
 
     /// The ranking key as one number, so that a hit's `score` is the order
@@ -615,7 +635,7 @@ impl Collector<'_> {
         id: u32,
         matches: &[Option<SlotMatch>],
     ) -> Result<(), PackError> {
-        let (mut mask, mut weight, mut context, mut title_words, mut popularity) = (0u32, 0u32, 0u32, 0u32, 0u32);
+        let (mut mask, mut weight, mut title_words, mut popularity) = (0u32, 0u32, 0u32, 0u32);
         let mut billable = false;
         // Slots found only through the labels of the record's composed
         // children: they bring the header here, its children decide.
@@ -630,7 +650,6 @@ impl Collector<'_> {
                 mask |= 1 << s;
                 weight += p.weight();
                 popularity += u32::from(p.popularity);
-                context += u32::from(p.in_context);
                 if p.field == Field::Title as u8 {
                     title_words += self.widths[s];
                 }
@@ -641,11 +660,6 @@ impl Collector<'_> {
         // heart" and "Failure, heart, congestive" both lead to I50.9, and a
         // posting keeps the shortest). An estimate: the words could come
         // from different entries.
-        let n = matches.len();
-        let names_entry = n <= usize::from(format::POSTING_ENTRY_MAX)
-            && matches.iter().all(|m| {
-                m.is_some_and(|m| m.field != Field::ChildLabel as u8 && m.entry != 0 && usize::from(m.entry) <= n)
-            });
         let special = ps.special.iter().any(|&(from, to)| (from..to).contains(&id));
         if special {
             weight /= 2;
@@ -654,6 +668,28 @@ impl Collector<'_> {
         if level(reachable, self.prefix) < self.bar() || !self.filter.allows(packs, ps.index, id)? {
             return Ok(());
         }
+        // The words the record matched: an expansion counts its own
+        // ("high blood pressure" matched as "hypertension" is one word).
+        let n: usize = matches
+            .iter()
+            .zip(ps.slots)
+            .map(|(m, slot)| {
+                m.and_then(|m| slot.phrases.get(usize::from(m.phrase)).map(Vec::len)).unwrap_or(slot.words as usize)
+            })
+            .sum();
+        let names_entry = n <= usize::from(format::POSTING_ENTRY_MAX)
+            && matches.iter().all(|m| {
+                m.is_some_and(|m| m.field != Field::ChildLabel as u8 && m.entry != 0 && usize::from(m.entry) <= n)
+            });
+        let (mut phrases, mut by_index) = (u64::MAX, 0u32);
+        for (s, m) in matches.iter().enumerate().take(16) {
+            if let Some(m) = m {
+                phrases = (phrases & !(0xF << (4 * s))) | (u64::from(m.phrase) << (4 * s));
+                if Field::is_index(m.field) {
+                    by_index |= 1 << s;
+                }
+            }
+        }
         if mask != 0 && (billable || !self.billable_only) && level(mask, self.prefix) >= self.bar() {
             self.candidates.push(Candidate {
                 pack: ps.index,
@@ -661,10 +697,12 @@ impl Collector<'_> {
                 mask,
                 weight,
                 popularity,
-                context,
+                context: 0,
                 billable,
                 current: !ps.pack.system().legacy,
                 names_entry,
+                phrases,
+                by_index,
                 title_words,
                 extra_words: 0,
             });
@@ -719,10 +757,12 @@ impl Collector<'_> {
                         mask: new_mask,
                         weight: w,
                         popularity: pop,
-                        context,
+                        context: 0,
                         billable: true,
                         current: !ps.pack.system().legacy,
                         names_entry,
+                        phrases,
+                        by_index: by_index & !label_mask,
                         title_words: tw,
                         extra_words: 0,
                     });
@@ -873,6 +913,17 @@ pub fn search_words(
     rank(packs, slots, candidates, limit, prefix)
 }
 
+/// Keeps the candidates whose `key` is at least the `limit`-th largest.
+fn keep_best(candidates: &mut Vec<Candidate>, limit: usize, key: impl Fn(&Candidate) -> u32) {
+    if candidates.len() > limit {
+        let mut keys: Vec<u32> = candidates.iter().map(&key).collect();
+        let nth = keys.len() - limit;
+        let (_, threshold, _) = keys.select_nth_unstable(nth);
+        let threshold = *threshold;
+        candidates.retain(|c| key(c) >= threshold);
+    }
+}
+
 /// Orders candidates and decodes the best `limit` of them.
 fn rank(
     packs: &[&Pack<'_>],
@@ -885,14 +936,24 @@ fn rank(
         return Ok(Vec::new());
     }
     // Only candidates at least as good as the limit-th on the cheap key
-    // need their title read.
-    if candidates.len() > limit {
-        let mut keys: Vec<u32> = candidates.iter().map(|c| c.primary(prefix)).collect();
-        let nth = keys.len() - limit;
-        let (_, threshold, _) = keys.select_nth_unstable(nth);
-        let threshold = *threshold;
-        candidates.retain(|c| c.primary(prefix) >= threshold);
+    // need their category read, and of those only the ones as good as the
+    // limit-th with it their own title.
+    keep_best(&mut candidates, limit, |c| c.primary(prefix));
+    // The slots as whole words (a category title is not being typed).
+    let whole: Vec<Slot> = slots.iter().map(|s| Slot { prefix: None, ..s.clone() }).collect();
+    let mut categories: HashMap<(usize, u32), u32> = HashMap::new();
+    // Not for a query that is one word only begun ("ac"): nothing yet says
+    // what the record is about, and its candidates are many.
+    let begun = match slots {
+        [slot] => slot.phrases.is_empty() && slot.exact.iter().all(|k| packs.iter().all(|p| p.term(k).is_none())),
+        _ => false,
+    };
+    if !begun {
+        for c in &mut candidates {
+            c.context = (c.mask & category_slots(packs[c.pack], c.pack, c.id, &whole, &mut categories)?).count_ones();
+        }
     }
+    keep_best(&mut candidates, limit, |c| c.score(prefix) >> EXTRA_WORDS_BITS);
     for c in &mut candidates {
         c.extra_words = packs[c.pack].content_words(c.id)?.saturating_sub(c.title_words);
     }
@@ -913,16 +974,84 @@ fn rank(
             .map(|(_, slot)| slot.typed.clone())
             .collect();
         let highlights = highlights(&e.title, slots, c.mask);
-        // A hit through a corrected word says so, with the query as corrected.
-        let via =
-            slots.iter().enumerate().any(|(s, slot)| c.mask & (1 << s) != 0 && slot.corrected.is_some()).then(|| {
-                let text: Vec<&str> =
-                    slots.iter().map(|slot| slot.corrected.as_deref().unwrap_or(slot.typed.as_str())).collect();
-                Via { kind: "typo", text: text.join(" ") }
-            });
+        let via = via(slots, &c);
         hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights, via });
     }
     Ok(hits)
+}
+
+/// The slots the title of record `id`'s category matches (its nearest
+/// ancestor-or-self of kind category; none in books without categories),
+/// each category read once per query.
+fn category_slots(
+    pack: &Pack<'_>,
+    pack_index: usize,
+    id: u32,
+    slots: &[Slot],
+    known: &mut HashMap<(usize, u32), u32>,
+) -> Result<u32, PackError> {
+    // Up to a record already known (siblings share their parent) or the
+    // category; what is found holds for every record on the way.
+    let mut path = Vec::new();
+    let mut at = id;
+    let mask = loop {
+        if let Some(&mask) = known.get(&(pack_index, at)) {
+            break mask;
+        }
+        path.push(at);
+        let row = pack.row(at)?;
+        if row.kind == Kind::Category {
+            let tokens = normalize::tokens(&pack.title(at)?);
+            let keys: Vec<String> = tokens.iter().map(|t| normalize::term_key(&t.folded)).collect();
+            break slots
+                .iter()
+                .enumerate()
+                .filter(|(_, slot)| slot.matches_tokens(&tokens, &keys))
+                .fold(0u32, |m, (s, _)| m | 1 << s);
+        }
+        match row.parent {
+            Some(p) if path.len() < 16 => at = p,
+            _ => break 0,
+        }
+    };
+    for at in path {
+        known.insert((pack_index, at), mask);
+    }
+    Ok(mask)
+}
+
+/// How a hit matched when not by the query's own words in its own text, the
+/// first that applies: a corrected word (the query as corrected), an
+/// abbreviation or lay term's expansion ("heart attack → myocardial
+/// infarction"), or an Alphabetic Index entry (the query's words it
+/// matched; the pack keeps the index's words, not its text).
+fn via(slots: &[Slot], c: &Candidate) -> Option<Via> {
+    let matched = |s: usize| c.mask & (1 << s) != 0;
+    if slots.iter().enumerate().any(|(s, slot)| matched(s) && slot.corrected.is_some()) {
+        let text: Vec<&str> =
+            slots.iter().map(|slot| slot.corrected.as_deref().unwrap_or(slot.typed.as_str())).collect();
+        return Some(Via { kind: "typo", text: text.join(" ") });
+    }
+    let expanded: Vec<(&Slot, &str)> = slots
+        .iter()
+        .enumerate()
+        .take(16)
+        .filter(|(s, _)| matched(*s))
+        .filter_map(|(s, slot)| {
+            let k = ((c.phrases >> (4 * s)) & 0xF) as u8;
+            (k != NO_PHRASE).then(|| slot.phrase_texts.get(usize::from(k)).map(|t| (slot, t.as_str()))).flatten()
+        })
+        .collect();
+    if let Some((slot, _)) = expanded.first() {
+        let text: Vec<String> = expanded.iter().map(|(s, t)| format!("{} → {t}", s.typed)).collect();
+        return Some(Via { kind: slot.expansion.unwrap_or("abbreviation"), text: text.join("; ") });
+    }
+    if c.by_index != 0 {
+        let words: Vec<&str> =
+            slots.iter().enumerate().filter(|(s, _)| matched(*s)).map(|(_, slot)| slot.typed.as_str()).collect();
+        return Some(Via { kind: "index", text: words.join(" ") });
+    }
+    None
 }
 
 /// Character ranges of the title's words that match one of the matched slots.

@@ -1,0 +1,123 @@
+//! What people type for what the code books say: lay words ("broken",
+//! "heart attack", "sugar"), and clinical shorthand written with
+//! punctuation ("s/p", "h/o", "w/o").
+//!
+//! Written for chartcode, each line with where it comes from. The first
+//! source is the ICD-10-CM Alphabetic Index's own cross-references
+//! ("Broken — see Fracture"; "Attack, heart — see Infarct, myocardium"),
+//! which the pack carries as index terms of their codes too; a line here
+//! makes the word work in every phrase, not only in the index entry's own
+//! ("broken wrist", "broken arm"). The other sources are the plain-language
+//! names in MedlinePlus health topics (NLM) and common clinical usage as in
+//! general medical dictionaries. Every clinical phrase is worded after the
+//! books' titles (the test `lay_terms_find_their_conditions` checks each
+//! finds codes): an expansion helps only if its words are the book's words.
+//!
+//! A lay term is matched on the query's words after stop words are dropped,
+//! longest first, and stands for one query word: it matches a record that
+//! holds all the words of one of its clinical phrases, or its own words.
+
+/// `(lay words, clinical phrases, source)`, sorted by lay words.
+pub const LAY_TERMS: &[(&str, &[&str], &str)] = &[
+    ("belly", &["abdominal"], "MedlinePlus: abdominal pain (belly pain)"),
+    ("black eye", &["contusion eyelid periocular area"], "index: Black eye — see Contusion, eyelid"),
+    ("blood clot", &["thrombosis", "embolism"], "MedlinePlus: blood clots"),
+    ("blood sugar", &["glucose"], "MedlinePlus: blood glucose (blood sugar)"),
+    ("broke", &["fracture"], "index: Broken — see Fracture"),
+    ("broken", &["fracture"], "index: Broken — see Fracture"),
+    ("bruise", &["contusion"], "index: Bruise — see Contusion"),
+    ("cancer", &["malignant neoplasm", "carcinoma"], "index: Cancer — see Neoplasm, malignant"),
+    ("chest cold", &["acute bronchitis"], "MedlinePlus: acute bronchitis (chest cold)"),
+    ("cold sore", &["herpesviral vesicular dermatitis"], "index: Cold, sore — see Herpes simplex"),
+    ("common cold", &["acute nasopharyngitis"], "index: Cold, common — see Nasopharyngitis, acute"),
+    ("enlarged prostate", &["benign prostatic hyperplasia"], "MedlinePlus: enlarged prostate (BPH)"),
+    ("flu shot", &["immunization"], "usage: influenza vaccination, coded Z23 encounter for immunization"),
+    ("heart attack", &["myocardial infarction"], "index: Attack, heart — see Infarct, myocardium"),
+    ("high blood pressure", &["hypertension"], "MedlinePlus: high blood pressure (hypertension)"),
+    ("high cholesterol", &["hypercholesterolemia"], "MedlinePlus: cholesterol (high cholesterol)"),
+    ("hives", &["urticaria"], "index: Hives — see Urticaria"),
+    ("kidney stone", &["calculus kidney"], "index: Stone, kidney — see Calculus, kidney"),
+    ("low blood pressure", &["hypotension"], "MedlinePlus: low blood pressure (hypotension)"),
+    ("low blood sugar", &["hypoglycemia"], "MedlinePlus: hypoglycemia (low blood sugar)"),
+    ("metastases", &["secondary malignant neoplasm"], "index: Metastasis — see Neoplasm, secondary"),
+    ("metastasis", &["secondary malignant neoplasm"], "index: Metastasis — see Neoplasm, secondary"),
+    ("metastatic", &["secondary malignant neoplasm"], "index: Metastasis — see Neoplasm, secondary"),
+    ("mini stroke", &["transient ischemic attack"], "MedlinePlus: transient ischemic attack (mini-stroke)"),
+    ("nosebleed", &["epistaxis"], "index: Nosebleed(s) — see Epistaxis"),
+    ("pink eye", &["conjunctivitis"], "MedlinePlus: pink eye (conjunctivitis)"),
+    ("pinkeye", &["conjunctivitis"], "MedlinePlus: pink eye (conjunctivitis)"),
+    ("runny nose", &["rhinorrhea"], "usage: rhinorrhea"),
+    ("shingles", &["zoster"], "index: Shingles — see Herpes, zoster"),
+    ("shot", &["vaccination", "immunization"], "usage: immunization; Z23"),
+    (
+        "slipped disc",
+        &["intervertebral disc displacement"],
+        "index: Slipped, disc — see Displacement, intervertebral disc",
+    ),
+    ("stomach flu", &["gastroenteritis"], "MedlinePlus: viral gastroenteritis (stomach flu)"),
+    ("stroke", &["cerebral infarction"], "index: Stroke — see Infarct, brain"),
+    ("sugar", &["diabetes"], "usage: sugar diabetes (diabetes mellitus)"),
+    ("tummy", &["abdominal"], "usage: abdomen"),
+    ("vaccine", &["vaccination", "immunization"], "usage: immunization; Z23"),
+    ("water pill", &["diuretics"], "usage: diuretic"),
+    ("wisdom tooth", &["third molar", "impacted teeth"], "usage: third molar"),
+];
+
+/// Clinical shorthand written with punctuation, as whole whitespace-separated
+/// tokens, and the words it stands for (none: a word that asks for nothing
+/// to be coded, "r/o pneumonia" is searched as "pneumonia").
+pub const SHORTHAND: &[(&str, &str)] = &[
+    ("b/l", "bilateral"),
+    ("c/o", ""),
+    ("f/u", "follow up"),
+    ("h/o", "personal history"),
+    ("n/v", "nausea vomiting"),
+    ("r/o", ""),
+    ("s/p", "status"),
+    ("w/", "with"),
+    ("w/o", "without"),
+];
+
+/// The words a shorthand token stands for (`s/p` → `status`).
+pub fn shorthand(token: &str) -> Option<&'static str> {
+    let folded = token.to_lowercase();
+    SHORTHAND.iter().find(|(s, _)| *s == folded).map(|(_, w)| *w)
+}
+
+/// The lay term that begins `words` (folded query words, stop words
+/// dropped), longest first: how many words it takes and its clinical
+/// phrases.
+pub fn lay_term_at(words: &[String]) -> Option<(usize, &'static [&'static str])> {
+    for n in (1..=3.min(words.len())).rev() {
+        let phrase = words[..n].join(" ");
+        if let Ok(i) = LAY_TERMS.binary_search_by(|(lay, _, _)| (*lay).cmp(phrase.as_str())) {
+            return Some((n, LAY_TERMS[i].1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_sorted_folded_and_sourced() {
+        for pair in LAY_TERMS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
+        }
+        for (lay, clinical, source) in LAY_TERMS {
+            assert!(lay.split(' ').all(|w| crate::normalize::fold(w) == w), "{lay} is not folded");
+            assert!(lay.split(' ').all(|w| !crate::normalize::is_stop_word(w)), "{lay}: a stop word never matches");
+            assert!(!clinical.is_empty() && !source.is_empty());
+        }
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(lay_term_at(&words("heart attack acute")).map(|x| x.0), Some(2));
+        assert_eq!(lay_term_at(&words("broken hip")).map(|x| x.1), Some(&["fracture"][..]));
+        assert_eq!(lay_term_at(&words("heart")), None);
+        assert_eq!(shorthand("S/P"), Some("status"));
+        assert_eq!(shorthand("h/o"), Some("personal history"));
+        assert_eq!(shorthand("r/o"), Some(""));
+        assert_eq!(shorthand("s"), None);
+    }
+}

@@ -1,0 +1,78 @@
+//! What people type: lay words, punctuated shorthand, and the `via` a hit
+//! gives when it matched through them, the index or a correction.
+
+mod common;
+
+use chartcode::search::vocabulary::{LAY_TERMS, SHORTHAND};
+use chartcode::search::{Hit, SearchOptions};
+use common::*;
+
+fn search(q: &str, limit: usize) -> Vec<Hit> {
+    let options = SearchOptions { systems: vec!["icd10cm".into()], limit, billable_only: true, ..Default::default() };
+    codebook_on(LAST_DAY_OF_FY2026).search(q, &options).unwrap()
+}
+
+fn codes(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.entry.code.as_str()).collect()
+}
+
+#[test]
+fn lay_terms_find_their_conditions() {
+    // Every clinical phrase of the table must be words of the book, or the
+    // line carries dead weight.
+    let cb = codebook_on(LAST_DAY_OF_FY2026);
+    for (lay, clinical, _) in LAY_TERMS {
+        for phrase in *clinical {
+            let options = SearchOptions { systems: vec!["icd10cm".into()], limit: 1, ..Default::default() };
+            let hits = cb.search(phrase, &options).unwrap();
+            let words = phrase.split(' ').filter(|w| !chartcode::normalize::is_stop_word(w)).count();
+            // A phrase may itself be a lay term ("high blood pressure"): one
+            // matched entry of several words.
+            let matched = |h: &chartcode::search::Hit| h.matched.iter().map(|m| m.split(' ').count()).sum::<usize>();
+            assert!(hits.first().is_some_and(|h| matched(h) == words), "{lay}: {phrase:?} finds nothing whole");
+        }
+    }
+}
+
+#[test]
+fn lay_words_reach_the_clinical_code() {
+    for (query, code, within) in [
+        ("heart attack", "I21.9", 1),
+        ("pink eye", "H10.9", 1),
+        ("high blood pressure", "I10", 1),
+        ("colon cancer", "C18.9", 1),
+        ("lung mets", "C78.00", 1),
+        // A lay word in any phrase, not only the index entry's own.
+        ("broken wrist", "S62.109A", 1),
+        ("broken hip", "S72.009A", 1),
+        ("sugar diabetes", "E11.9", 3),
+        ("flu shot", "Z23", 3),
+    ] {
+        let hits = search(query, within);
+        assert!(codes(&hits).contains(&code), "{query}: {:?}", codes(&search(query, 5)));
+    }
+}
+
+#[test]
+fn punctuated_shorthand_is_read_as_words() {
+    for (query, code) in [("s/p cabg", "Z95.1"), ("h/o breast cancer", "Z85.3"), ("S/P CABG", "Z95.1")] {
+        let hits = search(query, 1);
+        assert_eq!(codes(&hits), vec![code], "{query}: {:?}", codes(&search(query, 5)));
+    }
+    // "r/o" (rule out) and "c/o" (complains of) ask for nothing themselves.
+    assert_eq!(codes(&search("r/o pneumonia", 5)), codes(&search("pneumonia", 5)));
+    assert_eq!(codes(&search("c/o chest pain", 5)), codes(&search("chest pain", 5)));
+    assert!(SHORTHAND.windows(2).all(|w| w[0].0 < w[1].0));
+}
+
+#[test]
+fn a_hit_says_how_it_matched() {
+    let via = |q: &str| search(q, 1).into_iter().next().and_then(|h| h.via).map(|v| (v.kind, v.text));
+    assert_eq!(via("heart attack"), Some(("lay", "heart attack → myocardial infarction".to_string())));
+    assert_eq!(via("chf"), Some(("abbreviation", "chf → heart failure".to_string())));
+    assert_eq!(via("hypertnsion"), Some(("typo", "hypertension".to_string())));
+    // Abdominalgia — see Pain, abdominal: R10.9's title has neither word.
+    assert_eq!(via("abdominalgia"), Some(("index", "abdominalgia".to_string())));
+    // Words of the title itself: no via.
+    assert_eq!(via("essential hypertension"), None);
+}
