@@ -648,6 +648,17 @@ fn stats(
                     outln!("              derived from {d}");
                 }
             }
+            for (i, x) in s.indexes.iter().enumerate() {
+                outln!(
+                    "  {:<9} {} {} ({}{}, {} entries)",
+                    if i == 0 { "indexes" } else { "" },
+                    x.name,
+                    x.release,
+                    x.file,
+                    if x.derived { ", derived" } else { "" },
+                    group(u64::from(x.entries))
+                );
+            }
             if let Some(file) = file_of(s.id) {
                 outln!("  file      {}", file.display());
             }

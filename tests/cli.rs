@@ -319,6 +319,18 @@ fn stats_show_each_release_with_the_date_it_took_effect() {
     let v = json(&run(&["stats", "--json"]));
     let hcpcs = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "hcpcs").unwrap();
     assert_eq!(hcpcs["effective"], "2026-01-01");
+    // The indexes the search finds codes by, with their releases, and the
+    // derived one said to be so.
+    let cm = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "icd10cm").unwrap();
+    let indexes = cm["indexes"].as_array().unwrap();
+    assert_eq!(indexes[0]["name"], "Alphabetic Index to Diseases and Injuries");
+    assert_eq!(indexes[0]["release"], "FY2025");
+    assert_eq!(indexes[0]["derived"], true);
+    assert!(indexes[0]["entries"].as_u64().unwrap() > 70_000);
+    assert_eq!(indexes[1]["name"], "Table of Neoplasms");
+    assert_eq!(indexes[1]["file"], "icd-10-cm-neoplasm-2025.xml");
+    assert_eq!(indexes[1]["derived"], false);
+    assert!(hcpcs["indexes"].as_array().unwrap().is_empty());
 }
 
 #[test]

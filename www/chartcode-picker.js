@@ -164,6 +164,8 @@ input::placeholder { color: var(--chartcode-muted); }
 mark { background: var(--chartcode-mark-bg); color: var(--chartcode-mark-fg); border-radius: 2px; }
 .empty, .loading { padding: 0.75rem; color: var(--chartcode-muted); }
 .via { padding: 0.4rem 0.75rem; color: var(--chartcode-muted); font-size: 0.9em; }
+.title-cell { min-width: 0; }
+.hit-via { display: block; color: var(--chartcode-muted); font-size: 0.85em; }
 .empty[hidden], .loading[hidden] { display: none; }
 .detail {
   flex: 2 1 0; min-width: 0; overflow-y: auto; padding: 0.6rem 0.75rem;
@@ -225,6 +227,13 @@ const SYSTEM_NAMES = {
   icd9proc: 'ICD-9-CM proc.',
   cpt: 'CPT',
   cdt: 'CDT',
+};
+
+/** How a hit's `via` is shown beside it (a `typo` is shown once, above the list). */
+const VIA_LABELS = {
+  index: 'via index',
+  abbreviation: 'via abbreviation',
+  lay: 'via lay term',
 };
 
 let nextId = 0;
@@ -359,6 +368,10 @@ export class ChartcodePicker extends HTMLElement {
     this.#crumb.append(back, this.#crumbText);
     this.#listbox = el('ul');
     this.#listbox.part.add('listbox');
+    // Focus stays in the box (the combobox pattern): a list long enough to
+    // scroll must not become a Tab stop of its own, as Chromium makes
+    // scrollable containers.
+    this.#listbox.tabIndex = -1;
     this.#listbox.id = `${this.#uid}-listbox`;
     this.#listbox.setAttribute('role', 'listbox');
     this.#listbox.setAttribute('aria-label', 'Codes');
@@ -814,7 +827,18 @@ export class ChartcodePicker extends HTMLElement {
         chevron.part.add('chevron');
         meta.append(chevron);
       }
-      li.append(code, title, meta);
+      // How the hit matched when not by its own words: the index, an
+      // abbreviation or a lay term (a correction is said once, above).
+      const how = VIA_LABELS[entry.via?.kind];
+      if (how) {
+        const cell = el('span', 'title-cell');
+        const via = el('span', 'hit-via', `${how}: ${entry.via.text}`);
+        via.part.add('hit-via');
+        cell.append(title, via);
+        li.append(code, cell, meta);
+      } else {
+        li.append(code, title, meta);
+      }
       return li;
     });
     this.#listbox.replaceChildren(...nodes);

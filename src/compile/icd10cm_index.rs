@@ -225,8 +225,15 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
             }
         }
         // The entry names the code it ends at: the default code, not the
-        // headers on the way to it.
-        if let Some(&target) = targets.last() {
+        // headers on the way to it. But a code the index gave whole that a
+        // later release split (D69.1, billable in FY2026, a header over
+        // D69.11 Glanzmann thrombasthenia in FY2027) names nothing: its
+        // default child there is a guess, not the index's word, and the
+        // header is no code of that release.
+        let r = &book.records[id as usize];
+        let split = !r.billable && r.span.as_ref().is_some_and(|s| s.billable != 0);
+        let named = if split { None } else { targets.last() };
+        if let Some(&target) = named {
             names_of.entry(target).or_default().extend(names);
         }
     }

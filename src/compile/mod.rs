@@ -380,12 +380,29 @@ pub fn compile_book_with(
             };
             if let Some(f) = entry.file("index") {
                 let mut entries = icd10cm_index::parse_csv(&read_text(codebooks, f)?, &f.path)?;
+                let index_entries = entries.len();
+                let mut sources = vec![(
+                    "Alphabetic Index to Diseases and Injuries",
+                    f.official_name.clone(),
+                    index_entries,
+                    !f.path.ends_with(".xml") && !f.path.ends_with(".xml.gz"),
+                )];
                 let mut aliases = Vec::new();
                 if let Some(n) = entry.file("neoplasm") {
                     let table = icd10cm_neoplasm::parse(&read_text(codebooks, n)?, &n.path)?;
                     book.meta.push(("index.neoplasm_entries".into(), table.entries.len().to_string()));
+                    sources.push(("Table of Neoplasms", n.official_name.clone(), table.entries.len(), false));
                     entries.extend(table.entries);
                     aliases = table.by_site;
+                }
+                for (i, (name, file, count, derived)) in sources.into_iter().enumerate() {
+                    // The sources name their release in the file name.
+                    let release = file.split(|c: char| !c.is_ascii_digit()).find(|d| d.len() == 4).unwrap_or("");
+                    book.meta.push((format!("index.{i}.name"), name.to_string()));
+                    book.meta.push((format!("index.{i}.release"), format!("FY{release}")));
+                    book.meta.push((format!("index.{i}.file"), file));
+                    book.meta.push((format!("index.{i}.entries"), count.to_string()));
+                    book.meta.push((format!("index.{i}.derived"), derived.to_string()));
                 }
                 let report = icd10cm_index::attach(&mut book, &entries, &aliases)?;
                 if !report.code_missing.is_empty() {

@@ -399,6 +399,8 @@ pub struct SystemInfo {
     /// Size of the pack in bytes, and of each of its sections.
     pub bytes: usize,
     pub sections: Vec<SectionSize>,
+    /// The indexes whose words the search finds codes by.
+    pub indexes: Vec<IndexSource>,
 }
 
 /// One release of a pack that carries several.
@@ -417,6 +419,22 @@ pub struct ReleaseSummary {
     /// release files).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derived_from: Option<String>,
+}
+
+/// An index compiled into a pack's search terms (the ICD-10-CM Alphabetic
+/// Index, the Table of Neoplasms), as its build names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexSource {
+    pub name: String,
+    pub release: String,
+    /// The file as published.
+    pub file: String,
+    /// Entries (or cells) that lead to a code of the book.
+    pub entries: u32,
+    /// Not the official file but a third party's rendering of it (the
+    /// Alphabetic Index: a lossy CSV flattening of the XML).
+    pub derived: bool,
 }
 
 /// How many records a book has.
@@ -562,6 +580,18 @@ impl<'a> CodeBook<'a> {
                 terms: p.term_count(),
                 bytes: p.size(),
                 sections: p.sections().iter().map(|s| SectionSize { name: s.name(), bytes: s.len }).collect(),
+                indexes: (0..)
+                    .map_while(|i| {
+                        let key = |field: &str| meta_value(&format!("index.{i}.{field}"));
+                        Some(IndexSource {
+                            name: key("name")?,
+                            release: key("release").unwrap_or_default(),
+                            file: key("file").unwrap_or_default(),
+                            entries: key("entries").and_then(|n| n.parse().ok()).unwrap_or(0),
+                            derived: key("derived").is_some_and(|d| d == "true"),
+                        })
+                    })
+                    .collect(),
             });
         }
         Ok(out)

@@ -9,7 +9,8 @@
 //! makes the word work in every phrase, not only in the index entry's own
 //! ("broken wrist", "broken arm"). The other sources are the plain-language
 //! names in MedlinePlus health topics (NLM) and common clinical usage as in
-//! general medical dictionaries. Every clinical phrase is worded after the
+//! general medical dictionaries (an organ's adjective for its noun:
+//! "hepatic" for "liver", as the index names organs by noun). Every clinical phrase is worded after the
 //! books' titles (the test `lay_terms_find_their_conditions` checks each
 //! finds codes): an expansion helps only if its words are the book's words.
 //!
@@ -27,12 +28,18 @@ pub const LAY_TERMS: &[(&str, &[&str], &str)] = &[
     ("broken", &["fracture"], "index: Broken — see Fracture"),
     ("bruise", &["contusion"], "index: Bruise — see Contusion"),
     ("cancer", &["malignant neoplasm", "carcinoma"], "index: Cancer — see Neoplasm, malignant"),
+    ("cardiac", &["heart"], "usage: the organ's adjective; the index names organs by noun"),
+    ("cerebral", &["brain"], "usage: the organ's adjective; the index names organs by noun"),
     ("chest cold", &["acute bronchitis"], "MedlinePlus: acute bronchitis (chest cold)"),
     ("cold sore", &["herpesviral vesicular dermatitis"], "index: Cold, sore — see Herpes simplex"),
+    ("colonic", &["colon"], "usage: the organ's adjective; the index names organs by noun"),
     ("common cold", &["acute nasopharyngitis"], "index: Cold, common — see Nasopharyngitis, acute"),
+    ("cutaneous", &["skin"], "usage: the organ's adjective; the index names organs by noun"),
     ("enlarged prostate", &["benign prostatic hyperplasia"], "MedlinePlus: enlarged prostate (BPH)"),
     ("flu shot", &["immunization"], "usage: influenza vaccination, coded Z23 encounter for immunization"),
+    ("gastric", &["stomach"], "usage: the organ's adjective; the index names organs by noun"),
     ("heart attack", &["myocardial infarction"], "index: Attack, heart — see Infarct, myocardium"),
+    ("hepatic", &["liver"], "usage: the organ's adjective; the index names organs by noun"),
     ("high blood pressure", &["hypertension"], "MedlinePlus: high blood pressure (hypertension)"),
     ("high cholesterol", &["hypercholesterolemia"], "MedlinePlus: cholesterol (high cholesterol)"),
     ("hives", &["urticaria"], "index: Hives — see Urticaria"),
@@ -44,8 +51,12 @@ pub const LAY_TERMS: &[(&str, &[&str], &str)] = &[
     ("metastatic", &["secondary malignant neoplasm"], "index: Metastasis — see Neoplasm, secondary"),
     ("mini stroke", &["transient ischemic attack"], "MedlinePlus: transient ischemic attack (mini-stroke)"),
     ("nosebleed", &["epistaxis"], "index: Nosebleed(s) — see Epistaxis"),
+    ("ocular", &["eye"], "usage: the organ's adjective; the index names organs by noun"),
+    ("pancreatic", &["pancreas"], "usage: the organ's adjective; the index names organs by noun"),
     ("pink eye", &["conjunctivitis"], "MedlinePlus: pink eye (conjunctivitis)"),
     ("pinkeye", &["conjunctivitis"], "MedlinePlus: pink eye (conjunctivitis)"),
+    ("pulmonary", &["lung"], "usage: the organ's adjective; the index names organs by noun"),
+    ("renal", &["kidney"], "usage: the organ's adjective; the index names organs by noun"),
     ("runny nose", &["rhinorrhea"], "usage: rhinorrhea"),
     ("shingles", &["zoster"], "index: Shingles — see Herpes, zoster"),
     ("shot", &["vaccination", "immunization"], "usage: immunization; Z23"),
@@ -54,6 +65,7 @@ pub const LAY_TERMS: &[(&str, &[&str], &str)] = &[
         &["intervertebral disc displacement"],
         "index: Slipped, disc — see Displacement, intervertebral disc",
     ),
+    ("splenic", &["spleen"], "usage: the organ's adjective; the index names organs by noun"),
     ("stomach flu", &["gastroenteritis"], "MedlinePlus: viral gastroenteritis (stomach flu)"),
     ("stroke", &["cerebral infarction"], "index: Stroke — see Infarct, brain"),
     ("sugar", &["diabetes"], "usage: sugar diabetes (diabetes mellitus)"),

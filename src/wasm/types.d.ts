@@ -49,10 +49,14 @@ export interface Hit extends Entry {
   /** `[start, end)` ranges of `title` to highlight, in JavaScript string indices. */
   highlights: [number, number][];
   /**
-   * How the hit was reached when not by the words as typed: `typo` when a word no book has was
-   * corrected (`text` is the query as corrected: "hypertension" for "hypertnsion").
+   * How the hit was reached when not by its own words as typed, the first that applies:
+   * `typo` when a word no book has was corrected (`text` is the query as corrected:
+   * "hypertension" for "hypertnsion"); `abbreviation` or `lay` when an expansion matched
+   * (`text`: "chf → heart failure", "heart attack → myocardial infarction"); `index` when an
+   * ICD-10-CM Alphabetic Index entry matched words the record's own text lacks (`text`: the
+   * query words it matched; the pack keeps the index's words, not its lines).
    */
-  via?: { kind: 'typo'; text: string };
+  via?: { kind: 'typo' | 'abbreviation' | 'lay' | 'index'; text: string };
 }
 
 export interface Note {
@@ -206,6 +210,8 @@ export interface SystemInfo {
   terms: number;
   bytes: number;
   sections: { name: string; bytes: number }[];
+  /** The indexes whose words the search finds codes by (ICD-10-CM: the Alphabetic Index, derived FY2025, and the Table of Neoplasms). */
+  indexes: { name: string; release: string; file: string; entries: number; derived: boolean }[];
 }
 
 export interface SearchOptions {

@@ -346,6 +346,24 @@ test.describe('the picker, more', () => {
     await expect(via).toBeHidden();
   });
 
+  test('a hit through a lay term, an abbreviation or the index says so beside it', async ({ page }) => {
+    const p = parts(page, 'plain');
+    await p.input.click();
+    await page.keyboard.type('heart attack');
+    const first = p.options.first();
+    await expect(first.locator('.code')).toHaveText('I21.9');
+    await expect(first.locator('.hit-via')).toHaveText('via lay term: heart attack → myocardial infarction');
+    await p.input.fill('');
+    await page.keyboard.type('abdominalgia');
+    await expect(p.options.first().locator('.code')).toHaveText('R10.9');
+    await expect(p.options.first().locator('.hit-via')).toHaveText('via index: abdominalgia');
+    // The title's own words: nothing beside it.
+    await p.input.fill('');
+    await page.keyboard.type('essential hypertension');
+    await expect(p.options.first().locator('.code')).toHaveText('I10');
+    await expect(p.options.first().locator('.hit-via')).toHaveCount(0);
+  });
+
   test('date-of-service chooses the release, per picker, and a bad date says why', async ({ page }) => {
     const p = parts(page, 'plain');
     const other = parts(page, 'required'); // no date: today, FY2027
