@@ -358,3 +358,23 @@ fn one_typo_finds_the_code() {
     }
     assert_eq!(checked, 98);
 }
+
+#[test]
+fn every_record_knows_its_category() {
+    // What ranking's context reads: the category whose subtree holds a
+    // record (stored, composed, or the category itself); none above one.
+    let p = pack();
+    let id = |code: &str| p.find_code(code).unwrap_or_else(|| panic!("{code}"));
+    assert_eq!(p.category_of(id("I509")).unwrap(), Some(id("I50")));
+    assert_eq!(p.category_of(id("I50")).unwrap(), Some(id("I50")));
+    assert_eq!(p.category_of(id("S72001A")).unwrap(), Some(id("S72")));
+    assert_eq!(p.category_of(id("E1165")).unwrap(), Some(id("E11")));
+    // A chapter is above every category.
+    let chapter = p.row(id("I50")).unwrap().parent.and_then(|s| p.row(s).unwrap().parent).unwrap();
+    assert_eq!(p.category_of(chapter).unwrap(), None);
+    // Every code's category is its first three characters.
+    for code in ["A000", "C180", "M1A00X0", "T360X1A", "Z9989"] {
+        let c = p.category_of(id(code)).unwrap().map(|c| p.code(c).unwrap());
+        assert_eq!(c.as_deref().map(|c| c.replace('.', "")), Some(code[..3].to_string()), "{code}");
+    }
+}

@@ -100,6 +100,9 @@ pub struct Pack<'a> {
     /// The top-level records with their subtrees' ends (id ranges), read
     /// on first use: finding them walks every row.
     top_level: std::sync::OnceLock<Result<Vec<(u32, u32)>, PackError>>,
+    /// The categories with their subtrees' ends, read on first use (the
+    /// search asks each candidate's category).
+    categories: std::sync::OnceLock<Result<Vec<(u32, u32)>, PackError>>,
 }
 
 impl std::fmt::Debug for Pack<'_> {
@@ -246,6 +249,7 @@ impl<'a> Pack<'a> {
             today: 0,
             label_words: std::sync::OnceLock::new(),
             top_level: std::sync::OnceLock::new(),
+            categories: std::sync::OnceLock::new(),
         })
     }
 
@@ -520,6 +524,33 @@ impl<'a> Pack<'a> {
             Ok(out)
         });
         ranges.as_deref().map_err(Clone::clone)
+    }
+
+    /// The category record (kind `Category`) whose subtree holds `id`, or
+    /// `id` itself if it is one; `None` in books without categories. The
+    /// categories are found once per pack, by one pass over the rows.
+    pub fn category_of(&self, id: u32) -> Result<Option<u32>, PackError> {
+        let ranges = self.categories.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut j = 0;
+            loop {
+                j = self.next_stored(j);
+                if j >= self.record_count {
+                    break;
+                }
+                if self.stored_row(j)?.kind == crate::model::Kind::Category {
+                    let end = self.subtree_end(j)?;
+                    out.push((j, end.max(j + 1)));
+                    j = end.max(j + 1);
+                } else {
+                    j += 1;
+                }
+            }
+            Ok(out)
+        });
+        let ranges = ranges.as_deref().map_err(Clone::clone)?;
+        let i = ranges.partition_point(|&(start, _)| start <= id);
+        Ok(i.checked_sub(1).map(|i| ranges[i]).filter(|&(_, end)| id < end).map(|(start, _)| start))
     }
 
     /// The end (exclusive) of the subtree rooted at `id`.

@@ -31,7 +31,7 @@
 use super::query::Slot;
 use super::{entry, Hit, Via};
 use crate::error::{PackError, QueryError};
-use crate::model::{Field, Kind};
+use crate::model::Field;
 use crate::normalize;
 use crate::pack::{composition, format, Pack, Posting, TermRef};
 use std::cmp::Reverse;
@@ -990,33 +990,18 @@ fn category_slots(
     slots: &[Slot],
     known: &mut HashMap<(usize, u32), u32>,
 ) -> Result<u32, PackError> {
-    // Up to a record already known (siblings share their parent) or the
-    // category; what is found holds for every record on the way.
-    let mut path = Vec::new();
-    let mut at = id;
-    let mask = loop {
-        if let Some(&mask) = known.get(&(pack_index, at)) {
-            break mask;
-        }
-        path.push(at);
-        let row = pack.row(at)?;
-        if row.kind == Kind::Category {
-            let tokens = normalize::tokens(&pack.title(at)?);
-            let keys: Vec<String> = tokens.iter().map(|t| normalize::term_key(&t.folded)).collect();
-            break slots
-                .iter()
-                .enumerate()
-                .filter(|(_, slot)| slot.matches_tokens(&tokens, &keys))
-                .fold(0u32, |m, (s, _)| m | 1 << s);
-        }
-        match row.parent {
-            Some(p) if path.len() < 16 => at = p,
-            _ => break 0,
-        }
-    };
-    for at in path {
-        known.insert((pack_index, at), mask);
+    let Some(category) = pack.category_of(id)? else { return Ok(0) };
+    if let Some(&mask) = known.get(&(pack_index, category)) {
+        return Ok(mask);
     }
+    let tokens = normalize::tokens(&pack.title(category)?);
+    let keys: Vec<String> = tokens.iter().map(|t| normalize::term_key(&t.folded)).collect();
+    let mask = slots
+        .iter()
+        .enumerate()
+        .filter(|(_, slot)| slot.matches_tokens(&tokens, &keys))
+        .fold(0u32, |m, (s, _)| m | 1 << s);
+    known.insert((pack_index, category), mask);
     Ok(mask)
 }
 
