@@ -279,8 +279,7 @@ fn squeeze(term: &str) -> String {
 /// The keys a path is found by: as written, and with each term replaced by
 /// one of its comma-separated variants (at most 32 keys).
 fn path_keys(path: &[String]) -> Vec<String> {
-    let mut keys: Vec<Vec<String>> = vec![Vec::new()];
-    for term in path {
+    let variants = path.iter().map(|term| {
         let term = squeeze(term);
         let mut variants = vec![term.clone()];
         if term.contains(", ") {
@@ -291,19 +290,27 @@ fn path_keys(path: &[String]) -> Vec<String> {
         if let Some(bare) = term.strip_suffix(" nec").or_else(|| term.strip_suffix(" nos")) {
             variants.push(bare.to_string());
         }
+        variants
+    });
+    combinations(variants, "|", 32)
+}
+
+/// Every way of taking one variant of each term, in order, joined by `sep`
+/// (at most `cap` of them).
+fn combinations(terms: impl IntoIterator<Item = Vec<String>>, sep: &str, cap: usize) -> Vec<String> {
+    let mut out: Vec<String> = vec![String::new()];
+    for (i, variants) in terms.into_iter().enumerate() {
         let mut next = Vec::new();
-        for k in &keys {
+        for done in &out {
             for v in &variants {
-                if next.len() < 32 {
-                    let mut k = k.clone();
-                    k.push(v.clone());
-                    next.push(k);
+                if next.len() < cap {
+                    next.push(if i == 0 { v.clone() } else { format!("{done}{sep}{v}") });
                 }
             }
         }
-        keys = next;
+        out = next;
     }
-    keys.into_iter().map(|k| k.join("|")).collect()
+    out
 }
 
 /// The ways an entry is named: one comma-separated variant of each term
@@ -321,28 +328,19 @@ fn entry_names(path: &[String], shared: &std::collections::HashSet<String>) -> V
     if path.len() > 3 {
         return Vec::new();
     }
-    let mut names: Vec<String> = vec![String::new()];
-    for (level, term) in path.iter().enumerate() {
-        let mut variants: Vec<&str> = term.split(',').map(str::trim).filter(|v| !v.is_empty()).collect();
-        let whole = variants.join(" ");
-        if level == 0 && variants.len() > 1 && shared.contains(&squeeze(variants[0])) {
-            let first = squeeze(variants[0]);
+    let variants = path.iter().enumerate().map(|(level, term)| {
+        let variants: Vec<String> =
+            term.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect();
+        if level == 0 && variants.len() > 1 && shared.contains(&squeeze(&variants[0])) {
+            let first = squeeze(&variants[0]);
             let qualifiers: Vec<String> = variants[1..].iter().map(|q| squeeze(q)).collect();
             if !qualifiers.iter().all(|q| DEFAULT_QUALIFIERS.contains(&q.as_str()) || q.starts_with(&first)) {
-                variants = vec![whole.as_str()];
+                return vec![variants.join(" ")];
             }
         }
-        let mut next = Vec::new();
-        for name in &names {
-            for v in &variants {
-                if next.len() < 8 {
-                    next.push(if name.is_empty() { v.to_string() } else { format!("{name} {v}") });
-                }
-            }
-        }
-        names = next;
-    }
-    names
+        variants
+    });
+    combinations(variants, " ", 8)
 }
 
 /// The names of a record's entries that say how few words name it: those

@@ -47,7 +47,7 @@ pub mod text;
 pub mod words;
 
 use crate::error::PackError;
-use crate::model::CodeSystem;
+use crate::model::{CodeSystem, Kind};
 use fst::{IntoStreamer, Streamer};
 
 pub use composition::Composition;
@@ -424,7 +424,7 @@ impl<'a> Pack<'a> {
         }
         Ok(Row {
             parent: Some(header),
-            kind: crate::model::Kind::Code,
+            kind: Kind::Code,
             billable: true,
             composed: true,
             has_notes: false,
@@ -505,24 +505,7 @@ impl<'a> Pack<'a> {
     /// The top-level records (chapters) as `(id, end of subtree)` id
     /// ranges, in book order, whatever the release: read once per pack.
     pub fn top_level_ranges(&self) -> Result<&[(u32, u32)], PackError> {
-        let ranges = self.top_level.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut j = 0;
-            loop {
-                j = self.next_stored(j);
-                if j >= self.record_count {
-                    break;
-                }
-                let end = self.subtree_end(j)?;
-                // In a forged pack a subtree may end at a record that is not
-                // top-level: it is skipped, not listed.
-                if self.row(j)?.parent.is_none() {
-                    out.push((j, end));
-                }
-                j = end;
-            }
-            Ok(out)
-        });
+        let ranges = self.top_level.get_or_init(|| self.subtree_ranges(|row| row.parent.is_none()));
         ranges.as_deref().map_err(Clone::clone)
     }
 
@@ -530,27 +513,33 @@ impl<'a> Pack<'a> {
     /// `id` itself if it is one; `None` in books without categories. The
     /// categories are found once per pack, by one pass over the rows.
     pub fn category_of(&self, id: u32) -> Result<Option<u32>, PackError> {
-        let ranges = self.categories.get_or_init(|| {
-            let mut out = Vec::new();
-            let mut j = 0;
-            loop {
-                j = self.next_stored(j);
-                if j >= self.record_count {
-                    break;
-                }
-                if self.stored_row(j)?.kind == crate::model::Kind::Category {
-                    let end = self.subtree_end(j)?;
-                    out.push((j, end.max(j + 1)));
-                    j = end.max(j + 1);
-                } else {
-                    j += 1;
-                }
-            }
-            Ok(out)
-        });
+        let ranges = self.categories.get_or_init(|| self.subtree_ranges(|row| row.kind == Kind::Category));
         let ranges = ranges.as_deref().map_err(Clone::clone)?;
         let i = ranges.partition_point(|&(start, _)| start <= id);
         Ok(i.checked_sub(1).map(|i| ranges[i]).filter(|&(_, end)| id < end).map(|(start, _)| start))
+    }
+
+    /// The stored records whose row `is_root` accepts, outermost first, as
+    /// `(id, end of subtree)` ranges in book order: one pass over the rows,
+    /// which skips each accepted subtree. A forged pack's subtree that ends
+    /// at a record it should hold is walked on from there, never listed
+    /// twice.
+    fn subtree_ranges(&self, is_root: impl Fn(&Row) -> bool) -> Result<Vec<(u32, u32)>, PackError> {
+        let mut out = Vec::new();
+        let mut j = 0;
+        loop {
+            j = self.next_stored(j);
+            if j >= self.record_count {
+                return Ok(out);
+            }
+            if is_root(&self.stored_row(j)?) {
+                let end = self.subtree_end(j)?.max(j + 1);
+                out.push((j, end));
+                j = end;
+            } else {
+                j += 1;
+            }
+        }
     }
 
     /// The end (exclusive) of the subtree rooted at `id`.

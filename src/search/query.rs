@@ -23,31 +23,41 @@ pub struct Slot {
     pub exact: Vec<String>,
     /// The last word also matches every term it begins.
     pub prefix: Option<String>,
-    /// Abbreviation expansions: each a list of term keys that must all occur.
-    pub phrases: Vec<Vec<String>>,
+    /// Word groups of which every word must occur: an abbreviation's or a
+    /// lay term's expansions, and a lay term's own words.
+    pub phrases: Vec<Phrase>,
     /// The query negates the word ("without complications"): it then fully
     /// matches a title word that stands after "without".
     pub negated: bool,
     /// The word as corrected, when no term of the books has it as typed
     /// (`hypertnsion` → `hypertension`): `exact` then holds the corrections.
     pub corrected: Option<String>,
-    /// Where `phrases` come from: `"abbreviation"` or `"lay"` (a lay term of
-    /// `super::vocabulary`, which may span several typed words; its first
-    /// phrase is then its own words, not an expansion).
+    /// Where the expansions come from: `"abbreviation"` or `"lay"` (a lay
+    /// term of `super::vocabulary`, which may span several typed words).
     pub expansion: Option<&'static str>,
     /// Query words the slot stands for (more than one for "heart attack").
     pub words: u32,
-    /// The text of each of `phrases`, for saying how a hit matched.
-    pub phrase_texts: Vec<String>,
 }
 
-/// The term keys of a phrase's words, stop words left out.
-fn phrase_keys(phrase: &str) -> Vec<String> {
-    normalize::tokens(phrase)
-        .into_iter()
-        .filter(|t| !normalize::is_stop_word(&t.folded))
-        .map(|t| normalize::term_key(&t.folded))
-        .collect()
+/// Words that must all occur in a record for it to match a slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    /// Their term keys, stop words left out.
+    pub keys: Vec<String>,
+    /// The expansion's text ("heart failure" for `chf`), for saying how a
+    /// hit matched; `None` for the query's own words (a lay term's).
+    pub expansion: Option<&'static str>,
+}
+
+impl Phrase {
+    fn expanding(text: &'static str) -> Phrase {
+        let keys = normalize::tokens(text)
+            .into_iter()
+            .filter(|t| !normalize::is_stop_word(&t.folded))
+            .map(|t| normalize::term_key(&t.folded))
+            .collect();
+        Phrase { keys, expansion: Some(text) }
+    }
 }
 
 impl Slot {
@@ -56,37 +66,29 @@ impl Slot {
         let exact = vec![normalize::term_key(&typed)];
         let prefix = is_last.then(|| typed.clone());
         let abbreviation = abbreviations::expansions(&typed);
-        let phrases =
-            abbreviation.map(|exps| exps.iter().map(|phrase| phrase_keys(phrase)).collect()).unwrap_or_default();
+        let phrases = abbreviation.map(|exps| exps.iter().map(|e| Phrase::expanding(e)).collect()).unwrap_or_default();
         let expansion = abbreviation.map(|_| "abbreviation");
-        let phrase_texts = abbreviation.map(|exps| exps.iter().map(|p| p.to_string()).collect()).unwrap_or_default();
-        Slot { typed, exact, prefix, phrases, negated, corrected: None, expansion, words: 1, phrase_texts }
+        Slot { typed, exact, prefix, phrases, negated, corrected: None, expansion, words: 1 }
     }
 
     /// A slot for a lay term of one or more query words: it matches what
     /// its clinical phrases match, or the words themselves. A one-word term
     /// keeps its stem and prefix ("broken" is also a title word).
-    fn lay(words: &[String], clinical: &[&str], is_last: bool, negated: bool) -> Slot {
+    fn lay(words: &[String], clinical: &[&'static str], is_last: bool, negated: bool) -> Slot {
         let mut slot = match words {
             [word] => Slot::new(word, is_last, negated),
-            _ => {
-                let typed = words.join(" ");
-                let own = words.iter().map(|w| normalize::term_key(w)).collect();
-                Slot {
-                    typed: typed.clone(),
-                    exact: Vec::new(),
-                    prefix: None,
-                    phrases: vec![own],
-                    negated,
-                    corrected: None,
-                    expansion: None,
-                    words: words.len() as u32,
-                    phrase_texts: vec![typed],
-                }
-            }
+            _ => Slot {
+                typed: words.join(" "),
+                exact: Vec::new(),
+                prefix: None,
+                phrases: vec![Phrase { keys: words.iter().map(|w| normalize::term_key(w)).collect(), expansion: None }],
+                negated,
+                corrected: None,
+                expansion: None,
+                words: words.len() as u32,
+            },
         };
-        slot.phrases.extend(clinical.iter().map(|phrase| phrase_keys(phrase)));
-        slot.phrase_texts.extend(clinical.iter().map(|p| p.to_string()));
+        slot.phrases.extend(clinical.iter().map(|c| Phrase::expanding(c)));
         slot.expansion = Some("lay");
         slot
     }
@@ -127,7 +129,7 @@ impl Slot {
     pub fn matches_token(&self, token: &Token) -> Option<usize> {
         let key = normalize::term_key(&token.folded);
         let whole = token.end - token.start;
-        if self.exact.contains(&key) || self.phrases.iter().any(|p| p.contains(&key)) {
+        if self.exact.contains(&key) || self.phrases.iter().any(|p| p.keys.contains(&key)) {
             return Some(whole);
         }
         match &self.prefix {
@@ -145,7 +147,7 @@ impl Slot {
         let direct = tokens.iter().zip(keys).any(|(t, key)| {
             self.exact.contains(key) || self.prefix.as_deref().is_some_and(|p| t.folded.starts_with(p))
         });
-        direct || self.phrases.iter().any(|p| p.iter().all(|w| keys.contains(w)))
+        direct || self.phrases.iter().any(|p| p.keys.iter().all(|w| keys.contains(w)))
     }
 }
 
@@ -168,14 +170,13 @@ impl Query {
         }
         let text = &text[..cut];
         // Punctuated shorthand ("s/p", "w/o") becomes its words first.
-        let rewritten: Vec<&str> = text
+        let raw: Vec<&str> = text
             .split_whitespace()
             .flat_map(|token| match vocabulary::shorthand(token) {
                 Some(words) => words.split_whitespace().collect::<Vec<_>>(),
                 None => vec![token],
             })
             .collect();
-        let raw = rewritten;
         let mut codes = Vec::new();
         let mut words: Vec<String> = Vec::new();
         for token in &raw {
@@ -272,7 +273,9 @@ mod tests {
         assert_eq!(typed, vec!["diabetes", "chf", "hypert"]);
         assert_eq!(q.slots[0].exact, vec!["diabete"]);
         assert_eq!(q.slots[0].prefix, None);
-        assert_eq!(q.slots[1].phrases, vec![vec!["heart".to_string(), "failure".to_string()]]);
+        let phrase =
+            Phrase { keys: vec!["heart".to_string(), "failure".to_string()], expansion: Some("heart failure") };
+        assert_eq!(q.slots[1].phrases, vec![phrase]);
         assert_eq!(q.slots[2].prefix.as_deref(), Some("hypert"));
         let q = Query::parse("diabetes without complications with coma", &[]);
         let negated: Vec<bool> = q.slots.iter().map(|s| s.negated).collect();

@@ -305,12 +305,10 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
             take(&mut buf, false, popularity(t.doc_freq), NO_PHRASE, &mut all);
         }
     }
-    // A lay term's first phrase is its own words (`Slot::lay`).
-    let own_first = slot.expansion == Some("lay") && slot.exact.is_empty();
     for (k, phrase) in slot.phrases.iter().enumerate() {
-        let tag = if own_first && k == 0 { NO_PHRASE } else { (k as u8).min(NO_PHRASE - 1) };
+        let tag = if phrase.expansion.is_some() { (k as u8).min(NO_PHRASE - 1) } else { NO_PHRASE };
         let mut acc: Option<Vec<Posting>> = None;
-        for word in phrase {
+        for word in &phrase.keys {
             let mut list = Vec::new();
             if let Some(t) = pack.term(word) {
                 pack.postings(t, &mut list)?;
@@ -390,9 +388,9 @@ struct Candidate {
     billable: bool,
     /// From a book in current use (not a retired one such as ICD-9-CM).
     current: bool,
-    /// The query's words are the words of an index entry leading to the
-    /// record, no more and no fewer ("heart failure" → I50.9): what a coder
-    /// looking the words up in the index would take.
+    /// The query's words are those of a short index entry leading to the
+    /// record ("heart failure" → I50.9; see `Collector::evaluate`): what a
+    /// coder looking the words up in the index would take.
     names_entry: bool,
     /// Per slot (four bits each), the expansion it matched by, or
     /// `NO_PHRASE` (see `SlotMatch::phrase`).
@@ -451,7 +449,7 @@ fn level(mask: u32, prefix: u32) -> u32 {
 
 /// How many title words a slot accounts for when it matches.
 fn slot_width(slot: &Slot) -> u32 {
-    slot.phrases.iter().map(|p| p.len() as u32).min().unwrap_or(1).max(1)
+    slot.phrases.iter().map(|p| p.keys.len() as u32).min().unwrap_or(1).max(1)
 }
 
 /// Shortest prefix that may complete a word of a 7th-character label. A
@@ -655,11 +653,6 @@ impl Collector<'_> {
                 }
             }
         }
-        // Every word of the query, whole, in a short index entry of no
-        // more words than the query ("congestive heart failure": "Failure,
-        // heart" and "Failure, heart, congestive" both lead to I50.9, and a
-        // posting keeps the shortest). An estimate: the words could come
-        // from different entries.
         let special = ps.special.iter().any(|&(from, to)| (from..to).contains(&id));
         if special {
             weight /= 2;
@@ -674,9 +667,15 @@ impl Collector<'_> {
             .iter()
             .zip(ps.slots)
             .map(|(m, slot)| {
-                m.and_then(|m| slot.phrases.get(usize::from(m.phrase)).map(Vec::len)).unwrap_or(slot.words as usize)
+                m.and_then(|m| slot.phrases.get(usize::from(m.phrase)).map(|p| p.keys.len()))
+                    .unwrap_or(slot.words as usize)
             })
             .sum();
+        // Every word, whole, in a short index entry of no more words than
+        // that ("congestive heart failure": "Failure, heart" and "Failure,
+        // heart, congestive" both lead to I50.9, and a posting keeps the
+        // shortest). An estimate: the words could come from different
+        // entries.
         let names_entry = n <= usize::from(format::POSTING_ENTRY_MAX)
             && matches.iter().all(|m| {
                 m.is_some_and(|m| m.field != Field::ChildLabel as u8 && m.entry != 0 && usize::from(m.entry) <= n)
@@ -939,9 +938,6 @@ fn rank(
     // need their category read, and of those only the ones as good as the
     // limit-th with it their own title.
     keep_best(&mut candidates, limit, |c| c.primary(prefix));
-    // The slots as whole words (a category title is not being typed).
-    let whole: Vec<Slot> = slots.iter().map(|s| Slot { prefix: None, ..s.clone() }).collect();
-    let mut categories: HashMap<(usize, u32), u32> = HashMap::new();
     // Not for a query that is one word only begun ("ac"): nothing yet says
     // what the record is about, and its candidates are many.
     let begun = match slots {
@@ -949,6 +945,9 @@ fn rank(
         _ => false,
     };
     if !begun {
+        // The slots as whole words (a category title is not being typed).
+        let whole: Vec<Slot> = slots.iter().map(|s| Slot { prefix: None, ..s.clone() }).collect();
+        let mut categories: HashMap<(usize, u32), u32> = HashMap::new();
         for c in &mut candidates {
             c.context = (c.mask & category_slots(packs[c.pack], c.pack, c.id, &whole, &mut categories)?).count_ones();
         }
@@ -1024,7 +1023,7 @@ fn via(slots: &[Slot], c: &Candidate) -> Option<Via> {
         .filter(|(s, _)| matched(*s))
         .filter_map(|(s, slot)| {
             let k = ((c.phrases >> (4 * s)) & 0xF) as u8;
-            (k != NO_PHRASE).then(|| slot.phrase_texts.get(usize::from(k)).map(|t| (slot, t.as_str()))).flatten()
+            slot.phrases.get(usize::from(k)).and_then(|p| p.expansion).map(|t| (slot, t))
         })
         .collect();
     if let Some((slot, _)) = expanded.first() {
