@@ -104,3 +104,43 @@ fn the_table_of_neoplasms_gives_site_and_behaviour() {
         assert_eq!(top(query, 1, today), vec![code.to_string()], "{query}: {:?}", top(query, 5, today));
     }
 }
+
+#[test]
+fn the_table_of_drugs_gives_each_intent_and_effect() {
+    let today = LAST_DAY_OF_FY2026;
+    let book = icd10cm_book();
+    let entries: usize = book.meta.iter().find(|(k, _)| k == "index.drug_entries").unwrap().1.parse().unwrap();
+    // 43,212 cells less the "--" ones, plus the rows that say `see`.
+    assert!(entries > 30_000, "{entries}");
+    // The row "Aspirin" (a sample of the table): T39.011 to T39.016 by
+    // column, each at its initial encounter.
+    for (query, code) in [
+        ("aspirin", "T39.011A"),
+        ("aspirin poisoning", "T39.011A"),
+        ("aspirin poisoning intentional self-harm", "T39.012A"),
+        ("aspirin poisoning assault", "T39.013A"),
+        ("aspirin poisoning undetermined", "T39.014A"),
+        ("adverse effect of aspirin", "T39.015A"),
+        ("underdosing of aspirin", "T39.016A"),
+    ] {
+        assert_eq!(top(query, 1, today), vec![code.to_string()], "{query}: {:?}", top(query, 5, today));
+    }
+    // Substances whose codes' titles name their class, not them: the
+    // table's words are what finds them. "Lisinopril" (an ACE inhibitor,
+    // T46.4X-), a subterm row "Acetic, acid" (T54.2X-, "Toxic effect of
+    // corrosive acids"), and a row that says `see`: "Aleve — see Naproxen"
+    // (T39.31-).
+    for (query, code) in [
+        ("adverse effect of lisinopril", "T46.4X5A"),
+        ("lisinopril", "T46.4X1A"),
+        ("acetic acid", "T54.2X1A"),
+        ("carbon monoxide poisoning", "T58.91XA"),
+        ("aleve", "T39.311A"),
+        ("acetaminophen overdose", "T39.1X1A"),
+    ] {
+        assert_eq!(top(query, 1, today), vec![code.to_string()], "{query}: {:?}", top(query, 5, today));
+    }
+    // A substance word does not crowd out a condition the query names:
+    // "chloride high" keeps the electrolyte disorder in the first three.
+    assert!(top("chloride high", 3, today).contains(&"E87.8".to_string()), "{:?}", top("chloride high", 5, today));
+}

@@ -378,3 +378,43 @@ fn every_record_knows_its_category() {
         assert_eq!(c.as_deref().map(|c| c.replace('.', "")), Some(code[..3].to_string()), "{code}");
     }
 }
+
+/// The term dictionary's automaton walk keeps the automaton's state along
+/// shared prefixes and skips the blocks under a prefix it gave up on: on the
+/// real ICD-10-CM dictionary it must accept exactly the terms a plain check
+/// of every term accepts, for typo budgets of one and two edits.
+#[test]
+fn the_dictionary_walk_skips_nothing_it_should_find() {
+    use chartcode::search::typo::{distance, Damerau};
+    let pack = pack();
+    let mut all: Vec<String> = Vec::new();
+    pack.for_terms_with_prefix("", |k, _| {
+        all.push(k.to_string());
+        true
+    });
+    assert_eq!(all.len(), pack.term_count());
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "terms in order");
+    for (word, max) in
+        [("hypertnsion", 2u8), ("fractur", 1), ("diabetis", 2), ("asthma", 1), ("zzzz", 1), ("acetic", 1)]
+    {
+        let mut walked = Vec::new();
+        pack.for_terms_matching(Damerau::new(word, max), |k, _| {
+            walked.push(k.to_string());
+            true
+        });
+        let checked: Vec<String> =
+            all.iter().filter(|t| distance(word.as_bytes(), t.as_bytes()) <= max).cloned().collect();
+        assert_eq!(walked, checked, "{word} within {max}");
+    }
+    // Exact lookups and prefixes agree with the full list too.
+    for t in all.iter().step_by(97) {
+        assert!(pack.term(t).is_some(), "{t}");
+        let mut under = 0;
+        pack.for_terms_with_prefix(t, |_, _| {
+            under += 1;
+            true
+        });
+        assert_eq!(under, all.iter().filter(|u| u.starts_with(t.as_str())).count(), "{t}");
+    }
+    assert!(pack.term("zzzzzz").is_none());
+}

@@ -35,6 +35,13 @@ pub struct Entry {
     pub code: Option<String>,
     /// A `see` cross-reference (`Infarction, myocardium`).
     pub see: Option<String>,
+    /// The path's words only allow the code, as nonessential modifiers do,
+    /// rather than name it: the Table of Drugs and Chemicals, whose rows
+    /// are substances, not conditions. "Chloride" alone does not mean a
+    /// poisoning by it; "chloride poisoning" still names T50.991 (the
+    /// entry's length is marked all the same), and the column's word is in
+    /// the code's title.
+    pub weak: bool,
 }
 
 /// Reads the flattened index CSV.
@@ -71,13 +78,7 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
         path.truncate(level);
         modifiers.truncate(level);
         path.push(term.trim().to_string());
-        modifiers.push(
-            modifier
-                .split(") (")
-                .map(|m| m.trim_matches(['(', ')', ' ']).to_string())
-                .filter(|m| !m.is_empty())
-                .collect(),
-        );
+        modifiers.push(self::modifiers(modifier));
         let code = Some(code.trim()).filter(|c| !c.is_empty()).map(str::to_string);
         // A term with no code of its own and only a `see also` ("Adenoma —
         // see also Neoplasm, benign, by site") is coded as the reference says.
@@ -88,13 +89,29 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
         if code.is_some() || see.is_some() {
             // Only the line's own modifiers: a main term's "(attack)
             // (heart)" qualify Angina, not "Angina, agranulocytic".
-            out.push(Entry { path: path.clone(), modifiers: modifiers.last().cloned().unwrap_or_default(), code, see });
+            out.push(Entry {
+                path: path.clone(),
+                modifiers: modifiers.last().cloned().unwrap_or_default(),
+                code,
+                see,
+                weak: false,
+            });
         }
     }
     if out.is_empty() {
         return Err(CompileError::Source { file: file.to_string(), line: 1, detail: "no index entries".into() });
     }
     Ok(out)
+}
+
+/// The nonessential modifiers of a term, written `(acute) (sudden)` or
+/// `(solvent)(vapor)`: each parenthesised group, or the whole text when it
+/// has none.
+pub fn modifiers(text: &str) -> Vec<String> {
+    text.split(['(', ')'])
+        .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|m| !m.is_empty())
+        .collect()
 }
 
 /// The fields of one CSV line (`"` quoting, `""` for a quote inside).
@@ -215,7 +232,11 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
         report.linked += 1;
         let text = e.path.join(", ");
         let modifiers = e.modifiers.join(" ");
-        let words = if e.code.is_some() { IndexWords::Path } else { IndexWords::See };
+        let words = match (e.weak, e.code.is_some()) {
+            (true, _) => IndexWords::Modifiers,
+            (false, true) => IndexWords::Path,
+            (false, false) => IndexWords::See,
+        };
         let names = entry_names(&e.path, &shared);
         let targets = with_default(book, &children, id);
         for &target in &targets {

@@ -11,7 +11,7 @@ pub mod gems;
 pub mod hcpcs;
 pub mod icd10cm;
 pub mod icd10cm_index;
-pub mod icd10cm_neoplasm;
+pub mod icd10cm_tables;
 pub mod icd10cm_update;
 pub mod icd10pcs;
 pub mod icd10pcs_update;
@@ -388,12 +388,13 @@ pub fn compile_book_with(
                     !f.path.ends_with(".xml") && !f.path.ends_with(".xml.gz"),
                 )];
                 let mut aliases = Vec::new();
-                if let Some(n) = entry.file("neoplasm") {
-                    let table = icd10cm_neoplasm::parse(&read_text(codebooks, n)?, &n.path)?;
-                    book.meta.push(("index.neoplasm_entries".into(), table.entries.len().to_string()));
-                    sources.push(("Table of Neoplasms", n.official_name.clone(), table.entries.len(), false));
+                for (role, spec) in [("neoplasm", &icd10cm_tables::NEOPLASMS), ("drug", &icd10cm_tables::DRUGS)] {
+                    let Some(n) = entry.file(role) else { continue };
+                    let table = icd10cm_tables::parse(&read_text(codebooks, n)?, &n.path, spec)?;
+                    book.meta.push((format!("index.{role}_entries"), table.entries.len().to_string()));
+                    sources.push((spec.name, n.official_name.clone(), table.entries.len(), false));
                     entries.extend(table.entries);
-                    aliases = table.by_site;
+                    aliases.extend(table.by_site);
                 }
                 for (i, (name, file, count, derived)) in sources.into_iter().enumerate() {
                     // The sources name their release in the file name.

@@ -10,7 +10,9 @@ use crate::pack::format::{self, tag};
 use crate::pack::rows::RowsWriter;
 use crate::pack::text::EntryWriter;
 use crate::pack::words::Dictionary;
-use crate::pack::{composed, crosswalk, header, labels, meta, releases, table, terminations, terms, Posting, TermRef};
+use crate::pack::{
+    composed, crosswalk, dictionary, header, labels, meta, releases, table, terminations, terms, Posting,
+};
 use crate::varint;
 use std::collections::{BTreeMap, HashMap};
 
@@ -139,7 +141,7 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
     let code_fst = code_fst.into_inner().map_err(|e| CompileError::Invalid(format!("code map: {e}")))?;
 
     // TERM + POST.
-    let (term_fst, postings) = build_terms(book)?;
+    let (term_dictionary, postings, posting_fields) = build_terms(book)?;
 
     // LABL.
     let mut labels = labels::write_rule(&book.compose);
@@ -166,8 +168,9 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
         (tag::TEXT, text),
         (tag::LABELS, labels),
         (tag::LABEL_SETS, lset),
-        (tag::TERMS, term_fst),
+        (tag::TERMS, term_dictionary),
         (tag::POSTINGS, postings),
+        (tag::POSTING_FIELDS, posting_fields),
     ];
     if !composed.is_empty() {
         sections.push((tag::COMPOSED, composed));
@@ -356,10 +359,14 @@ fn mark_entry(terms: &mut BTreeMap<String, Vec<(u32, u8, u8)>>, id: u32, entry: 
     }
 }
 
+/// `TERM`, `POST` and `PFLD`, in that order.
+type TermSections = (Vec<u8>, Vec<u8>, Vec<u8>);
+
 /// The term dictionary: every searched word of every stored record, as its
 /// stem, with the record ids (ascending), the best field it was found in
-/// and the shortest index entry that holds it.
-fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
+/// and the shortest index entry that holds it: the `TERM`, `POST` and
+/// `PFLD` sections of a book.
+fn build_terms(book: &Book) -> Result<TermSections, CompileError> {
     // Per term: (record, best field, shortest index entry).
     let mut terms: BTreeMap<String, Vec<(u32, u8, u8)>> = BTreeMap::new();
     let mut index_terms = book.index_terms.iter().peekable();
@@ -418,12 +425,11 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
             mark_entry(&mut terms, id, name);
         }
     }
-    let mut postings = Vec::new();
-    let mut builder = fst::MapBuilder::memory();
+    let (mut postings, mut fields) = (Vec::new(), Vec::new());
     let mut list = Vec::new();
+    let mut lengths = Vec::with_capacity(terms.len());
     for (term, ids) in &terms {
-        let value = TermRef::value(postings.len() as u64, ids.len())
-            .ok_or_else(|| CompileError::Invalid("postings section too large".into()))?;
+        let start = postings.len();
         list.clear();
         list.extend(ids.iter().map(|&(id, field, entry)| Posting {
             id,
@@ -431,9 +437,11 @@ fn build_terms(book: &Book) -> Result<(Vec<u8>, Vec<u8>), CompileError> {
             entry,
             billable: book.records[id as usize].billable,
         }));
-        terms::write_postings(&mut postings, &list);
-        builder.insert(term, value).map_err(|e| CompileError::Invalid(format!("term map: {e}")))?;
+        terms::write_postings(&mut postings, &mut fields, &list);
+        lengths.push((term.as_bytes(), postings.len() - start));
     }
-    let fst = builder.into_inner().map_err(|e| CompileError::Invalid(format!("term map: {e}")))?;
-    Ok((fst, postings))
+    if u32::try_from(postings.len()).is_err() {
+        return Err(CompileError::Invalid("postings section too large".into()));
+    }
+    Ok((dictionary::write(&lengths), postings, fields))
 }

@@ -10,7 +10,7 @@ pub const MAGIC: [u8; 8] = *b"CHARTPAK";
 /// The format version this build writes and reads. Bump it for any change a
 /// reader of the previous version would misread; adding a section is not
 /// such a change (readers skip sections they do not know).
-pub const FORMAT_VERSION: u16 = 4;
+pub const FORMAT_VERSION: u16 = 5;
 
 /// Bytes before the release label: magic (8), version (2), header length
 /// (2), crc32 (4), total length (4), system id (8), record count (4),
@@ -52,10 +52,14 @@ pub mod tag {
     /// Which record ids are composed (a bit vector with a rank directory).
     /// Absent when a book has no composed records.
     pub const COMPOSED: [u8; 4] = *b"CMPD";
-    /// `fst` map: term → postings offset and document frequency.
+    /// The term dictionary: front-coded term keys and their postings
+    /// lists' lengths.
     pub const TERMS: [u8; 4] = *b"TERM";
-    /// Delta-encoded postings lists.
+    /// Postings lists: a count and the record-id deltas of each.
     pub const POSTINGS: [u8; 4] = *b"POST";
+    /// One byte per posting, lists in term order: where the term was found
+    /// and the index entry it names.
+    pub const POSTING_FIELDS: [u8; 4] = *b"PFLD";
     /// The releases a pack carries and which records belong to which
     /// (`pack::releases`). Absent in a pack of one release.
     pub const RELEASES: [u8; 4] = *b"RLSE";
@@ -111,7 +115,7 @@ pub const MAX_TEXT_BYTES: usize = 32 * 1024;
 /// lookup and one popcount, for 4 bytes per 64 records).
 pub const RANK_BLOCK_WORDS: usize = 1;
 
-/// Low bits of a posting that hold the field (`model::Field`).
+/// Low bits of a posting's `PFLD` byte that hold the field (`model::Field`).
 pub const POSTING_FIELD_BITS: u32 = 3;
 /// The two bits above the field: the fewest words (1 to 3; 0: none such) of
 /// an Alphabetic Index entry that leads to the record and holds the term.
@@ -123,11 +127,10 @@ pub const POSTING_FIELD_BITS: u32 = 3;
 pub const POSTING_ENTRY_SHIFT: u32 = POSTING_FIELD_BITS;
 /// Longest index entry, in words, whose length a posting records.
 pub const POSTING_ENTRY_MAX: u8 = 3;
-/// Bits of a posting below the record-id delta.
-pub const POSTING_LOW_BITS: u32 = POSTING_FIELD_BITS + 2;
-/// Low bits of a term value that hold the document frequency; the rest is
-/// the postings offset.
-pub const TERM_DF_BITS: u32 = 24;
+/// Terms per block of the front-coded `TERM` dictionary: every block's
+/// first key is whole, so a lookup binary-searches the block heads and
+/// reads at most this many keys.
+pub const TERM_BLOCK: usize = 16;
 
 /// Crosswalk target flags (see `compile::gems`): approximate, no map,
 /// combination, refined (followed to the current release's descendants),

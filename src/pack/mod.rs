@@ -15,7 +15,8 @@
 //! | [`labels`] | `LABL`, `LSET` | composition labels and compositions |
 //! | [`composition`] | `LSET` entries | rows of axes; child order |
 //! | [`table`] | (`LABL`, `LSET`) | the offset table both use |
-//! | [`terms`] | `TERM`, `POST` | term dictionary and postings |
+//! | [`dictionary`] | `TERM` | the term dictionary (front-coded) |
+//! | [`terms`] | `POST`, `PFLD` | postings |
 //! | [`terminations`] | `TRMD` | termination dates |
 //! | [`crosswalk`] | `XWLK` | crosswalks to and from other systems |
 //! | [`releases`] | `RLSE` | the releases a pack carries, by date of service |
@@ -34,6 +35,7 @@
 pub mod composed;
 pub mod composition;
 pub mod crosswalk;
+pub mod dictionary;
 pub mod format;
 pub mod header;
 pub mod labels;
@@ -84,8 +86,9 @@ pub struct Pack<'a> {
     labels: Table<'a>,
     label_sets: Table<'a>,
     compose: ComposeRule,
-    terms: fst::Map<&'a [u8]>,
+    terms: dictionary::TermDictionary<'a>,
     postings: &'a [u8],
+    posting_fields: &'a [u8],
     terminations: Terminations<'a>,
     crosswalks: Vec<Crosswalk<'a>>,
     /// The releases, when the pack carries several (`RLSE`).
@@ -220,8 +223,9 @@ impl<'a> Pack<'a> {
             None => None,
         };
         let codes = open_fst(sections.get(tag::CODES, "CODE")?, "CODE")?;
-        let terms = open_fst(sections.get(tag::TERMS, "TERM")?, "TERM")?;
         let postings = sections.get(tag::POSTINGS, "POST")?;
+        let posting_fields = sections.get(tag::POSTING_FIELDS, "PFLD")?;
+        let terms = dictionary::TermDictionary::parse(sections.get(tag::TERMS, "TERM")?, postings, posting_fields)?;
 
         Ok(Pack {
             bytes,
@@ -242,6 +246,7 @@ impl<'a> Pack<'a> {
             compose,
             terms,
             postings,
+            posting_fields,
             terminations,
             crosswalks,
             in_force: releases.as_ref().map_or(0, |r| r.in_force(0)),
@@ -599,20 +604,20 @@ impl<'a> Pack<'a> {
 
     /// Looks up one term of the term dictionary.
     pub fn term(&self, key: &str) -> Option<TermRef> {
-        self.terms.get(key).map(TermRef::from_value)
+        self.terms.get(key)
     }
 
     /// Calls `f` for every term starting with `prefix`, in term order, until
     /// `f` returns `false`.
-    pub fn for_terms_with_prefix(&self, prefix: &str, mut f: impl FnMut(&str, TermRef) -> bool) {
-        for_keys_with_prefix(&self.terms, prefix, |k, v| f(k, TermRef::from_value(v)));
+    pub fn for_terms_with_prefix(&self, prefix: &str, f: impl FnMut(&str, TermRef) -> bool) {
+        self.terms.for_prefix(prefix, f);
     }
 
     /// Calls `f` with every term the automaton accepts and its document
     /// frequency, in term order, until `f` returns `false` (typo
     /// tolerance walks the dictionary this way).
     pub fn for_terms_matching<A: fst::Automaton>(&self, automaton: A, mut f: impl FnMut(&str, u32) -> bool) {
-        for_keys_matching(&self.terms, automaton, |k, v| f(k, TermRef::from_value(v).doc_freq));
+        self.terms.for_matching(automaton, |k, t| f(k, t.doc_freq));
     }
 
     /// Number of terms in the term dictionary.
@@ -624,7 +629,7 @@ impl<'a> Pack<'a> {
     /// the records of the release in force, billable as it has them.
     pub fn postings(&self, term: TermRef, out: &mut Vec<Posting>) -> Result<(), PackError> {
         let start = out.len();
-        terms::read_postings(self.postings, self.record_count, term, out)?;
+        terms::read_postings(self.postings, self.posting_fields, self.record_count, term, out)?;
         for p in &mut out[start..] {
             // Composed records are found through their headers, never listed.
             let index = self.composed.map_or(p.id, |bits| bits.rank0(p.id));
