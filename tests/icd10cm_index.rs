@@ -144,3 +144,33 @@ fn the_table_of_drugs_gives_each_intent_and_effect() {
     // "chloride high" keeps the electrolyte disorder in the first three.
     assert!(top("chloride high", 3, today).contains(&"E87.8".to_string()), "{:?}", top("chloride high", 5, today));
 }
+
+#[test]
+fn the_external_cause_index_gives_how_an_injury_happened() {
+    let today = LAST_DAY_OF_FY2026;
+    let book = icd10cm_book();
+    let entries: usize =
+        book.meta.iter().find(|(k, _)| k == "index.external_cause_entries").unwrap().1.parse().unwrap();
+    // 6,650 codes and 790 `see`s in the official XML (some terms give both).
+    assert!(entries > 7_000, "{entries}");
+    for (query, code) in [
+        // A path of the index: Fall, from, ladder → W11.
+        ("fall from ladder", "W11.XXXA"),
+        ("bitten by dog", "W54.0XXA"),
+        ("struck by baseball", "W21.03XA"),
+        // A `see` inside the index: Accident, automobile — see Accident,
+        // transport, car occupant.
+        ("automobile accident", "V49.9XXA"),
+    ] {
+        assert_eq!(top(query, 1, today), vec![code.to_string()], "{query}: {:?}", top(query, 5, today));
+    }
+    // A main term both indexes have means what the Index to Diseases and
+    // Injuries says ("Fall, falling (repeated) R29.6"); the external cause
+    // is still near.
+    assert_eq!(top("fall", 1, today), vec!["R29.6".to_string()]);
+    assert!(top("fall", 5, today).contains(&"W19.XXXA".to_string()), "{:?}", top("fall", 5, today));
+    // Its words are weak: the injury a query names stays first, not the
+    // index's "Fracture (circumstances unknown or unspecified) X58".
+    let fracture = top("fracture", 5, today);
+    assert!(fracture.iter().all(|c| !c.starts_with(['V', 'W', 'X', 'Y'])), "{fracture:?}");
+}

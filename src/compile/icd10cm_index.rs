@@ -42,6 +42,9 @@ pub struct Entry {
     /// entry's length is marked all the same), and the column's word is in
     /// the code's title.
     pub weak: bool,
+    /// The entry may name its code (`IndexWords::Entry`): not when another
+    /// index says what its main term means ([`keep_names_from`]).
+    pub names: bool,
 }
 
 /// Reads the flattened index CSV.
@@ -95,6 +98,7 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
                 code,
                 see,
                 weak: false,
+                names: true,
             });
         }
     }
@@ -102,6 +106,93 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
         return Err(CompileError::Source { file: file.to_string(), line: 1, detail: "no index entries".into() });
     }
     Ok(out)
+}
+
+/// Reads an index in the official XML schema (`<mainTerm>` and nested
+/// `<term>`s, each with a `<title>` whose `<nemod>` holds its nonessential
+/// modifiers, and a `<code>`, `<see>` or `<seeAlso>`): the External Cause
+/// of Injuries Index, and the Index to Diseases and Injuries once its XML is
+/// at hand. A `<subcat>` or `<seecat>` (a category to see) counts as a code.
+/// `weak` marks the entries' words as allowing their codes rather than
+/// naming them ([`Entry::weak`]).
+pub fn parse_xml(text: &str, file: &str, weak: bool) -> Result<Vec<Entry>, CompileError> {
+    use roxmltree::{Document, Node};
+    let doc = Document::parse(text).map_err(|e| CompileError::Syntax {
+        file: file.to_string(),
+        line: e.pos().row,
+        column: e.pos().col,
+        detail: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    let mut stack: Vec<(Node<'_, '_>, usize)> = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    for main in doc.descendants().filter(|n| n.has_tag_name("mainTerm")) {
+        stack.push((main, 0));
+        while let Some((node, depth)) = stack.pop() {
+            path.truncate(depth);
+            let (mut title, mut modifiers, mut code, mut see, mut see_also) =
+                (String::new(), Vec::new(), None, None, None);
+            for child in node.children().filter(Node::is_element) {
+                let text = || child.text().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                match child.tag_name().name() {
+                    "title" => {
+                        for part in child.children() {
+                            if part.is_text() {
+                                title.push_str(part.text().unwrap_or(""));
+                            } else if part.has_tag_name("nemod") {
+                                let t: String =
+                                    part.descendants().filter(Node::is_text).filter_map(|n| n.text()).collect();
+                                modifiers.extend(self::modifiers(&t));
+                            }
+                        }
+                    }
+                    "code" | "subcat" | "seecat" => code = code.or_else(text),
+                    "see" => see = text(),
+                    "seeAlso" => see_also = text(),
+                    _ => {}
+                }
+            }
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            if title.is_empty() {
+                return Err(CompileError::Source {
+                    file: file.to_string(),
+                    line: doc.text_pos_at(node.range().start).row,
+                    detail: "an index term without a title".into(),
+                });
+            }
+            path.push(title);
+            // As in the CSV: a term with only a `see also` is coded as the
+            // reference says.
+            let see = see.or(if code.is_none() { see_also } else { None });
+            if code.is_some() || see.is_some() {
+                out.push(Entry { path: path.clone(), modifiers, code, see, weak, names: true });
+            }
+            let children: Vec<_> = node.children().filter(|n| n.has_tag_name("term")).collect();
+            for child in children.into_iter().rev() {
+                stack.push((child, depth + 1));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(CompileError::Source { file: file.to_string(), line: 1, detail: "no index entries".into() });
+    }
+    Ok(out)
+}
+
+/// Clears [`Entry::names`] of the `entries` whose main term is a main term
+/// of `index` too: "Fracture" in the External Cause Index (X58, circumstances
+/// unknown) must not name its code where the Index to Diseases and Injuries
+/// says what a fracture is. Their words still find their codes.
+pub fn keep_names_from(index: &[Entry], entries: &mut [Entry]) {
+    let mains = |e: &Entry| -> Vec<String> {
+        e.path.first().map(|m| m.split(',').map(squeeze).filter(|v| !v.is_empty()).collect()).unwrap_or_default()
+    };
+    let taken: std::collections::HashSet<String> = index.iter().flat_map(mains).collect();
+    for e in entries {
+        if mains(e).iter().any(|m| taken.contains(m)) {
+            e.names = false;
+        }
+    }
 }
 
 /// The nonessential modifiers of a term, written `(acute) (sudden)` or
@@ -237,7 +328,7 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
             (false, true) => IndexWords::Path,
             (false, false) => IndexWords::See,
         };
-        let names = entry_names(&e.path, &shared);
+        let names = if e.names { entry_names(&e.path, &shared) } else { Vec::new() };
         let targets = with_default(book, &children, id);
         for &target in &targets {
             terms.push((target, words, text.clone()));
@@ -434,6 +525,42 @@ fn with_default(book: &Book, children: &[Vec<u32>], id: u32) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_xml_schema_is_read() {
+        let xml = r#"<ICD10CM.index><letter><title>A</title>
+            <mainTerm><title>Accident<nemod>(to)</nemod></title><code>X58</code>
+              <term level="1"><title>automobile</title><see>Accident, transport, car occupant</see></term>
+              <term level="1"><title>boat, boating</title><seeAlso>Accident, watercraft</seeAlso>
+                <term level="2"><title>striking swimmer</title>
+                  <term level="3"><title>powered</title><code>V94.11</code></term></term></term>
+              <term level="1"><title>lightning</title><subcat>T75.0</subcat></term>
+            </mainTerm>
+            <mainTerm><title>Abandonment<nemod>(causing exposure) (with intent)</nemod> NEC</title><code>X58</code></mainTerm>
+            </letter></ICD10CM.index>"#;
+        let e = parse_xml(xml, "e.xml", false).unwrap();
+        let paths: Vec<String> = e.iter().map(|e| e.path.join(", ")).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "Accident",
+                "Accident, automobile",
+                "Accident, boat, boating",
+                "Accident, boat, boating, striking swimmer, powered",
+                "Accident, lightning",
+                "Abandonment NEC"
+            ]
+        );
+        assert_eq!(e[0].modifiers, vec!["to"]);
+        assert_eq!(e[1].see.as_deref(), Some("Accident, transport, car occupant"));
+        assert_eq!(e[2].see.as_deref(), Some("Accident, watercraft"));
+        assert_eq!(e[3].code.as_deref(), Some("V94.11"));
+        assert_eq!(e[4].code.as_deref(), Some("T75.0"));
+        assert_eq!(e[5].modifiers, vec!["causing exposure", "with intent"]);
+        assert!(parse_xml("<x/>", "e.xml", false).is_err());
+        assert!(parse_xml("<x><mainTerm><title> </title><code>A00</code></mainTerm></x>", "e.xml", false).is_err());
+        assert!(parse_xml("<x><mainTerm", "e.xml", false).is_err());
+    }
 
     #[test]
     fn paths_and_quotes_are_read() {

@@ -201,7 +201,14 @@ fn emit(path: &[String], r: &Row, spec: &TableSpec, table: &mut Table) {
                 (None, Some(see)) => (None, Some(format!("{see}, {}", column_path.join(", ")))),
                 (None, None) => continue,
             };
-            table.entries.push(Entry { path: full, modifiers: modifiers.clone(), code, see, weak: spec.weak });
+            table.entries.push(Entry {
+                path: full,
+                modifiers: modifiers.clone(),
+                code,
+                see,
+                weak: spec.weak,
+                names: true,
+            });
         }
     }
 }

@@ -25,6 +25,12 @@ use crate::pack::ComposeRule;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Whether the External Cause of Injuries Index's words only allow their
+/// codes (`icd10cm_index::Entry::weak`): a V–Y code is a second code, told
+/// by the words of how the injury happened; those words (fall, struck,
+/// bitten) must not outrank the injury a query names.
+const EXTERNAL_CAUSES_WEAK: bool = true;
+
 /// A code book as the compiler sees it: every record in code-book order
 /// (pre-order: a parent before its children).
 #[derive(Debug, Clone)]
@@ -387,6 +393,14 @@ pub fn compile_book_with(
                     index_entries,
                     !f.path.ends_with(".xml") && !f.path.ends_with(".xml.gz"),
                 )];
+                if let Some(x) = entry.file("eindex") {
+                    let mut external =
+                        icd10cm_index::parse_xml(&read_text(codebooks, x)?, &x.path, EXTERNAL_CAUSES_WEAK)?;
+                    icd10cm_index::keep_names_from(&entries, &mut external);
+                    book.meta.push(("index.external_cause_entries".into(), external.len().to_string()));
+                    sources.push(("External Cause of Injuries Index", x.official_name.clone(), external.len(), false));
+                    entries.extend(external);
+                }
                 let mut aliases = Vec::new();
                 for (role, spec) in [("neoplasm", &icd10cm_tables::NEOPLASMS), ("drug", &icd10cm_tables::DRUGS)] {
                     let Some(n) = entry.file(role) else { continue };
