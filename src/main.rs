@@ -22,12 +22,12 @@ Usage:
   chartcode build    --import-cpt FILE | --import-cdt FILE [--out DIR]
   chartcode lookup   CODE [--system S] [--json]
   chartcode validate CODE --system S [--json]
-  chartcode search   QUERY [--system S]... [--limit N] [--billable] [--within CODE]... [--json]
+  chartcode search   QUERY [--system S]... [--limit N] [--billable] [--within CODE]... [--setting S] [--json]
   chartcode children [CODE] [--system S] [--json]
   chartcode stats    [--json]
   chartcode dump     [--system S]
   chartcode map      CODE --to SYSTEM [--json]
-  chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--misses N] [--typos] [--json]
+  chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--setting S] [--misses N] [--typos] [--json]
 
 Options:
   --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs
@@ -44,6 +44,8 @@ Options:
   --to SYSTEM      the system `map` translates into (icd10cm, icd9cm, icd10pcs, icd9proc)
   --limit N        most hits (default 20, at most 1000)
   --billable       billable codes only
+  --setting S      where the code is chosen: outpatient, inpatient, snf, dental
+                   (snf: an injury's subsequent encounter, D, before the initial, A)
   --json           machine-readable output (field names are stable)
   --today DATE     the date of service, YYYY-MM-DD (default: today): it chooses
                    the release in force; a code terminated before it is not billable
@@ -100,6 +102,7 @@ struct Args {
     import_cdt: Option<PathBuf>,
     misses: Option<usize>,
     typos: bool,
+    setting: Option<search::Setting>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -122,6 +125,12 @@ fn parse_args() -> Result<Args, Fail> {
                 args.limit = Some(v.parse().map_err(|_| Fail(format!("--limit takes a whole number, not {v:?}")))?);
             }
             Long("billable") => args.billable = true,
+            Long("setting") => {
+                let v = parser.value()?.string()?;
+                args.setting = Some(search::Setting::parse(&v).ok_or_else(|| {
+                    Fail(format!("--setting {v:?} is not a setting: one of {}", search::Setting::NAMES.join(", ")))
+                })?);
+            }
             Long("typos") => args.typos = true,
             Long("misses") => {
                 let v = parser.value()?.string()?;
@@ -482,6 +491,7 @@ fn search_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         limit: args.limit.unwrap_or(search::DEFAULT_LIMIT),
         billable_only: args.billable,
         within: args.within.clone(),
+        setting: args.setting,
     };
     let hits = book.search(query, &options)?;
     if args.json {
@@ -513,6 +523,7 @@ fn eval(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         limit: args.limit.unwrap_or(10),
         billable_only: args.billable,
         within: args.within.clone(),
+        setting: args.setting,
     };
     let mut rows = Vec::new();
     for file in &args.positional {

@@ -25,6 +25,7 @@ impl golden::Api for Native {
             limit: options["limit"].as_u64().map_or(chartcode::search::DEFAULT_LIMIT, |n| n as usize),
             billable_only: options["billableOnly"].as_bool().unwrap_or(false),
             within: strings(&options["within"]),
+            setting: options["setting"].as_str().and_then(chartcode::search::Setting::parse),
         };
         let hits = self.0.search(query, &options).map_err(|e| e.to_string())?;
         Ok(serde_json::to_value(hits).expect("hits serialize"))

@@ -2,7 +2,7 @@
 
 mod common;
 
-use chartcode::search::{Hit, SearchOptions};
+use chartcode::search::{Hit, SearchOptions, Setting};
 use chartcode::Kind;
 use common::*;
 
@@ -132,6 +132,7 @@ fn filters_billable_range_chapter_and_limit() {
         limit,
         billable_only,
         within: within.iter().map(|s| s.to_string()).collect(),
+        setting: None,
     };
     let hits = cb.search("fracture femur", &opts(true, &[], 50)).unwrap();
     assert_eq!(hits.len(), 50);
@@ -417,4 +418,35 @@ fn the_dictionary_walk_skips_nothing_it_should_find() {
         assert_eq!(under, all.iter().filter(|u| u.starts_with(t.as_str())).count(), "{t}");
     }
     assert!(pack.term("zzzzzz").is_none());
+}
+
+/// In a skilled nursing facility the patient is in aftercare: an injury's
+/// subsequent encounter (D) comes first there; elsewhere the initial
+/// encounter (A). Sequela (S) stays last unless asked for.
+#[test]
+fn a_setting_chooses_the_seventh_character() {
+    let cb = codebook();
+    let first = |q: &str, setting: Option<Setting>| -> String {
+        let options = SearchOptions {
+            systems: vec!["icd10cm".into()],
+            limit: 1,
+            billable_only: true,
+            setting,
+            ..SearchOptions::default()
+        };
+        cb.search(q, &options).unwrap()[0].entry.code.clone()
+    };
+    for (q, a, d) in [("nasal fracture", "S02.2XXA", "S02.2XXD"), ("transfusion reaction", "T80.92XA", "T80.92XD")] {
+        assert_eq!(first(q, None), a, "{q}");
+        assert_eq!(first(q, Some(Setting::Outpatient)), a, "{q}");
+        assert_eq!(first(q, Some(Setting::Inpatient)), a, "{q}");
+        assert_eq!(first(q, Some(Setting::Snf)), d, "{q}");
+    }
+    assert_eq!(first("nasal fracture sequela", Some(Setting::Snf)), "S02.2XXS");
+    // A code that has no encounter is not moved.
+    assert_eq!(first("essential hypertension", Some(Setting::Snf)), "I10");
+    for name in Setting::NAMES {
+        assert_eq!(Setting::parse(name).map(Setting::as_str), Some(name));
+    }
+    assert!(Setting::parse("SNF ").is_none() && Setting::parse("nursing").is_none());
 }

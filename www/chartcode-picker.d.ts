@@ -26,6 +26,7 @@ export interface ChartcodeResults {
 /**
  * `<chartcode-picker>`: a WAI-ARIA combobox that searches the code books in
  * the page. Attributes: `systems` ("icd10cm hcpcs"), `billable-only`, `date-of-service`,
+ * `setting` ("snf": an injury's subsequent encounter first),
  * `placeholder`, `limit`, `value`, `multiple`, `disabled`, `required`,
  * `name`, `preload`. Events (bubbling, composed): `chartcode-select` (detail:
  * ChartcodeSelection), `chartcode-clear` (detail: `{ removed:
@@ -38,6 +39,8 @@ export class ChartcodePicker extends HTMLElement {
   value: string;
   readonly selected: ChartcodeSelection[];
   systems: string;
+  /** Where the code is chosen: "outpatient", "inpatient", "snf" or "dental"; "" for none. */
+  setting: string;
   billableOnly: boolean;
   /** The date of service, `YYYY-MM-DD` (empty: today): it chooses the release in force (ICD-10-CM FY2026 or FY2027). */
   dateOfService: string;

@@ -479,6 +479,14 @@ export class ChartcodePicker extends HTMLElement {
   set systems(v) {
     this.setAttribute('systems', v);
   }
+  /** Where the code is chosen (`outpatient`, `inpatient`, `snf`, `dental`); '' for none. */
+  get setting() {
+    return this.getAttribute('setting') ?? '';
+  }
+  set setting(v) {
+    if (v) this.setAttribute('setting', String(v));
+    else this.removeAttribute('setting');
+  }
   get billableOnly() {
     return this.hasAttribute('billable-only');
   }
@@ -678,6 +686,7 @@ export class ChartcodePicker extends HTMLElement {
   #searchOptions() {
     const options = { limit: this.limit, billableOnly: this.billableOnly };
     if (this.systems.trim()) options.systems = this.systems;
+    if (this.setting) options.setting = this.setting;
     return options;
   }
 

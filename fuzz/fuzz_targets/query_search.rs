@@ -38,6 +38,8 @@ fuzz_target!(|data: &[u8]| {
             limit: LIMITS[(flags >> 4) as usize],
             billable_only: flags & 8 != 0,
             within,
+            // The high bit of the system mask (five systems use the low bits).
+            setting: (mask & 0x80 != 0).then_some(chartcode::search::Setting::Snf),
         };
         let _ = book.search(query, &options);
         let _ = book.search(query, &SearchOptions::default());

@@ -362,11 +362,58 @@ pub struct SearchOptions {
     /// Restrict to these codes' subtrees, code ranges (`E08-E13`) or
     /// chapters/sections (`A00-B99`); empty = no restriction.
     pub within: Vec<String>,
+    /// Where the code is chosen, when the coder's default depends on it
+    /// (see [`Setting`]); `None` = no setting said.
+    pub setting: Option<Setting>,
 }
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { systems: Vec::new(), limit: DEFAULT_LIMIT, billable_only: false, within: Vec::new() }
+        SearchOptions {
+            systems: Vec::new(),
+            limit: DEFAULT_LIMIT,
+            billable_only: false,
+            within: Vec::new(),
+            setting: None,
+        }
+    }
+}
+
+/// The care setting a code is chosen in, by the product-wide names
+/// `outpatient`, `inpatient`, `snf` (skilled nursing facility) and `dental`.
+///
+/// What it changes today: among an injury's 7th-character variants, the
+/// initial encounter (A) comes first by default, because a current injury
+/// is coded with it while it is actively treated (Official Guidelines
+/// I.C.19.a); in a skilled nursing facility the patient is past active
+/// treatment, in aftercare, so the subsequent encounter (D) comes first
+/// there. The other settings keep the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Setting {
+    Outpatient,
+    Inpatient,
+    Snf,
+    Dental,
+}
+
+impl Setting {
+    /// Every setting's name, in the order the docs list them.
+    pub const NAMES: [&'static str; 4] = ["outpatient", "inpatient", "snf", "dental"];
+
+    /// The setting named `name` (exactly, lower case).
+    pub fn parse(name: &str) -> Option<Setting> {
+        match name {
+            "outpatient" => Some(Setting::Outpatient),
+            "inpatient" => Some(Setting::Inpatient),
+            "snf" => Some(Setting::Snf),
+            "dental" => Some(Setting::Dental),
+            _ => None,
+        }
+    }
+
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        Setting::NAMES[self as usize]
     }
 }
 
@@ -649,7 +696,7 @@ impl<'a> CodeBook<'a> {
             return text::complete_codes(&packs, &parsed.codes, &filter, options.billable_only, limit);
         }
         filter.add_code_prefixes(&packs, &parsed.codes)?;
-        text::search_words(&packs, &parsed.slots, &filter, options.billable_only, limit)
+        text::search_words(&packs, &parsed.slots, &filter, options.billable_only, options.setting, limit)
     }
 
     /// Looks a code up (`E11.9`, `e119`, ` E11.9 `, `E11.` for E11's children).

@@ -877,6 +877,7 @@ pub fn search_words(
     slots: &[Slot],
     filter: &Filter,
     billable_only: bool,
+    setting: Option<super::Setting>,
     limit: usize,
 ) -> Result<Vec<Hit>, QueryError> {
     let prefix = slots.iter().enumerate().filter(|(_, s)| s.prefix.is_some()).fold(0u32, |m, (i, _)| m | 1 << i);
@@ -909,7 +910,7 @@ pub fn search_words(
     let floor = collector.floor.floor;
     let mut candidates = collector.candidates;
     candidates.retain(|c| level(c.mask, prefix) >= floor);
-    rank(packs, slots, candidates, limit, prefix)
+    rank(packs, slots, candidates, limit, prefix, setting)
 }
 
 /// Keeps the candidates whose `key` is at least the `limit`-th largest.
@@ -923,6 +924,27 @@ fn keep_best(candidates: &mut Vec<Candidate>, limit: usize, key: impl Fn(&Candid
     }
 }
 
+/// A composed record's extra words where the patient is in aftercare (a
+/// skilled nursing facility): its subsequent-encounter label counts as no
+/// word, as the initial encounter's does by default, and the initial
+/// encounter counts one more than that, so that D comes before A.
+fn in_aftercare(pack: &Pack<'_>, id: u32, extra_words: u32) -> Result<u32, QueryError> {
+    if !pack.is_composed(id) {
+        return Ok(extra_words);
+    }
+    let (_, labels) = pack.composed_labels(id)?;
+    let mut extra = extra_words;
+    for l in labels {
+        let text = pack.label(l)?.1.to_lowercase();
+        if text.starts_with("subsequent encounter") {
+            extra = extra.saturating_sub(pack.label_content_words(l)?);
+        } else if text.starts_with("initial encounter") {
+            extra = extra.saturating_add(1);
+        }
+    }
+    Ok(extra)
+}
+
 /// Orders candidates and decodes the best `limit` of them.
 fn rank(
     packs: &[&Pack<'_>],
@@ -930,6 +952,7 @@ fn rank(
     mut candidates: Vec<Candidate>,
     limit: usize,
     prefix: u32,
+    setting: Option<super::Setting>,
 ) -> Result<Vec<Hit>, QueryError> {
     if candidates.is_empty() {
         return Ok(Vec::new());
@@ -955,6 +978,9 @@ fn rank(
     keep_best(&mut candidates, limit, |c| c.score(prefix) >> EXTRA_WORDS_BITS);
     for c in &mut candidates {
         c.extra_words = packs[c.pack].content_words(c.id)?.saturating_sub(c.title_words);
+        if setting == Some(super::Setting::Snf) {
+            c.extra_words = in_aftercare(packs[c.pack], c.id, c.extra_words)?;
+        }
     }
     let key = |c: &Candidate| (Reverse(c.score(prefix)), c.pack, c.id);
     if candidates.len() > limit {

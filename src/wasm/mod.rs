@@ -10,7 +10,7 @@
 
 mod args;
 
-use crate::search::{self, SearchOptions, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::search::{self, SearchOptions, Setting, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::Pack;
 use args::{ArgError, MAX_CODE_LEN, MAX_QUERY_LEN};
 use serde::Serialize;
@@ -158,9 +158,9 @@ impl JsCodeBook {
     }
 }
 
-/// `SearchOptions` from JS `{ systems, limit, billableOnly, within }`.
+/// `SearchOptions` from JS `{ systems, limit, billableOnly, within, setting }`.
 fn search_options(value: &JsValue) -> Result<SearchOptions, ArgError> {
-    let Some(o) = args::options(value, "options", &["systems", "limit", "billableOnly", "within"])? else {
+    let Some(o) = args::options(value, "options", &["systems", "limit", "billableOnly", "within", "setting"])? else {
         return Ok(SearchOptions::default());
     };
     Ok(SearchOptions {
@@ -168,7 +168,20 @@ fn search_options(value: &JsValue) -> Result<SearchOptions, ArgError> {
         limit: args::whole_number(&args::get(&o, "limit"), "options.limit", DEFAULT_LIMIT)?.min(MAX_LIMIT),
         billable_only: args::boolean(&args::get(&o, "billableOnly"), "options.billableOnly", false)?,
         within: args::strings(&args::get(&o, "within"), "options.within")?,
+        setting: setting(&args::get(&o, "setting"))?,
     })
+}
+
+/// `options.setting`: absent, or one of [`Setting::NAMES`].
+fn setting(value: &JsValue) -> Result<Option<Setting>, ArgError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let name = args::string(value, "options.setting", 20)
+        .map_err(|_| format!("options.setting must be one of {}", Setting::NAMES.join(", ")))?;
+    Setting::parse(&name)
+        .map(Some)
+        .ok_or_else(|| format!("options.setting {name:?} is not a setting: one of {}", Setting::NAMES.join(", ")))
 }
 
 /// Largest pack a page may pass in (a CPT pack is about 2 MB).

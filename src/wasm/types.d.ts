@@ -223,7 +223,16 @@ export interface SearchOptions {
   billableOnly?: boolean;
   /** Only below these codes, ranges (`E08-E13`) or chapters. */
   within?: string | string[];
+  /**
+   * Where the code is chosen. `"snf"` (skilled nursing facility, aftercare) puts an injury's
+   * subsequent encounter (7th character D) before the initial encounter (A), the default
+   * elsewhere.
+   */
+  setting?: Setting;
 }
+
+/** The care settings, by their product-wide names. */
+export type Setting = 'outpatient' | 'inpatient' | 'snf' | 'dental';
 
 export interface CodeBookOptions {
   /**

@@ -364,6 +364,24 @@ test.describe('the picker, more', () => {
     await expect(p.options.first().locator('.hit-via')).toHaveCount(0);
   });
 
+  test('setting="snf" lists an injury\'s subsequent encounter first, and a bad setting says why', async ({ page }) => {
+    const p = parts(page, 'plain');
+    await p.host.evaluate((el) => { el.billableOnly = true; });
+    await p.input.click();
+    await page.keyboard.type('nasal fracture');
+    await expect(p.options.first().locator('.code')).toHaveText('S02.2XXA');
+    await p.host.evaluate((el) => { el.setting = 'snf'; });
+    await expect(p.host).toHaveAttribute('setting', 'snf');
+    await p.input.fill('');
+    await page.keyboard.type('nasal fracture');
+    await expect(p.options.first().locator('.code')).toHaveText('S02.2XXD');
+    await p.host.evaluate((el) => el.setAttribute('setting', 'nursing home'));
+    await p.input.fill('');
+    await page.keyboard.type('nasal fracture');
+    await expect(p.empty).toContainText('not a setting');
+    await expect(p.options).toHaveCount(0);
+  });
+
   test('date-of-service chooses the release, per picker, and a bad date says why', async ({ page }) => {
     const p = parts(page, 'plain');
     const other = parts(page, 'required'); // no date: today, FY2027

@@ -64,6 +64,16 @@ test('answers are plain JSON-like objects with FHIR codings', () => {
   );
 });
 
+test('a setting chooses the coder\'s default 7th character', () => {
+  const first = (setting) =>
+    book.search('nasal fracture', { systems: 'icd10cm', billableOnly: true, limit: 1, setting })[0].code;
+  assert.equal(first(undefined), 'S02.2XXA', 'initial encounter by default');
+  assert.equal(first('outpatient'), 'S02.2XXA');
+  assert.equal(first('snf'), 'S02.2XXD', 'subsequent encounter in a skilled nursing facility');
+  throwsClearly(() => first('nursing home'), 'options.setting "nursing home" is not a setting');
+  throwsClearly(() => first(3), 'options.setting must be one of outpatient, inpatient, snf, dental');
+});
+
 test('wrong types, unknown options and systems throw clear errors', () => {
   throwsClearly(() => book.search(), 'query must be a string, got undefined');
   throwsClearly(() => book.search(Symbol('chf')), 'query must be a string');
