@@ -146,3 +146,46 @@ fn titles_match_the_official_long_titles() {
         "{equal} of {both} titles equal the official ones; docs/PCS_TITLES.md says {EQUAL_AT_LEAST}"
     );
 }
+
+/// The ICD-10-PCS Index: a procedure's common name reaches the table and
+/// body part the index gives, within that table only.
+#[test]
+fn the_index_reads_procedure_names_as_operation_and_body_part() {
+    static PACK: OnceLock<Vec<u8>> = OnceLock::new();
+    let bytes = PACK.get_or_init(|| compile::writer::write_pack(&common::compile_system("icd10pcs")).unwrap());
+    let cb = CodeBook::open(&[bytes.as_slice()]).unwrap();
+    let search = |q: &str| {
+        let options = chartcode::SearchOptions { limit: 10, billable_only: true, ..Default::default() };
+        cb.search(q, &options).unwrap()
+    };
+    for (query, rows) in [
+        // "Appendectomy — see Excision, Appendix (0DBJ); see Resection,
+        // Appendix (0DTJ)".
+        ("appendectomy", &["0DBJ", "0DTJ"][..]),
+        ("cholecystectomy", &["0FB4", "0FT4"]),
+        ("hysterectomy", &["0UT9"]),
+    ] {
+        let hits = search(query);
+        assert!(!hits.is_empty(), "{query}");
+        assert!(hits.iter().all(|h| rows.iter().any(|r| h.entry.code.starts_with(r))), "{query}: {:?}", codes(&hits));
+        let via = hits[0].via.as_ref().expect("a hit through the index says so");
+        assert_eq!(via.kind, "index");
+        assert!(via.text.starts_with(&format!("{query} → ")), "{}", via.text);
+    }
+    // A reading that names a table only ("Arthroscopy — see Inspection,
+    // Lower Joints, 0SJ") needs the query's other words for the body part.
+    let knee = search("knee arthroscopy");
+    assert!(knee[0].entry.code.starts_with("0SJC") || knee[0].entry.code.starts_with("0SJD"), "{:?}", codes(&knee));
+    let right = search("right mastectomy");
+    assert!(right[0].entry.code.starts_with("0HBT") || right[0].entry.code.starts_with("0HTT"), "{:?}", codes(&right));
+    // Alone it gives no body part at random ("Excision of Scalp Skin").
+    assert!(
+        search("mastectomy").iter().all(|h| !h.entry.code.starts_with("0HB0")),
+        "{:?}",
+        codes(&search("mastectomy"))
+    );
+}
+
+fn codes(hits: &[chartcode::search::Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.entry.code.as_str()).collect()
+}

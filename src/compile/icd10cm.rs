@@ -78,6 +78,7 @@ pub fn parse_tabular(xml: &str, file: &str, release: &str) -> Result<Book, Compi
         crosswalks: Vec::new(),
         releases: Vec::new(),
         index_terms: Vec::new(),
+        expansions: Vec::new(),
     })
 }
 

@@ -448,6 +448,7 @@ pub fn derive(
         crosswalks: Vec::new(),
         releases: vec![base_release, later.clone()],
         index_terms: Vec::new(),
+        expansions: Vec::new(),
     };
     Ok((book, changes))
 }

@@ -374,6 +374,7 @@ pub fn parse(
         crosswalks: Vec::new(),
         releases: Vec::new(),
         index_terms: Vec::new(),
+        expansions: Vec::new(),
     })
 }
 

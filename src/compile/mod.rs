@@ -14,6 +14,7 @@ pub mod icd10cm_index;
 pub mod icd10cm_tables;
 pub mod icd10cm_update;
 pub mod icd10pcs;
+pub mod icd10pcs_index;
 pub mod icd10pcs_update;
 pub mod icd9cm;
 pub mod licensed;
@@ -56,6 +57,10 @@ pub struct Book {
     /// modifiers), sorted: their words are searched as the fields
     /// `IndexTerm` and `IndexModifier` (`icd10cm_index`); not stored as text.
     pub index_terms: Vec<(u32, IndexWords, String)>,
+    /// Words the book's index says to read as other words (`XPND`; the
+    /// ICD-10-PCS Index: "appendectomy" → "Excision, Appendix"), keys
+    /// ascending.
+    pub expansions: Vec<(String, Vec<String>)>,
 }
 
 /// Which words of an Alphabetic Index entry a [`Book::index_terms`] text is.
@@ -197,6 +202,7 @@ impl Book {
             crosswalks: Vec::new(),
             releases: Vec::new(),
             index_terms: Vec::new(),
+            expansions: Vec::new(),
         })
     }
 
@@ -450,11 +456,21 @@ pub fn compile_book_with(
                 definitions.as_ref().map(|(x, f)| (x.as_str(), f.as_str())),
                 &entry.release,
             )?;
-            if entry.later.is_empty() {
+            let mut book = if entry.later.is_empty() {
                 base
             } else {
                 pcs_with_later_releases(codebooks, &manifest_path, entry, &base)?
+            };
+            if let Some(f) = entry.file("index") {
+                book.expansions = icd10pcs_index::parse(&read_text(codebooks, f)?, &f.path)?;
+                book.meta.push(("index.0.name".into(), "ICD-10-PCS Index".into()));
+                let release = f.official_name.split(|c: char| !c.is_ascii_digit()).find(|d| d.len() == 4).unwrap_or("");
+                book.meta.push(("index.0.release".into(), format!("FY{release}")));
+                book.meta.push(("index.0.file".into(), f.official_name.clone()));
+                book.meta.push(("index.0.entries".into(), book.expansions.len().to_string()));
+                book.meta.push(("index.0.derived".into(), "false".into()));
             }
+            book
         }
         "hcpcs" => {
             let workbook = file("workbook")?;

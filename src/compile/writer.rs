@@ -11,7 +11,7 @@ use crate::pack::rows::RowsWriter;
 use crate::pack::text::EntryWriter;
 use crate::pack::words::Dictionary;
 use crate::pack::{
-    composed, crosswalk, dictionary, header, labels, meta, releases, table, terminations, terms, Posting,
+    composed, crosswalk, dictionary, expansions, header, labels, meta, releases, table, terminations, terms, Posting,
 };
 use crate::varint;
 use std::collections::{BTreeMap, HashMap};
@@ -174,6 +174,9 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
     ];
     if !composed.is_empty() {
         sections.push((tag::COMPOSED, composed));
+    }
+    if !book.expansions.is_empty() {
+        sections.push((tag::EXPANSIONS, expansions::write(&book.expansions)));
     }
     for cw in &book.crosswalks {
         sections.push((tag::CROSSWALK, crosswalk::write(cw)?));

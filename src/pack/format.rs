@@ -60,6 +60,9 @@ pub mod tag {
     /// One byte per posting, lists in term order: where the term was found
     /// and the index entry it names.
     pub const POSTING_FIELDS: [u8; 4] = *b"PFLD";
+    /// Words the book's index says to read as other words (the ICD-10-PCS
+    /// Index: "appendectomy" → "Excision, Appendix"). Optional.
+    pub const EXPANSIONS: [u8; 4] = *b"XPND";
     /// The releases a pack carries and which records belong to which
     /// (`pack::releases`). Absent in a pack of one release.
     pub const RELEASES: [u8; 4] = *b"RLSE";

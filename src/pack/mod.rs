@@ -17,6 +17,7 @@
 //! | [`table`] | (`LABL`, `LSET`) | the offset table both use |
 //! | [`dictionary`] | `TERM` | the term dictionary (front-coded) |
 //! | [`terms`] | `POST`, `PFLD` | postings |
+//! | [`expansions`] | `XPND` | words the index reads as other words |
 //! | [`terminations`] | `TRMD` | termination dates |
 //! | [`crosswalk`] | `XWLK` | crosswalks to and from other systems |
 //! | [`releases`] | `RLSE` | the releases a pack carries, by date of service |
@@ -36,6 +37,7 @@ pub mod composed;
 pub mod composition;
 pub mod crosswalk;
 pub mod dictionary;
+pub mod expansions;
 pub mod format;
 pub mod header;
 pub mod labels;
@@ -90,6 +92,7 @@ pub struct Pack<'a> {
     postings: &'a [u8],
     posting_fields: &'a [u8],
     terminations: Terminations<'a>,
+    expansions: expansions::Expansions<'a>,
     crosswalks: Vec<Crosswalk<'a>>,
     /// The releases, when the pack carries several (`RLSE`).
     releases: Option<Releases<'a>>,
@@ -213,6 +216,10 @@ impl<'a> Pack<'a> {
             Some(t) => Terminations::parse(t)?,
             None => Terminations::default(),
         };
+        let expansions = match sections.optional(tag::EXPANSIONS, "XPND")? {
+            Some(x) => expansions::Expansions::parse(x)?,
+            None => expansions::Expansions::default(),
+        };
         let crosswalks = sections
             .get_all(tag::CROSSWALK, "XWLK")?
             .into_iter()
@@ -248,6 +255,7 @@ impl<'a> Pack<'a> {
             postings,
             posting_fields,
             terminations,
+            expansions,
             crosswalks,
             in_force: releases.as_ref().map_or(0, |r| r.in_force(0)),
             releases,
@@ -618,6 +626,13 @@ impl<'a> Pack<'a> {
     /// tolerance walks the dictionary this way).
     pub fn for_terms_matching<A: fst::Automaton>(&self, automaton: A, mut f: impl FnMut(&str, u32) -> bool) {
         self.terms.for_matching(automaton, |k, t| f(k, t.doc_freq));
+    }
+
+    /// The phrases the book's index says to read term `key` as (the
+    /// ICD-10-PCS Index: "appendectomy" → "Excision, Appendix", "Resection,
+    /// Appendix"); empty for most words.
+    pub fn expansions(&self, key: &str) -> Vec<&'a str> {
+        self.expansions.get(key)
     }
 
     /// Number of terms in the term dictionary.

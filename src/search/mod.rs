@@ -696,7 +696,58 @@ impl<'a> CodeBook<'a> {
             return text::complete_codes(&packs, &parsed.codes, &filter, options.billable_only, limit);
         }
         filter.add_code_prefixes(&packs, &parsed.codes)?;
-        text::search_words(&packs, &parsed.slots, &filter, options.billable_only, options.setting, limit)
+        let mut hits =
+            text::search_words(&packs, &parsed.slots, &filter, options.billable_only, options.setting, limit)?;
+        // A word the index reads as others ("appendectomy" → "Excision,
+        // Appendix", table 0DB, body part J): the query again with the word
+        // replaced by each reading, within its table, the answers merged by
+        // score. A reading that names a table only ("tonsillectomy" →
+        // "Excision, Mouth and Throat", 0CB) does not say which body part:
+        // its hits count only when they match another word of the query
+        // ("left" in "left tonsillectomy"), never alone.
+        if let Some(i) = parsed.slots.iter().position(|s| !s.see.is_empty()) {
+            let slot = &parsed.slots[i];
+            let others: Vec<&str> =
+                parsed.slots.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s.typed.as_str()).collect();
+            for (phrase, at) in &slot.see {
+                let table_only = at.len() <= 3;
+                if table_only && others.is_empty() {
+                    continue;
+                }
+                let mut in_table = text::Filter::default();
+                for w in &options.within {
+                    in_table.add_within(&packs, w)?;
+                }
+                in_table.add_code_prefixes(&packs, &parsed.codes)?;
+                // A table the release in force lacks: no answers from it.
+                let table: String = at.chars().take(3).collect();
+                if in_table.add_code_prefixes(&packs, std::slice::from_ref(&table)).is_err() {
+                    continue;
+                }
+                let mut slots = parsed.slots.clone();
+                slots.splice(i..=i, slot.replaced_by(phrase));
+                let more =
+                    text::search_words(&packs, &slots, &in_table, options.billable_only, options.setting, limit)?;
+                for mut h in more {
+                    let code = h.entry.code.replace('.', "");
+                    let in_place = table_only || code.starts_with(at.as_str()) || at.starts_with(code.as_str());
+                    let picked = !table_only || h.matched.iter().any(|m| others.contains(&m.as_str()));
+                    if !in_place || !picked {
+                        continue;
+                    }
+                    h.via = Some(Via { kind: "index", text: format!("{} → {phrase}", slot.typed) });
+                    match hits.iter_mut().find(|o| o.entry.system == h.entry.system && o.entry.code == h.entry.code) {
+                        Some(o) if o.score < h.score => *o = h,
+                        Some(_) => {}
+                        None => hits.push(h),
+                    }
+                }
+            }
+            // Stable: equal scores keep the index's order of readings.
+            hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+            hits.truncate(limit);
+        }
+        Ok(hits)
     }
 
     /// Looks a code up (`E11.9`, `e119`, ` E11.9 `, `E11.` for E11's children).

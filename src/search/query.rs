@@ -32,12 +32,22 @@ pub struct Slot {
     /// The word as corrected, when no term of the books has it as typed
     /// (`hypertnsion` → `hypertension`): `exact` then holds the corrections.
     pub corrected: Option<String>,
-    /// Where the expansions come from: `"abbreviation"` or `"lay"` (a lay
-    /// term of `super::vocabulary`, which may span several typed words).
+    /// Where the expansions come from: `"abbreviation"`, `"lay"` (a lay
+    /// term of `super::vocabulary`, which may span several typed words) or
+    /// `"index"` (a word a book's index reads as others: `Pack::expansions`).
     pub expansion: Option<&'static str>,
     /// Query words the slot stands for (more than one for "heart attack").
     pub words: u32,
+    /// What a book's index says the word is, and where it points: a table
+    /// and body part, or a table only ("appendectomy" → ("Excision,
+    /// Appendix", "0DBJ"), ("Resection, Appendix", "0DTJ"):
+    /// `Pack::expansions`). The search runs the query again with the word
+    /// replaced by each, within the table.
+    pub see: Vec<(String, String)>,
 }
+
+/// Most `see` readings one word gets (and so most extra searches it runs).
+const MAX_SEE: usize = 6;
 
 /// Words that must all occur in a record for it to match a slot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,17 +56,17 @@ pub struct Phrase {
     pub keys: Vec<String>,
     /// The expansion's text ("heart failure" for `chf`), for saying how a
     /// hit matched; `None` for the query's own words (a lay term's).
-    pub expansion: Option<&'static str>,
+    pub expansion: Option<String>,
 }
 
 impl Phrase {
-    fn expanding(text: &'static str) -> Phrase {
+    fn expanding(text: &str) -> Phrase {
         let keys = normalize::tokens(text)
             .into_iter()
             .filter(|t| !normalize::is_stop_word(&t.folded))
             .map(|t| normalize::term_key(&t.folded))
             .collect();
-        Phrase { keys, expansion: Some(text) }
+        Phrase { keys, expansion: Some(text.to_string()) }
     }
 }
 
@@ -68,7 +78,7 @@ impl Slot {
         let abbreviation = abbreviations::expansions(&typed);
         let phrases = abbreviation.map(|exps| exps.iter().map(|e| Phrase::expanding(e)).collect()).unwrap_or_default();
         let expansion = abbreviation.map(|_| "abbreviation");
-        Slot { typed, exact, prefix, phrases, negated, corrected: None, expansion, words: 1 }
+        Slot { typed, exact, prefix, phrases, negated, corrected: None, expansion, words: 1, see: Vec::new() }
     }
 
     /// A slot for a lay term of one or more query words: it matches what
@@ -86,11 +96,41 @@ impl Slot {
                 corrected: None,
                 expansion: None,
                 words: words.len() as u32,
+                see: Vec::new(),
             },
         };
         slot.phrases.extend(clinical.iter().map(|c| Phrase::expanding(c)));
         slot.expansion = Some("lay");
         slot
+    }
+
+    /// A one-word slot that a book's index reads as other words
+    /// ("appendectomy" → "Excision, Appendix"; `Pack::expansions`) notes
+    /// them in `see`. An abbreviation or lay term keeps its own reading.
+    fn expand_by_index(&mut self, packs: &[&Pack<'_>]) {
+        if self.expansion.is_some() || self.words != 1 {
+            return;
+        }
+        let Some(key) = self.exact.first() else { return };
+        for p in packs {
+            for text in p.expansions(key) {
+                let Some((phrase, table)) = text.split_once('\t') else { continue };
+                if self.see.len() < MAX_SEE && !self.see.iter().any(|s| s.0 == phrase && s.1 == table) {
+                    self.see.push((phrase.to_string(), table.to_string()));
+                }
+            }
+        }
+    }
+
+    /// The slots that stand for `phrase` in place of this one: its words,
+    /// whole (the query has moved past the word being typed), each a word
+    /// of its own so that a body part may match a table's labels.
+    pub fn replaced_by(&self, phrase: &str) -> Vec<Slot> {
+        normalize::tokens(phrase)
+            .into_iter()
+            .filter(|t| !normalize::is_stop_word(&t.folded))
+            .map(|t| Slot { expansion: None, ..Slot::new(&t.folded, false, self.negated) })
+            .collect()
     }
 
     /// Corrects a word no term of the packs has (as a whole word, or as the
@@ -235,6 +275,7 @@ impl Query {
             }
         }
         for slot in &mut slots {
+            slot.expand_by_index(packs);
             slot.correct(packs);
         }
         Query { codes, slots }
@@ -274,7 +315,7 @@ mod tests {
         assert_eq!(q.slots[0].exact, vec!["diabete"]);
         assert_eq!(q.slots[0].prefix, None);
         let phrase =
-            Phrase { keys: vec!["heart".to_string(), "failure".to_string()], expansion: Some("heart failure") };
+            Phrase { keys: vec!["heart".to_string(), "failure".to_string()], expansion: Some("heart failure".into()) };
         assert_eq!(q.slots[1].phrases, vec![phrase]);
         assert_eq!(q.slots[2].prefix.as_deref(), Some("hypert"));
         let q = Query::parse("diabetes without complications with coma", &[]);

@@ -1049,7 +1049,7 @@ fn via(slots: &[Slot], c: &Candidate) -> Option<Via> {
         .filter(|(s, _)| matched(*s))
         .filter_map(|(s, slot)| {
             let k = ((c.phrases >> (4 * s)) & 0xF) as u8;
-            slot.phrases.get(usize::from(k)).and_then(|p| p.expansion).map(|t| (slot, t))
+            slot.phrases.get(usize::from(k)).and_then(|p| p.expansion.as_deref()).map(|t| (slot, t))
         })
         .collect();
     if let Some((slot, _)) = expanded.first() {
