@@ -327,10 +327,23 @@ fn stats_show_each_release_with_the_date_it_took_effect() {
     assert_eq!(indexes[0]["release"], "FY2025");
     assert_eq!(indexes[0]["derived"], true);
     assert!(indexes[0]["entries"].as_u64().unwrap() > 70_000);
-    assert_eq!(indexes[1]["name"], "Table of Neoplasms");
-    assert_eq!(indexes[1]["file"], "icd-10-cm-neoplasm-2025.xml");
-    assert_eq!(indexes[1]["derived"], false);
+    let names: Vec<&str> = indexes.iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "Alphabetic Index to Diseases and Injuries",
+            "External Cause of Injuries Index",
+            "Table of Neoplasms",
+            "Table of Drugs and Chemicals"
+        ]
+    );
+    assert_eq!(indexes[2]["file"], "icd-10-cm-neoplasm-2025.xml");
+    assert!(indexes[1..].iter().all(|i| i["derived"] == false && i["release"] == "FY2025"));
+    assert!(indexes[3]["entries"].as_u64().unwrap() > 30_000);
     assert!(hcpcs["indexes"].as_array().unwrap().is_empty());
+    let pcs = v["systems"].as_array().unwrap().iter().find(|s| s["id"] == "icd10pcs").unwrap();
+    assert_eq!(pcs["indexes"][0]["name"], "ICD-10-PCS Index");
+    assert_eq!(pcs["indexes"][0]["file"], "icd10pcs_index_2025.xml");
 }
 
 #[test]
