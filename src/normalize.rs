@@ -245,6 +245,48 @@ pub fn stem(word: &str) -> String {
     word[..n - 1].to_string()
 }
 
+/// The head of a title: the thing the record is, as a term key. English
+/// puts a noun phrase's head last and its complements after a preposition,
+/// so it is the last word of the title's first part, cut at its first
+/// comma or linking word, parenthesised words and qualifiers ("unspecified")
+/// left out: "Walker, folding" → walker; "Seat attachment, walker" →
+/// attachment; "Standard wheelchair" → wheelchair; "Fracture of nasal
+/// bones" → fracture. `None` when that part has no word, or is more than
+/// three words with no comma after it (no clear head). The search ranks a record headed by a query word above one that
+/// only mentions it (`walker` → the walkers before their attachments).
+pub fn title_head(title: &str) -> Option<String> {
+    const LINKS: [&str; 12] = ["of", "with", "without", "by", "due", "in", "from", "for", "and", "or", "to", "on"];
+    // Parenthesised and bracketed words are nonessential: left out.
+    let mut plain = String::with_capacity(title.len());
+    let mut depth = 0u32;
+    for c in title.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let mut parts = plain.split([',', ';', ':']);
+    let first = parts.next()?;
+    let words: Vec<Token> = tokens(first);
+    let end = words.iter().position(|t| LINKS.contains(&t.folded.as_str())).unwrap_or(words.len());
+    // A long first part with nothing after it ("Other specified injuries
+    // unspecified forearm") has no clear head.
+    if end > 3 && parts.next().is_none() && end == words.len() {
+        return None;
+    }
+    words[..end]
+        .iter()
+        .rev()
+        .find(|t| !is_stop_word(&t.folded) && !QUALIFIERS.contains(&t.folded.as_str()))
+        .map(|t| term_key(&t.folded))
+}
+
+/// Words that qualify a title's head without being it ("Respiratory
+/// tuberculosis unspecified").
+const QUALIFIERS: [&str; 5] = ["unspecified", "specified", "other", "nos", "nec"];
+
 /// The term-dictionary key of a folded word (its stem).
 pub fn term_key(folded: &str) -> String {
     stem(folded)
@@ -274,6 +316,22 @@ pub fn normalize_code(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_title_is_headed_by_the_thing_it_is() {
+        let head = |t: &str| title_head(t);
+        assert_eq!(head("Walker, rigid (pickup), adjustable or fixed height").as_deref(), Some("walker"));
+        assert_eq!(head("Seat attachment, walker").as_deref(), Some("attachment"));
+        assert_eq!(head("Standard wheelchair").as_deref(), Some("wheelchair"));
+        assert_eq!(head("Fracture of nasal bones, initial encounter").as_deref(), Some("fracture"));
+        assert_eq!(head("Essential (primary) hypertension").as_deref(), Some("hypertension"));
+        assert_eq!(head("Hospital beds, fixed height").as_deref(), Some("bed"));
+        assert_eq!(head("Respiratory tuberculosis unspecified").as_deref(), Some("tuberculosis"));
+        assert_eq!(head("Other specified injuries unspecified forearm"), None);
+        assert_eq!(head("Unspecified fracture of unspecified forearm").as_deref(), Some("fracture"));
+        assert_eq!(head("Of"), None);
+        assert_eq!(head(""), None);
+    }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {

@@ -109,6 +109,30 @@ fn wheelchair_finds_the_standard_wheelchair() {
     assert_eq!(hits[0].entry.code, "K0001");
 }
 
+/// The thing itself before its parts: a title headed by the query's word
+/// ("Walker, rigid") ranks above titles that name it only as what they
+/// attach to ("Seat attachment, walker", shorter), unless the query names
+/// the part.
+#[test]
+fn the_thing_itself_comes_before_its_parts() {
+    let cb = codebook(20261127);
+    let first = |q: &str, n: usize| -> Vec<String> {
+        let options = SearchOptions { systems: vec!["hcpcs".into()], limit: n, ..Default::default() };
+        cb.search(q, &options).unwrap().into_iter().map(|h| h.entry.code).collect()
+    };
+    // E0130, E0135, E0141, E0143: walkers; E0154, E0156, E0157: attachments.
+    let walker = first("walker", 4);
+    assert!(
+        walker
+            .iter()
+            .all(|c| ["E0130", "E0135", "E0140", "E0141", "E0143", "E0144", "E0147", "E0148", "E0149"]
+                .contains(&c.as_str())),
+        "{walker:?}"
+    );
+    assert_eq!(first("cane", 1), ["E0100"]);
+    assert_eq!(first("seat attachment walker", 1), ["E0156"]);
+}
+
 #[test]
 fn modifiers_are_their_own_kind() {
     let cb = codebook(20261127);

@@ -428,6 +428,9 @@ fn build_terms(book: &Book) -> Result<TermSections, CompileError> {
             mark_entry(&mut terms, id, name);
         }
     }
+    // The head of each stored record's title (see `normalize::title_head`).
+    let heads: Vec<Option<String>> =
+        book.records.iter().map(|r| if r.is_composed() { None } else { normalize::title_head(&r.title) }).collect();
     let (mut postings, mut fields) = (Vec::new(), Vec::new());
     let mut list = Vec::new();
     let mut lengths = Vec::with_capacity(terms.len());
@@ -439,6 +442,7 @@ fn build_terms(book: &Book) -> Result<TermSections, CompileError> {
             field,
             entry,
             billable: book.records[id as usize].billable,
+            head: field == Field::Title as u8 && heads[id as usize].as_deref() == Some(term.as_str()),
         }));
         terms::write_postings(&mut postings, &mut fields, &list);
         lengths.push((term.as_bytes(), postings.len() - start));

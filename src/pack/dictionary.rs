@@ -305,7 +305,7 @@ mod tests {
         let (mut postings, mut fields, mut terms) = (Vec::new(), Vec::new(), Vec::new());
         for (i, w) in words.iter().enumerate() {
             let list: Vec<Posting> =
-                (0..=i as u32).map(|id| Posting { id, field: 0, billable: false, entry: 0 }).collect();
+                (0..=i as u32).map(|id| Posting { id, field: 0, billable: false, entry: 0, head: false }).collect();
             let start = postings.len();
             write_postings(&mut postings, &mut fields, &list);
             terms.push((w.as_bytes(), postings.len() - start));

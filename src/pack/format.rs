@@ -128,6 +128,10 @@ pub const POSTING_FIELD_BITS: u32 = 3;
 /// term is in the category's title from that title, for the few candidates
 /// that reach the last step: bits per posting that gzip cannot predict.)
 pub const POSTING_ENTRY_SHIFT: u32 = POSTING_FIELD_BITS;
+/// The bit of a `PFLD` byte above the entry length: the term is the head of
+/// the record's title, the thing it is ("Walker, folding" is a walker;
+/// "Seat attachment, walker" is an attachment). See `normalize::title_head`.
+pub const POSTING_HEAD_BIT: u8 = 1 << 5;
 /// Longest index entry, in words, whose length a posting records.
 pub const POSTING_ENTRY_MAX: u8 = 3;
 /// Terms per block of the front-coded `TERM` dictionary: every block's

@@ -1,7 +1,7 @@
 //! `POST` and `PFLD`: the postings lists of the term dictionary
 //! (`dictionary.rs`), in term order. `POST` holds per list a varint count
 //! and the record-id deltas as varints, ids ascending; `PFLD` one byte per
-//! posting: entry << [`format::POSTING_ENTRY_SHIFT`] | field.
+//! posting: head | entry << [`format::POSTING_ENTRY_SHIFT`] | field.
 //!
 //! Why two sections: what is served is the gzip of the module, and gzip
 //! squeezes streams of like values; ids and field bytes apart are about
@@ -34,6 +34,8 @@ pub struct Posting {
     /// Words of the shortest index entry that leads to the record and holds
     /// the term, up to `format::POSTING_ENTRY_MAX`; 0 if none does.
     pub entry: u8,
+    /// The term is the head of the record's title (`format::POSTING_HEAD_BIT`).
+    pub head: bool,
 }
 
 /// Appends the postings list of `term` to `out`; every id is below
@@ -79,6 +81,7 @@ pub(crate) fn read_postings(
             field: low & ((1 << format::POSTING_FIELD_BITS) - 1),
             billable: false, // filled from the rows by `Pack::postings`
             entry: (low >> format::POSTING_ENTRY_SHIFT) & 3,
+            head: low & format::POSTING_HEAD_BIT != 0,
         });
     }
     Ok(())
@@ -92,7 +95,8 @@ pub(crate) fn write_postings(postings: &mut Vec<u8>, fields: &mut Vec<u8>, list:
     let mut prev = 0u32;
     for p in list {
         varint::write(postings, u64::from(p.id - prev));
-        fields.push((p.entry.min(format::POSTING_ENTRY_MAX) << format::POSTING_ENTRY_SHIFT) | p.field);
+        let head = if p.head { format::POSTING_HEAD_BIT } else { 0 };
+        fields.push(head | (p.entry.min(format::POSTING_ENTRY_MAX) << format::POSTING_ENTRY_SHIFT) | p.field);
         prev = p.id;
     }
 }
@@ -104,7 +108,13 @@ mod tests {
     #[test]
     fn round_trip() {
         let list: Vec<Posting> = (0..50u32)
-            .map(|i| Posting { id: i * 3 + 1, field: (i % 5) as u8, billable: false, entry: (i % 4) as u8 })
+            .map(|i| Posting {
+                id: i * 3 + 1,
+                field: (i % 5) as u8,
+                billable: false,
+                entry: (i % 4) as u8,
+                head: i % 3 == 0,
+            })
             .collect();
         let (mut bytes, mut fields) = (vec![0x00], vec![]); // an empty list before it
         write_postings(&mut bytes, &mut fields, &list);

@@ -221,6 +221,9 @@ struct SlotMatch {
     /// The expansion of the slot (`Slot::phrases`) the record's best match
     /// came by; `NO_PHRASE` if by the query's own word.
     phrase: u8,
+    /// The word, whole, is the head of the record's title (see
+    /// `normalize::title_head`).
+    head: bool,
 }
 
 /// `SlotMatch::phrase` for a match by the query's own word.
@@ -259,6 +262,7 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
             // Only a whole word counts toward naming an entry.
             entry: if whole { p.entry } else { 0 },
             phrase,
+            head: whole && p.head,
         }));
     };
     for key in &slot.exact {
@@ -340,6 +344,7 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
                 if p.entry != 0 && (last.entry == 0 || p.entry < last.entry) {
                     last.entry = p.entry;
                 }
+                last.head |= p.head;
             }
             _ => out.push(p),
         }
@@ -360,6 +365,7 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
                     field: a[i].field.max(b[j].field),
                     // Both words in the same short entry, or no entry.
                     entry: if a[i].entry != 0 && b[j].entry != 0 { a[i].entry.max(b[j].entry) } else { 0 },
+                    head: a[i].head || b[j].head,
                     ..a[i]
                 });
                 i += 1;
@@ -403,13 +409,20 @@ struct Candidate {
     title_words: u32,
     /// Content words of the title the query did not ask for (filled late).
     extra_words: u32,
+    /// A query word is the head of the record's title: the record is the
+    /// thing the query names, not something that mentions it.
+    headed: bool,
 }
 
 /// Low bits of a score: fewer title words beyond the query rank higher.
+/// Above them, whether a query word heads the title: the thing itself
+/// before its parts (`walker` → E0130 "Walker, rigid" before E0156 "Seat
+/// attachment, walker", whose title is shorter).
 const EXTRA_WORDS_BITS: u32 = 5;
 
 /// Low bits of a score worked out only for the candidates still in the
-/// running (see `rank`): context (4), billable (1) and extra words.
+/// running (see `rank`): context (3), billable (1), headed (1) and extra
+/// words (5).
 const LATE_BITS: u32 = 10;
 
 impl Candidate {
@@ -422,10 +435,12 @@ impl Candidate {
 
     /// The ranking key as one number, so that a hit's `score` is the order
     /// hits come in: level (5 bits), current book (1), names an index entry
-    /// (1), field weight (7), popularity (8), context (4), billable (1), and
-    /// 31 less the title's extra words (5). Each part is clamped to its
-    /// width; only popularity can exceed it, for queries of more than seven
-    /// words, where it no longer tells completions apart.
+    /// (1), field weight (7), popularity (8), context (3), billable (1), a
+    /// query word heads the title (1), and 31 less the title's extra words
+    /// (5). Each part is clamped to its width; popularity can exceed it for
+    /// queries of more than seven words, where it no longer tells
+    /// completions apart, and context for more than seven words found in a
+    /// category's title.
     fn score(&self, prefix: u32) -> u32 {
         let part = |value: u32, bits: u32| value.min((1 << bits) - 1);
         (part(level(self.mask, prefix), 5) << 27)
@@ -433,8 +448,9 @@ impl Candidate {
             | (u32::from(self.names_entry) << 25)
             | (part(self.weight, 7) << 18)
             | (part(self.popularity, 8) << 10)
-            | (part(self.context, 4) << 6)
-            | (u32::from(self.billable) << EXTRA_WORDS_BITS)
+            | (part(self.context, 3) << 7)
+            | (u32::from(self.billable) << (EXTRA_WORDS_BITS + 1))
+            | (u32::from(self.headed) << EXTRA_WORDS_BITS)
             | ((1 << EXTRA_WORDS_BITS) - 1 - part(self.extra_words, EXTRA_WORDS_BITS))
     }
 }
@@ -680,6 +696,7 @@ impl Collector<'_> {
             && matches.iter().all(|m| {
                 m.is_some_and(|m| m.field != Field::ChildLabel as u8 && m.entry != 0 && usize::from(m.entry) <= n)
             });
+        let headed = matches.iter().any(|m| m.is_some_and(|m| m.head));
         let (mut phrases, mut by_index) = (u64::MAX, 0u32);
         for (s, m) in matches.iter().enumerate().take(16) {
             if let Some(m) = m {
@@ -704,6 +721,7 @@ impl Collector<'_> {
                 by_index,
                 title_words,
                 extra_words: 0,
+                headed,
             });
             self.floor.add(level(mask, self.prefix));
         }
@@ -764,6 +782,7 @@ impl Collector<'_> {
                         by_index: by_index & !label_mask,
                         title_words: tw,
                         extra_words: 0,
+                        headed,
                     });
                     self.floor.add(level(new_mask, self.prefix));
                 }
