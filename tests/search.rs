@@ -450,3 +450,27 @@ fn a_setting_chooses_the_seventh_character() {
     }
     assert!(Setting::parse("SNF ").is_none() && Setting::parse("nursing").is_none());
 }
+
+/// A typo in the word being typed: what has been typed is read as the
+/// nearest prefix of the books' words and completed from there, while the
+/// word is still unfinished ("pnuemon" → "pneumon…").
+#[test]
+fn a_typo_in_the_word_being_typed_is_corrected_as_a_prefix() {
+    let mut cb = codebook();
+    cb.set_today(LAST_DAY_OF_FY2026);
+    let options =
+        SearchOptions { systems: vec!["icd10cm".into()], limit: 10, billable_only: true, ..Default::default() };
+    for (typed, corrected, code) in [
+        ("pnuemon", "pneumon", "J18.9"),
+        ("hypertnsi", "hypertensi", "I10"),
+        ("essential hypertnsi", "essential hypertensi", "I10"),
+        ("apendicit", "appendicit", "K37"),
+    ] {
+        let hits = cb.search(typed, &options).unwrap();
+        assert!(hits.iter().any(|h| h.entry.code == code), "{typed}: {code} not in the first 10");
+        let via = hits[0].via.as_ref().unwrap_or_else(|| panic!("{typed}: no via"));
+        assert_eq!((via.kind, via.text.as_str()), ("typo", corrected), "{typed}");
+    }
+    // A prefix that begins some word is not corrected.
+    assert!(cb.search("pneumon", &options).unwrap().iter().all(|h| h.via.is_none()));
+}

@@ -151,6 +151,20 @@ impl Slot {
             if begins {
                 return;
             }
+            // A typo in what has been typed of the last word: read it as the
+            // nearest prefix of the books' words ("hypertnsi" →
+            // "hypertensi") and complete that.
+            let corrections = super::typo::prefix_corrections(packs, prefix, 1);
+            if let Some(best) = corrections.into_iter().next() {
+                // A whole word within the budget still wins ("diabetis").
+                let whole = super::typo::corrections(packs, &self.typed, 2);
+                if whole.is_empty() {
+                    self.corrected = Some(best.clone());
+                    self.exact = vec![normalize::term_key(&best)];
+                    self.prefix = Some(best);
+                    return;
+                }
+            }
         }
         // The word as typed, not its stem: `bronchiits` is one swap from
         // `bronchitis`, its stem `bronchiit` two edits.

@@ -108,6 +108,80 @@ pub fn corrections(packs: &[&Pack<'_>], key: &str, limit: usize) -> Vec<String> 
     found.into_iter().take(limit).map(|f| f.2).collect()
 }
 
+/// An automaton over whole keys that accepts a key when one of its
+/// prefixes is within `max` edits of `query`: the word being typed, whose
+/// typo is in what has been typed so far ("hypertnsi" begins
+/// "hypertension"). Once a prefix is near, every key under it is accepted.
+#[derive(Debug, Clone)]
+pub struct PrefixDamerau<'q>(Damerau<'q>);
+
+impl fst::Automaton for PrefixDamerau<'_> {
+    /// The inner state, and whether a prefix so far was near.
+    type State = (Option<Rows>, bool);
+
+    fn start(&self) -> Self::State {
+        (self.0.start(), false)
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        state.1 || self.0.is_match(&state.0)
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        state.1 || self.0.can_match(&state.0)
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        if state.1 {
+            return (None, true);
+        }
+        let near = self.0.is_match(&state.0);
+        if near {
+            return (None, true);
+        }
+        (self.0.accept(&state.0, byte), false)
+    }
+}
+
+/// The best corrections of a word being typed: prefixes of dictionary keys
+/// within the word's budget of what was typed, nearest first, then the
+/// one that begins the most records ("hypertnsi" → "hypertensi"). At most
+/// `limit`; empty when the word is too short or nothing is near.
+pub fn prefix_corrections(packs: &[&Pack<'_>], typed: &str, limit: usize) -> Vec<String> {
+    let max = budget(typed.len());
+    if max == 0 || !typed.is_ascii() {
+        return Vec::new();
+    }
+    let query = typed.as_bytes();
+    // Corrected prefix → (distance, records under it).
+    let mut found: Vec<(u8, u32, String)> = Vec::new();
+    let mut seen = 0usize;
+    for pack in packs {
+        pack.for_terms_matching(PrefixDamerau(Damerau::new(typed, max)), |term, doc_freq| {
+            // The nearest prefix of the term, the longest of equals (it is
+            // what the user meant to have typed).
+            let bytes = term.as_bytes();
+            let lo = query.len().saturating_sub(usize::from(max)).max(1);
+            let hi = (query.len() + usize::from(max)).min(bytes.len());
+            let best = (lo..=hi).map(|i| (distance(query, &bytes[..i]), std::cmp::Reverse(i))).min();
+            if let Some((d, std::cmp::Reverse(i))) = best.filter(|b| b.0 <= max) {
+                let prefix = &term[..i];
+                match found.iter_mut().find(|f| f.2 == prefix) {
+                    Some(f) => f.1 = f.1.saturating_add(doc_freq),
+                    None => found.push((d, doc_freq, prefix.to_string())),
+                }
+            }
+            seen += 1;
+            // Enough to tell the common completions; the walk stops here.
+            seen < 4_096
+        });
+    }
+    let Some(best) = found.iter().map(|f| f.0).min() else { return Vec::new() };
+    found.retain(|f| f.0 == best);
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
+    found.into_iter().take(limit).map(|f| f.2).collect()
+}
+
 /// The optimal-string-alignment distance of two byte strings.
 pub fn distance(a: &[u8], b: &[u8]) -> u8 {
     let (n, m) = (a.len(), b.len());
@@ -178,6 +252,20 @@ mod tests {
                 assert_eq!(got, want, "{q} within {max}");
             }
         }
+    }
+
+    #[test]
+    fn a_prefix_near_the_typed_text_accepts_its_keys() {
+        let keys = ["hypertension", "hypertensive", "hypotension", "pneumonia"];
+        let mut sorted: Vec<&str> = keys.to_vec();
+        sorted.sort_unstable();
+        let set = fst::Set::from_iter(sorted).unwrap();
+        let mut stream = set.search(PrefixDamerau(Damerau::new("hypertnsi", 2))).into_stream();
+        let mut out = Vec::new();
+        while let Some(k) = stream.next() {
+            out.push(String::from_utf8(k.to_vec()).unwrap());
+        }
+        assert_eq!(out, vec!["hypertension", "hypertensive"]);
     }
 
     #[test]
