@@ -33,7 +33,11 @@ build_module() {
   rm -rf "$dir" && mkdir -p "$dir"
   wasm-bindgen --target web --omit-default-module-path --out-dir "$dir" --out-name chartcode_core \
     "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm/chartcode.wasm"
-  "$WASM_OPT" -O3 "$dir/chartcode_core_bg.wasm" -o "$dir/chartcode_core_bg.wasm"
+  # Without memory packing: it cuts the zero runs out of the embedded packs,
+  # splitting them into thousands of data segments whose headers break the
+  # repeats gzip finds. Measured on the ICD-10-CM module: 145 KB more raw,
+  # 20 KB less gzip (1,351,278 -> 1,330,678 bytes), and gzip is what is served.
+  "$WASM_OPT" -O3 --skip-pass=memory-packing "$dir/chartcode_core_bg.wasm" -o "$dir/chartcode_core_bg.wasm"
   node scripts/package-wasm.mjs module "$dir"
 }
 
