@@ -305,6 +305,7 @@ pub fn sweep_pack(mut pack: Pack<'_>, rng: &mut Rng, extra: &[u32]) {
             limit: if i % 2 == 0 { 20 } else { 1000 },
             billable_only: i % 3 == 0,
             within: codes.iter().skip(i).take(1).cloned().collect(),
+            setting: (i % 5 == 0).then_some(chartcode::search::Setting::Snf),
         };
         let _ = book.search(p, &opts);
         if let Some(c) = codes.get(i) {
