@@ -31,10 +31,7 @@ pub const COMPOSE_RULE: ComposeRule = ComposeRule {
 /// Parses the tabular list. `file` names the source in errors; `release` is
 /// the label the pack will carry.
 pub fn parse_tabular(xml: &str, file: &str, release: &str) -> Result<Book, CompileError> {
-    let doc = Document::parse(xml).map_err(|e| {
-        let pos = e.pos();
-        CompileError::Syntax { file: file.to_string(), line: pos.row, column: pos.col, detail: e.to_string() }
-    })?;
+    let doc = super::xml_document(xml, file)?;
     let mut p = Parser {
         doc: &doc,
         file,

@@ -116,13 +116,8 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
 /// `weak` marks the entries' words as allowing their codes rather than
 /// naming them ([`Entry::weak`]).
 pub fn parse_xml(text: &str, file: &str, weak: bool) -> Result<Vec<Entry>, CompileError> {
-    use roxmltree::{Document, Node};
-    let doc = Document::parse(text).map_err(|e| CompileError::Syntax {
-        file: file.to_string(),
-        line: e.pos().row,
-        column: e.pos().col,
-        detail: e.to_string(),
-    })?;
+    use roxmltree::Node;
+    let doc = super::xml_document(text, file)?;
     let mut out = Vec::new();
     let mut stack: Vec<(Node<'_, '_>, usize)> = Vec::new();
     let mut path: Vec<String> = Vec::new();

@@ -23,7 +23,7 @@
 
 use super::icd10cm_index::Entry;
 use super::CompileError;
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 
 /// A column of a table after the row's own: the path terms its cells add
 /// to the row's path, and the weaker words (the rest of its heading) it
@@ -95,12 +95,7 @@ pub struct Table {
 
 /// Reads a table into index entries.
 pub fn parse(text: &str, file: &str, spec: &TableSpec) -> Result<Table, CompileError> {
-    let doc = Document::parse(text).map_err(|e| CompileError::Syntax {
-        file: file.to_string(),
-        line: e.pos().row,
-        column: e.pos().col,
-        detail: e.to_string(),
-    })?;
+    let doc = super::xml_document(text, file)?;
     let bad = |node: Node<'_, '_>, detail: String| CompileError::Source {
         file: file.to_string(),
         line: doc.text_pos_at(node.range().start).row,

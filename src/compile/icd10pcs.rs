@@ -33,11 +33,6 @@ struct Definition {
 
 type Definitions = HashMap<(char, u32, String), Definition>;
 
-fn syntax_error(file: &str, e: roxmltree::Error) -> CompileError {
-    let pos = e.pos();
-    CompileError::Syntax { file: file.to_string(), line: pos.row, column: pos.col, detail: e.to_string() }
-}
-
 fn err(doc: &Document, file: &str, node: Node, detail: String) -> CompileError {
     CompileError::Source { file: file.to_string(), line: doc.text_pos_at(node.range().start).row, detail }
 }
@@ -62,7 +57,7 @@ fn expect_root(doc: &Document, file: &str, tag: &str) -> Result<(), CompileError
 
 /// Reads the Definitions XML: per section, per axis, per value title.
 fn parse_definitions(xml: &str, file: &str) -> Result<(String, Definitions), CompileError> {
-    let doc = Document::parse(xml).map_err(|e| syntax_error(file, e))?;
+    let doc = super::xml_document(xml, file)?;
     let root = doc.root_element();
     expect_root(&doc, file, "ICD10PCS.definitions")?;
     let version = child_text(root, "version").ok_or_else(|| err(&doc, file, root, "no <version>".into()))?;
@@ -160,7 +155,7 @@ pub fn parse(
         }
         None => (None, Definitions::new()),
     };
-    let doc = Document::parse(tables_xml).map_err(|e| syntax_error(tables_file, e))?;
+    let doc = super::xml_document(tables_xml, tables_file)?;
     let file = tables_file;
     let root = doc.root_element();
     expect_root(&doc, file, "ICD10PCS.tabular")?;

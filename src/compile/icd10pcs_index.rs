@@ -17,17 +17,12 @@
 //! ("Colonoscopy 0DJD8ZZ"): the expansion is words, not codes.
 
 use super::CompileError;
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 use std::collections::BTreeMap;
 
 /// Reads the index XML into (term key, phrases), keys ascending.
 pub fn parse(text: &str, file: &str) -> Result<Vec<(String, Vec<String>)>, CompileError> {
-    let doc = Document::parse(text).map_err(|e| CompileError::Syntax {
-        file: file.to_string(),
-        line: e.pos().row,
-        column: e.pos().col,
-        detail: e.to_string(),
-    })?;
+    let doc = super::xml_document(text, file)?;
     if !doc.root_element().has_tag_name("ICD10PCS.index") {
         return Err(CompileError::Source {
             file: file.to_string(),

@@ -26,6 +26,26 @@ use crate::pack::ComposeRule;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Parses an XML source; a malformed one is a `Syntax` error with its
+/// file, line and column.
+pub(crate) fn xml_document<'a>(text: &'a str, file: &str) -> Result<roxmltree::Document<'a>, CompileError> {
+    roxmltree::Document::parse(text).map_err(|e| {
+        let pos = e.pos();
+        CompileError::Syntax { file: file.to_string(), line: pos.row, column: pos.col, detail: e.to_string() }
+    })
+}
+
+/// Records in `meta` one index the book's search uses (`index.N.*`, listed
+/// by `chartcode stats`). The sources name their release in the file name.
+fn push_index_meta(meta: &mut Vec<(String, String)>, n: usize, name: &str, file: &str, entries: usize, derived: bool) {
+    let release = file.split(|c: char| !c.is_ascii_digit()).find(|d| d.len() == 4).unwrap_or("");
+    meta.push((format!("index.{n}.name"), name.to_string()));
+    meta.push((format!("index.{n}.release"), format!("FY{release}")));
+    meta.push((format!("index.{n}.file"), file.to_string()));
+    meta.push((format!("index.{n}.entries"), entries.to_string()));
+    meta.push((format!("index.{n}.derived"), derived.to_string()));
+}
+
 /// Whether the External Cause of Injuries Index's words only allow their
 /// codes (`icd10cm_index::Entry::weak`): a V–Y code is a second code, told
 /// by the words of how the injury happened; those words (fall, struck,
@@ -417,13 +437,7 @@ pub fn compile_book_with(
                     aliases.extend(table.by_site);
                 }
                 for (i, (name, file, count, derived)) in sources.into_iter().enumerate() {
-                    // The sources name their release in the file name.
-                    let release = file.split(|c: char| !c.is_ascii_digit()).find(|d| d.len() == 4).unwrap_or("");
-                    book.meta.push((format!("index.{i}.name"), name.to_string()));
-                    book.meta.push((format!("index.{i}.release"), format!("FY{release}")));
-                    book.meta.push((format!("index.{i}.file"), file));
-                    book.meta.push((format!("index.{i}.entries"), count.to_string()));
-                    book.meta.push((format!("index.{i}.derived"), derived.to_string()));
+                    push_index_meta(&mut book.meta, i, name, &file, count, derived);
                 }
                 let report = icd10cm_index::attach(&mut book, &entries, &aliases)?;
                 if !report.code_missing.is_empty() {
@@ -463,12 +477,7 @@ pub fn compile_book_with(
             };
             if let Some(f) = entry.file("index") {
                 book.expansions = icd10pcs_index::parse(&read_text(codebooks, f)?, &f.path)?;
-                book.meta.push(("index.0.name".into(), "ICD-10-PCS Index".into()));
-                let release = f.official_name.split(|c: char| !c.is_ascii_digit()).find(|d| d.len() == 4).unwrap_or("");
-                book.meta.push(("index.0.release".into(), format!("FY{release}")));
-                book.meta.push(("index.0.file".into(), f.official_name.clone()));
-                book.meta.push(("index.0.entries".into(), book.expansions.len().to_string()));
-                book.meta.push(("index.0.derived".into(), "false".into()));
+                push_index_meta(&mut book.meta, 0, "ICD-10-PCS Index", &f.official_name, book.expansions.len(), false);
             }
             book
         }

@@ -714,11 +714,8 @@ impl<'a> CodeBook<'a> {
                 if table_only && others.is_empty() {
                     continue;
                 }
-                let mut in_table = text::Filter::default();
-                for w in &options.within {
-                    in_table.add_within(&packs, w)?;
-                }
-                in_table.add_code_prefixes(&packs, &parsed.codes)?;
+                // The query's own restrictions, and the table.
+                let mut in_table = filter.clone();
                 // A table the release in force lacks: no answers from it.
                 let table: String = at.chars().take(3).collect();
                 if in_table.add_code_prefixes(&packs, std::slice::from_ref(&table)).is_err() {

@@ -151,28 +151,25 @@ impl Slot {
             if begins {
                 return;
             }
-            // A typo in what has been typed of the last word: read it as the
-            // nearest prefix of the books' words ("hypertnsi" →
-            // "hypertensi") and complete that.
-            let corrections = super::typo::prefix_corrections(packs, prefix, 1);
-            if let Some(best) = corrections.into_iter().next() {
-                // A whole word within the budget still wins ("diabetis").
-                let whole = super::typo::corrections(packs, &self.typed, 2);
-                if whole.is_empty() {
-                    self.corrected = Some(best.clone());
-                    self.exact = vec![normalize::term_key(&best)];
-                    self.prefix = Some(best);
-                    return;
-                }
-            }
         }
         // The word as typed, not its stem: `bronchiits` is one swap from
-        // `bronchitis`, its stem `bronchiit` two edits.
+        // `bronchitis`, its stem `bronchiit` two edits. A whole word within
+        // the budget wins ("diabetis").
         let corrections = super::typo::corrections(packs, &self.typed, 2);
         if let Some(best) = corrections.first() {
             self.corrected = Some(best.clone());
             self.exact = corrections;
             self.prefix = None;
+            return;
+        }
+        // Else a typo in what has been typed of the last word: read it as
+        // the nearest prefix of the books' words ("hypertnsi" →
+        // "hypertensi") and complete that.
+        let Some(prefix) = &self.prefix else { return };
+        if let Some(best) = super::typo::prefix_corrections(packs, prefix, 1).into_iter().next() {
+            self.corrected = Some(best.clone());
+            self.exact = vec![normalize::term_key(&best)];
+            self.prefix = Some(best);
         }
     }
 

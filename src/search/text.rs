@@ -44,7 +44,7 @@ const PREFIX_POSTINGS_BUDGET: u64 = 6_000;
 const PREFIX_TERMS_SCANNED: usize = 4_000;
 
 /// Restrictions on where hits may come from.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Filter {
     /// `(pack index, first id, end id)` subtrees.
     subtrees: Vec<(usize, u32, u32)>,
