@@ -380,6 +380,30 @@ fn every_record_knows_its_category() {
     }
 }
 
+/// The ranking reads content-word counts and category and chapter ranges
+/// from tables made by one pass over the rows; on the real ICD-10-CM pack
+/// they must agree with what each record's own row and title say.
+#[test]
+fn the_one_pass_tables_agree_with_each_record() {
+    let p = pack();
+    let mut stored = 0;
+    for id in 0..p.record_count() {
+        if p.is_composed(id) {
+            continue;
+        }
+        stored += 1;
+        let title = p.title(id).unwrap();
+        assert_eq!(p.content_words(id).unwrap(), chartcode::normalize::content_words(&title), "{title}");
+    }
+    assert!(stored > 40_000, "{stored} stored records");
+    let categories = p.category_ranges().unwrap();
+    assert_eq!(categories.len(), 1_921, "the categories `chartcode stats` counts");
+    for &(start, end) in categories.iter().chain(p.top_level_ranges().unwrap()) {
+        assert_eq!(p.subtree_end(start).unwrap(), end, "{}", p.code(start).unwrap());
+    }
+    assert_eq!(p.top_level_ranges().unwrap().len(), 22);
+}
+
 /// The term dictionary's automaton walk keeps the automaton's state along
 /// shared prefixes and skips the blocks under a prefix it gave up on: on the
 /// real ICD-10-CM dictionary it must accept exactly the terms a plain check

@@ -130,6 +130,26 @@ impl<'a> Pack<'a> {
         words.as_deref().map_err(Clone::clone)
     }
 
+    /// The id of a header row's composition (headers of one category share
+    /// one), `None` for a row that is no header; and how many compositions
+    /// the pack has (ids are below it).
+    pub fn composition_id(&self, row: &Row) -> Result<Option<u32>, PackError> {
+        if !row.has_label_set {
+            return Ok(None);
+        }
+        let mut pos = row.payload as usize;
+        let set = varint::read_u32(self.text, &mut pos).ok_or(corrupt("LSET", "composition id truncated"))?;
+        if set >= self.label_sets.count {
+            return Err(corrupt("LSET", "composition id out of range"));
+        }
+        Ok(Some(set))
+    }
+
+    /// How many compositions the pack has (see [`Pack::composition_id`]).
+    pub fn composition_count(&self) -> u32 {
+        self.label_sets.count
+    }
+
     /// The encoded composition of a header row.
     fn composition_entry(&self, row: &Row) -> Result<&'a [u8], PackError> {
         if !row.has_label_set {

@@ -109,6 +109,11 @@ pub struct Pack<'a> {
     /// The categories with their subtrees' ends, read on first use (the
     /// search asks each candidate's category).
     categories: std::sync::OnceLock<Result<Vec<(u32, u32)>, PackError>>,
+    /// Each stored record's content-word count, by row, read on first use:
+    /// the ranking asks it of every candidate tied at the top, thousands
+    /// for "fracture", and one pass over the rows is cheaper than decoding
+    /// each row's entry that often.
+    content_words: std::sync::OnceLock<Result<Vec<u8>, PackError>>,
 }
 
 impl std::fmt::Debug for Pack<'_> {
@@ -263,6 +268,7 @@ impl<'a> Pack<'a> {
             label_words: std::sync::OnceLock::new(),
             top_level: std::sync::OnceLock::new(),
             categories: std::sync::OnceLock::new(),
+            content_words: std::sync::OnceLock::new(),
         })
     }
 
@@ -522,12 +528,18 @@ impl<'a> Pack<'a> {
         ranges.as_deref().map_err(Clone::clone)
     }
 
-    /// The category record (kind `Category`) whose subtree holds `id`, or
-    /// `id` itself if it is one; `None` in books without categories. The
-    /// categories are found once per pack, by one pass over the rows.
-    pub fn category_of(&self, id: u32) -> Result<Option<u32>, PackError> {
+    /// The category records (kind `Category`) with their subtrees' ends, as
+    /// `(id, end)` ranges in id order; empty in books without categories.
+    /// Found once per pack, by one pass over the rows.
+    pub fn category_ranges(&self) -> Result<&[(u32, u32)], PackError> {
         let ranges = self.categories.get_or_init(|| self.subtree_ranges(|row| row.kind == Kind::Category));
-        let ranges = ranges.as_deref().map_err(Clone::clone)?;
+        ranges.as_deref().map_err(Clone::clone)
+    }
+
+    /// The category record whose subtree holds `id`, or `id` itself if it
+    /// is one; `None` in books without categories.
+    pub fn category_of(&self, id: u32) -> Result<Option<u32>, PackError> {
+        let ranges = self.category_ranges()?;
         let i = ranges.partition_point(|&(start, _)| start <= id);
         Ok(i.checked_sub(1).map(|i| ranges[i]).filter(|&(_, end)| id < end).map(|(start, _)| start))
     }
@@ -539,20 +551,42 @@ impl<'a> Pack<'a> {
     /// twice.
     fn subtree_ranges(&self, is_root: impl Fn(&Row) -> bool) -> Result<Vec<(u32, u32)>, PackError> {
         let mut out = Vec::new();
-        let mut j = 0;
-        loop {
-            j = self.next_stored(j);
-            if j >= self.record_count {
-                return Ok(out);
+        // The accepted root whose subtree the walk is in.
+        let mut open: Option<u32> = None;
+        for stored in self.stored_rows() {
+            let (j, row) = stored?;
+            if let Some(root) = open {
+                // The criterion of `subtree_end`.
+                if row.parent.is_some_and(|p| p >= root) {
+                    continue;
+                }
+                out.push((root, j));
+                open = None;
             }
-            if is_root(&self.stored_row(j)?) {
-                let end = self.subtree_end(j)?.max(j + 1);
-                out.push((j, end));
-                j = end;
-            } else {
-                j += 1;
+            if is_root(&row) {
+                open = Some(j);
             }
         }
+        if let Some(root) = open {
+            out.push((root, self.record_count));
+        }
+        Ok(out)
+    }
+
+    /// Every stored record's row as stored, in id order, as `(id, row)`:
+    /// one pass, for the walks over the whole pack (cheaper than asking
+    /// [`Pack::row`] of each id, which finds the row's place each time).
+    fn stored_rows(&self) -> impl Iterator<Item = Result<(u32, Row), PackError>> + '_ {
+        let mut next_id = 0u32;
+        self.rows.in_order().map(move |entry| {
+            let (_, word, offset) = entry?;
+            let id = self.next_stored(next_id);
+            if id >= self.record_count {
+                return Err(PackError::Corrupt { section: "RECS", detail: "more rows than stored records" });
+            }
+            next_id = id + 1;
+            rows::decode(word, id, offset).map(|row| (id, row))
+        })
     }
 
     /// The end (exclusive) of the subtree rooted at `id`.

@@ -34,6 +34,25 @@ fn corrupt(detail: &'static str) -> PackError {
     PackError::Corrupt { section: "RECS", detail }
 }
 
+/// The row of record `id` from its row word and entry offset.
+pub(crate) fn decode(w0: u32, id: u32, payload: u32) -> Result<Row, PackError> {
+    let parent = match w0 & format::PARENT_MASK {
+        0 => None,
+        d => Some(id.checked_sub(d).ok_or_else(|| corrupt("a parent does not precede its child"))?),
+    };
+    let kind = Kind::from_u8(((w0 >> format::KIND_SHIFT) & 0xF) as u8).ok_or_else(|| corrupt("unknown record kind"))?;
+    Ok(Row {
+        parent,
+        kind,
+        billable: w0 & format::FLAG_BILLABLE != 0,
+        composed: false,
+        has_notes: w0 & format::FLAG_HAS_NOTES != 0,
+        has_label_set: w0 & format::FLAG_LABEL_SET != 0,
+        title_shared: w0 & format::FLAG_TITLE_SHARED != 0,
+        payload,
+    })
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rows<'a> {
     pub(crate) count: u32,
@@ -70,21 +89,26 @@ impl<'a> Rows<'a> {
             return Err(corrupt("row out of range"));
         }
         let w0 = read_u32(self.words, index as usize * 4).ok_or_else(|| corrupt("row out of range"))?;
-        let parent = match w0 & format::PARENT_MASK {
-            0 => None,
-            d => Some(id.checked_sub(d).ok_or_else(|| corrupt("a parent does not precede its child"))?),
-        };
-        let kind =
-            Kind::from_u8(((w0 >> format::KIND_SHIFT) & 0xF) as u8).ok_or_else(|| corrupt("unknown record kind"))?;
-        Ok(Row {
-            parent,
-            kind,
-            billable: w0 & format::FLAG_BILLABLE != 0,
-            composed: false,
-            has_notes: w0 & format::FLAG_HAS_NOTES != 0,
-            has_label_set: w0 & format::FLAG_LABEL_SET != 0,
-            title_shared: w0 & format::FLAG_TITLE_SHARED != 0,
-            payload: self.entry_offset(index)?,
+        decode(w0, id, self.entry_offset(index)?)
+    }
+
+    /// Every row in order, as `(index, word, entry offset)`: one pass that
+    /// adds up the lengths as it goes instead of once per row.
+    pub(crate) fn in_order(&self) -> impl Iterator<Item = Result<(u32, u32, u32), PackError>> + '_ {
+        let mut offset = 0u32;
+        (0..self.count).map(move |index| {
+            let at = index as usize;
+            let w0 = read_u32(self.words, at * 4).ok_or_else(|| corrupt("row out of range"))?;
+            if index % format::ROW_BLOCK == 0 {
+                let block = (index / format::ROW_BLOCK) as usize;
+                offset = read_u32(self.block_starts, block * 4).ok_or_else(|| corrupt("row out of range"))?;
+            } else {
+                let len = self.lengths.get(at * 2 - 2..at * 2).ok_or_else(|| corrupt("row out of range"))?;
+                offset = offset
+                    .checked_add(u32::from(u16::from_le_bytes([len[0], len[1]])))
+                    .ok_or_else(|| corrupt("entry offset overflows"))?;
+            }
+            Ok((index, w0, offset))
         })
     }
 

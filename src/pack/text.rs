@@ -159,9 +159,9 @@ impl Pack<'_> {
     /// Number of content words in the title of record `id` (not stop
     /// words, not "unspecified"-like words; see
     /// [`crate::normalize::content_words`]), read without decoding the title.
+    /// A count above 255 reads as 255.
     pub fn content_words(&self, id: u32) -> Result<u32, PackError> {
-        let row = self.row(id)?;
-        if row.composed {
+        if self.is_composed(id) {
             let (header, labels) = self.composed_labels(id)?;
             let mut n = self.content_words(header)?;
             for l in labels {
@@ -169,8 +169,24 @@ impl Pack<'_> {
             }
             return Ok(n);
         }
-        let mut pos = self.title_start(&row)?;
-        varint::read_u32(self.text, &mut pos).ok_or(corrupt("title truncated"))
+        if id >= self.record_count {
+            return Err(PackError::RecordOutOfRange { id, count: self.record_count });
+        }
+        let counts = self.content_words.get_or_init(|| self.read_content_words());
+        let counts = counts.as_deref().map_err(Clone::clone)?;
+        let index = self.composed.map_or(id, |bits| bits.rank0(id));
+        counts.get(index as usize).map(|&n| u32::from(n)).ok_or(corrupt("row out of range"))
+    }
+
+    /// Every stored record's content-word count, by row (one pass).
+    fn read_content_words(&self) -> Result<Vec<u8>, PackError> {
+        let mut out = Vec::with_capacity(self.rows.count as usize);
+        for stored in self.stored_rows() {
+            let mut pos = self.title_start(&stored?.1)?;
+            let n = varint::read_u32(self.text, &mut pos).ok_or(corrupt("title truncated"))?;
+            out.push(n.min(255) as u8);
+        }
+        Ok(out)
     }
 
     /// The notes of record `id` (its own, not its ancestors'), in book order.

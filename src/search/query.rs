@@ -176,11 +176,11 @@ impl Slot {
     /// Whether one word of a text (a title, a label) matches this slot on
     /// its own: its stem is the word's, or it starts with the prefix, or it
     /// is a word of an expansion. Returns how many characters of the token
-    /// to highlight.
-    pub fn matches_token(&self, token: &Token) -> Option<usize> {
-        let key = normalize::term_key(&token.folded);
+    /// to highlight. `key` is the token's [`normalize::term_key`], worked
+    /// out once by the caller for all slots.
+    pub fn matches_token(&self, token: &Token, key: &str) -> Option<usize> {
         let whole = token.end - token.start;
-        if self.exact.contains(&key) || self.phrases.iter().any(|p| p.keys.contains(&key)) {
+        if self.exact.iter().any(|e| e == key) || self.phrases.iter().any(|p| p.keys.iter().any(|k| k == key)) {
             return Some(whole);
         }
         match &self.prefix {

@@ -35,7 +35,6 @@ use crate::model::Field;
 use crate::normalize;
 use crate::pack::{composition, format, Pack, Posting, TermRef};
 use std::cmp::Reverse;
-use std::collections::HashMap;
 
 /// Postings decoded for one prefix at most. A one-letter prefix begins
 /// thousands of words; the commonest ones are the likeliest completions.
@@ -554,6 +553,11 @@ struct PackSearch<'s, 'p> {
     /// pregnancy, O00-O9A, and perinatal, P00-P96), when the query does not
     /// name one: their matches count half (see [`special_populations`]).
     special: Vec<(u32, u32)>,
+    /// By composition id: every slot some label of the composition
+    /// satisfies (`UNKNOWN` until asked). Most headers' children cannot add
+    /// a slot to what the header matched; this says so without decoding
+    /// the composition again for each header.
+    compositions: std::cell::RefCell<Vec<u32>>,
 }
 
 /// Words that name a population the pregnancy and perinatal chapters are
@@ -613,7 +617,17 @@ impl<'s, 'p> PackSearch<'s, 'p> {
         // satisfy a slot that no list holds for the header ("free" slots).
         let label_any = if pack.compose_rule().labels_posted { 0 } else { labels.iter().fold(0u32, |m, l| m | l) };
         let special = special_populations(pack, slots)?;
-        Ok(PackSearch { index, pack, lists, labels: std::cell::RefCell::new(labels), slots, label_any, special })
+        let compositions = std::cell::RefCell::new(vec![UNKNOWN; pack.composition_count() as usize]);
+        Ok(PackSearch {
+            index,
+            pack,
+            lists,
+            labels: std::cell::RefCell::new(labels),
+            slots,
+            label_any,
+            special,
+            compositions,
+        })
     }
 }
 
@@ -732,6 +746,13 @@ impl Collector<'_> {
             return Ok(());
         }
         let row = ps.pack.row(id)?;
+        let Some(set) = ps.pack.composition_id(&row)? else {
+            return Ok(());
+        };
+        let set_any = self.composition_mask(ps, set, &row)?;
+        if (set_any & !mask == 0 && !self.billable_only) || level(mask | set_any, self.prefix) < self.bar() {
+            return Ok(());
+        }
         let Some((first, rows)) = ps.pack.composed_children_of(id, &row)? else {
             return Ok(());
         };
@@ -791,6 +812,21 @@ impl Collector<'_> {
             })?;
         }
         Ok(())
+    }
+
+    /// Which slots some label of composition `set` (the composition of the
+    /// header `row`) satisfies, worked out once per query and composition.
+    fn composition_mask(&self, ps: &PackSearch<'_, '_>, set: u32, row: &crate::pack::Row) -> Result<u32, PackError> {
+        let known = ps.compositions.borrow().get(set as usize).copied().unwrap_or(UNKNOWN);
+        if known != UNKNOWN {
+            return Ok(known);
+        }
+        let composition = ps.pack.composition(row)?;
+        let mask = composition.iter().flatten().flatten().fold(0u32, |m, &l| m | self.label_mask(ps, l));
+        if let Some(slot) = ps.compositions.borrow_mut().get_mut(set as usize) {
+            *slot = mask;
+        }
+        Ok(mask)
     }
 
     /// Which slots label `l` satisfies (computed once per query and label).
@@ -915,6 +951,8 @@ pub fn search_words(
     // than the floor to place at all, and a retired book that cannot is
     // not searched.
     let all_slots = if slots.len() >= 32 { u32::MAX } else { (1u32 << slots.len()) - 1 };
+    // Each pack's slot lists, kept for the ranking (see `CategoryContext`).
+    let mut lists: Vec<Vec<Vec<SlotMatch>>> = vec![Vec::new(); packs.len()];
     for retired in [false, true] {
         if retired && collector.floor.floor > 0 {
             collector.min_level = collector.floor.floor + 1;
@@ -923,13 +961,15 @@ pub fn search_words(
             }
         }
         for (index, pack) in packs.iter().enumerate().filter(|(_, p)| p.system().legacy == retired) {
-            collector.by_rounds(packs, &PackSearch::new(index, pack, slots)?)?;
+            let search = PackSearch::new(index, pack, slots)?;
+            collector.by_rounds(packs, &search)?;
+            lists[index] = search.lists;
         }
     }
     let floor = collector.floor.floor;
     let mut candidates = collector.candidates;
     candidates.retain(|c| level(c.mask, prefix) >= floor);
-    rank(packs, slots, candidates, limit, prefix, setting)
+    rank(packs, slots, &lists, candidates, limit, prefix, setting)
 }
 
 /// Keeps the candidates whose `key` is at least the `limit`-th largest.
@@ -968,6 +1008,7 @@ fn in_aftercare(pack: &Pack<'_>, id: u32, extra_words: u32) -> Result<u32, Query
 fn rank(
     packs: &[&Pack<'_>],
     slots: &[Slot],
+    lists: &[Vec<Vec<SlotMatch>>],
     mut candidates: Vec<Candidate>,
     limit: usize,
     prefix: u32,
@@ -987,11 +1028,13 @@ fn rank(
         _ => false,
     };
     if !begun {
-        // The slots as whole words (a category title is not being typed).
-        let whole: Vec<Slot> = slots.iter().map(|s| Slot { prefix: None, ..s.clone() }).collect();
-        let mut categories: HashMap<(usize, u32), u32> = HashMap::new();
+        let mut contexts: Vec<Option<CategoryContext<'_>>> = (0..packs.len()).map(|_| None).collect();
         for c in &mut candidates {
-            c.context = (c.mask & category_slots(packs[c.pack], c.pack, c.id, &whole, &mut categories)?).count_ones();
+            let context = match &mut contexts[c.pack] {
+                Some(context) => context,
+                slot => slot.insert(CategoryContext::new(packs[c.pack], &lists[c.pack])?),
+            };
+            c.context = (c.mask & context.slots(c.id)).count_ones();
         }
     }
     keep_best(&mut candidates, limit, |c| c.score(prefix) >> EXTRA_WORDS_BITS);
@@ -1024,29 +1067,57 @@ fn rank(
     Ok(hits)
 }
 
-/// The slots the title of record `id`'s category matches (its nearest
-/// ancestor-or-self of kind category; none in books without categories),
-/// each category read once per query.
-fn category_slots(
-    pack: &Pack<'_>,
-    pack_index: usize,
-    id: u32,
-    slots: &[Slot],
-    known: &mut HashMap<(usize, u32), u32>,
-) -> Result<u32, PackError> {
-    let Some(category) = pack.category_of(id)? else { return Ok(0) };
-    if let Some(&mask) = known.get(&(pack_index, category)) {
-        return Ok(mask);
+/// The slots whose words, whole, the title of a record's category holds
+/// (its nearest ancestor-or-self of kind category; none in books without
+/// categories), for one pack and one query. The category is a record of
+/// the slot lists like any other: it holds slot `s` in its title when its
+/// best match in list `s` is a whole title word (a title match weighs more
+/// than any other field), so no title is read. The category of candidates
+/// that come in id order, as most do, is found without a search.
+struct CategoryContext<'a> {
+    ranges: &'a [(u32, u32)],
+    lists: &'a [Vec<SlotMatch>],
+    /// By range: the slots the category's title holds, `UNKNOWN` until
+    /// worked out.
+    masks: Vec<u32>,
+    /// The range of the last record asked about.
+    cursor: usize,
+}
+
+impl<'a> CategoryContext<'a> {
+    fn new(pack: &'a Pack<'_>, lists: &'a [Vec<SlotMatch>]) -> Result<Self, PackError> {
+        let ranges = pack.category_ranges()?;
+        Ok(CategoryContext { ranges, lists, masks: vec![UNKNOWN; ranges.len()], cursor: 0 })
     }
-    let tokens = normalize::tokens(&pack.title(category)?);
-    let keys: Vec<String> = tokens.iter().map(|t| normalize::term_key(&t.folded)).collect();
-    let mask = slots
-        .iter()
-        .enumerate()
-        .filter(|(_, slot)| slot.matches_tokens(&tokens, &keys))
-        .fold(0u32, |m, (s, _)| m | 1 << s);
-    known.insert((pack_index, category), mask);
-    Ok(mask)
+
+    /// The range holding `id`, if any.
+    fn range_of(&mut self, id: u32) -> Option<usize> {
+        let starts_at_or_before = |i: usize| self.ranges.get(i).is_some_and(|r| r.0 <= id);
+        let i = if starts_at_or_before(self.cursor) && !starts_at_or_before(self.cursor + 1) {
+            self.cursor
+        } else {
+            self.ranges.partition_point(|&(start, _)| start <= id).checked_sub(1)?
+        };
+        self.cursor = i;
+        (id < self.ranges[i].1).then_some(i)
+    }
+
+    fn slots(&mut self, id: u32) -> u32 {
+        let Some(i) = self.range_of(id) else { return 0 };
+        if self.masks[i] == UNKNOWN {
+            let category = self.ranges[i].0;
+            let whole_title_word = 2 * Field::weight(Field::Title as u8);
+            self.masks[i] = self.lists.iter().enumerate().fold(0u32, |mask, (s, list)| {
+                let found = list.binary_search_by_key(&category, |m| m.id).ok().map(|k| list[k]);
+                if found.is_some_and(|m| m.weight() == whole_title_word) {
+                    mask | 1 << s
+                } else {
+                    mask
+                }
+            });
+        }
+        self.masks[i]
+    }
 }
 
 /// How a hit matched when not by the query's own words in its own text, the
@@ -1087,11 +1158,12 @@ fn via(slots: &[Slot], c: &Candidate) -> Option<Via> {
 fn highlights(title: &str, slots: &[Slot], mask: u32) -> Vec<[u32; 2]> {
     let mut out = Vec::new();
     for token in normalize::tokens(title) {
+        let key = normalize::term_key(&token.folded);
         let len = slots
             .iter()
             .enumerate()
             .filter(|(s, _)| mask & (1 << s) != 0)
-            .filter_map(|(_, slot)| slot.matches_token(&token))
+            .filter_map(|(_, slot)| slot.matches_token(&token, &key))
             .max();
         if let Some(len) = len {
             out.push([token.start as u32, (token.start + len) as u32]);
