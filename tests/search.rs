@@ -498,3 +498,54 @@ fn a_typo_in_the_word_being_typed_is_corrected_as_a_prefix() {
     // A prefix that begins some word is not corrected.
     assert!(cb.search("pneumon", &options).unwrap().iter().all(|h| h.via.is_none()));
 }
+
+/// What a search answers, for comparing two searches.
+fn answers(hits: &[Hit]) -> Vec<(String, u32)> {
+    hits.iter().map(|h| (h.entry.code.clone(), h.score)).collect()
+}
+
+/// Type-ahead takes the candidates of the words already typed from the
+/// keystroke before (the code book's recent slot lists): typed letter by
+/// letter on one code book, every answer must be the one a fresh code book
+/// gives.
+#[test]
+fn recent_slot_lists_give_the_answers_a_fresh_search_gives() {
+    let warm = codebook();
+    let mut compared = 0;
+    for query in [
+        "fracture of neck of right femur initial",
+        "type 2 dm without complications",
+        "left lower leg cellulitis",
+        "cyst of ovary",
+        "ear pain",
+        "arm fracture",
+    ] {
+        for n in (1..=query.len()).filter(|&n| query.is_char_boundary(n)) {
+            for billable_only in [false, true] {
+                let options = SearchOptions { billable_only, ..Default::default() };
+                let typed = &query[..n];
+                let cold = codebook().search(typed, &options).unwrap();
+                assert_eq!(answers(&warm.search(typed, &options).unwrap()), answers(&cold), "{typed}");
+                compared += usize::from(!cold.is_empty());
+            }
+        }
+    }
+    assert!(compared > 150, "{compared}");
+}
+
+/// The recent slot lists hold the records of the release in force: when
+/// the date chooses another release, none of them may answer.
+#[test]
+fn recent_slot_lists_are_forgotten_when_the_release_changes() {
+    let options = SearchOptions { billable_only: true, ..Default::default() };
+    let mut book = codebook_on(20261001);
+    let fy2027 = book.search("dilated cardiomyopathy", &options).unwrap();
+    assert!(codes(&fy2027).iter().all(|c| *c != "I42.0"), "I42.0 has children in FY2027: {:?}", codes(&fy2027));
+    book.set_today(LAST_DAY_OF_FY2026);
+    let fy2026 = book.search("dilated cardiomyopathy", &options).unwrap();
+    assert_eq!(codes(&fy2026).first(), Some(&"I42.0"), "billable in FY2026");
+    assert_eq!(
+        answers(&fy2026),
+        answers(&codebook_on(LAST_DAY_OF_FY2026).search("dilated cardiomyopathy", &options).unwrap())
+    );
+}

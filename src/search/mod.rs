@@ -525,6 +525,8 @@ pub struct CodeBook<'a> {
     /// Records of each kind, per pack: counted on the first
     /// [`CodeBook::systems`] (a walk over every row), then kept.
     kind_counts: std::sync::OnceLock<Vec<std::collections::BTreeMap<&'static str, u32>>>,
+    /// The slot lists of the latest word searches, for the next keystroke.
+    recent: text::RecentLists,
 }
 
 impl<'a> CodeBook<'a> {
@@ -538,7 +540,7 @@ impl<'a> CodeBook<'a> {
         // Current books before legacy ones, in `SYSTEMS` order: a code that
         // several books have is answered from the first.
         packs.sort_by_key(|p| crate::model::SYSTEMS.iter().position(|s| s.id == p.system().id));
-        Ok(CodeBook { packs, kind_counts: std::sync::OnceLock::new() })
+        Ok(CodeBook { packs, kind_counts: std::sync::OnceLock::new(), recent: text::RecentLists::default() })
     }
 
     /// Opens every pack and makes a code book of them.
@@ -554,8 +556,10 @@ impl<'a> CodeBook<'a> {
         for p in &mut self.packs {
             p.set_today(yyyymmdd);
         }
-        // The date may choose another release, with other counts.
+        // The date may choose another release, with other counts and
+        // other records in the slot lists.
         self.kind_counts = std::sync::OnceLock::new();
+        self.recent.clear();
     }
 
     /// The open packs, in load order.
@@ -696,8 +700,15 @@ impl<'a> CodeBook<'a> {
             return text::complete_codes(&packs, &parsed.codes, &filter, options.billable_only, limit);
         }
         filter.add_code_prefixes(&packs, &parsed.codes)?;
-        let mut hits =
-            text::search_words(&packs, &parsed.slots, &filter, options.billable_only, options.setting, limit)?;
+        let mut hits = text::search_words(
+            &packs,
+            &self.recent,
+            &parsed.slots,
+            &filter,
+            options.billable_only,
+            options.setting,
+            limit,
+        )?;
         // A word the index reads as others ("appendectomy" → "Excision,
         // Appendix", table 0DB, body part J): the query again with the word
         // replaced by each reading, within its table, the answers merged by
@@ -723,8 +734,15 @@ impl<'a> CodeBook<'a> {
                 }
                 let mut slots = parsed.slots.clone();
                 slots.splice(i..=i, slot.replaced_by(phrase));
-                let more =
-                    text::search_words(&packs, &slots, &in_table, options.billable_only, options.setting, limit)?;
+                let more = text::search_words(
+                    &packs,
+                    &self.recent,
+                    &slots,
+                    &in_table,
+                    options.billable_only,
+                    options.setting,
+                    limit,
+                )?;
                 for mut h in more {
                     let code = h.entry.code.replace('.', "");
                     let in_place = table_only || code.starts_with(at.as_str()) || at.starts_with(code.as_str());
