@@ -103,17 +103,58 @@ pub struct Pack<'a> {
     today: u32,
     /// The labels as words, read on first use by the search.
     label_words: std::sync::OnceLock<Result<Vec<LabelWords>, PackError>>,
-    /// The top-level records with their subtrees' ends (id ranges), read
-    /// on first use: finding them walks every row.
-    top_level: std::sync::OnceLock<Result<Vec<(u32, u32)>, PackError>>,
-    /// The categories with their subtrees' ends, read on first use (the
-    /// search asks each candidate's category).
-    categories: std::sync::OnceLock<Result<Vec<(u32, u32)>, PackError>>,
-    /// Each stored record's content-word count, by row, read on first use:
-    /// the ranking asks it of every candidate tied at the top, thousands
-    /// for "fracture", and one pass over the rows is cheaper than decoding
-    /// each row's entry that often.
-    content_words: std::sync::OnceLock<Result<Vec<u8>, PackError>>,
+    /// The top-level records and the categories with their subtrees' ends
+    /// (id ranges), read on first use by one walk over every row (the
+    /// search asks each candidate's category, and which chapter it is in).
+    outline: std::sync::OnceLock<Result<Outline, PackError>>,
+    /// Each stored record's content-word count, by row, kept as read
+    /// (`text::UNREAD` until then): the ranking asks it of every candidate
+    /// tied at the top, thousands for "fracture", again at each keystroke.
+    /// Filled as asked rather than by one pass, so that the first search
+    /// does not pay for the whole pack.
+    content_words: text::ContentWords,
+}
+
+/// Subtree ranges of a pack (see [`Pack::top_level_ranges`] and
+/// [`Pack::category_ranges`]).
+#[derive(Debug, Clone)]
+struct Outline {
+    top_level: Vec<(u32, u32)>,
+    categories: Vec<(u32, u32)>,
+}
+
+/// A walk over the stored rows in id order that lists the subtrees of the
+/// rows it is told to accept, outermost only, as `(id, end)` ranges in book
+/// order. A forged pack's subtree that ends at a record it should hold is
+/// walked on from there, never listed twice.
+#[derive(Debug, Default)]
+struct SubtreeWalk {
+    out: Vec<(u32, u32)>,
+    /// The accepted root whose subtree the walk is in.
+    open: Option<u32>,
+}
+
+impl SubtreeWalk {
+    fn step(&mut self, id: u32, row: &Row, accept: bool) {
+        if let Some(root) = self.open {
+            // The criterion of `Pack::subtree_end`.
+            if row.parent.is_some_and(|p| p >= root) {
+                return;
+            }
+            self.out.push((root, id));
+            self.open = None;
+        }
+        if accept {
+            self.open = Some(id);
+        }
+    }
+
+    fn finish(mut self, record_count: u32) -> Vec<(u32, u32)> {
+        if let Some(root) = self.open {
+            self.out.push((root, record_count));
+        }
+        self.out
+    }
 }
 
 impl std::fmt::Debug for Pack<'_> {
@@ -266,9 +307,8 @@ impl<'a> Pack<'a> {
             releases,
             today: 0,
             label_words: std::sync::OnceLock::new(),
-            top_level: std::sync::OnceLock::new(),
-            categories: std::sync::OnceLock::new(),
-            content_words: std::sync::OnceLock::new(),
+            outline: std::sync::OnceLock::new(),
+            content_words: text::ContentWords::default(),
         })
     }
 
@@ -524,16 +564,30 @@ impl<'a> Pack<'a> {
     /// The top-level records (chapters) as `(id, end of subtree)` id
     /// ranges, in book order, whatever the release: read once per pack.
     pub fn top_level_ranges(&self) -> Result<&[(u32, u32)], PackError> {
-        let ranges = self.top_level.get_or_init(|| self.subtree_ranges(|row| row.parent.is_none()));
-        ranges.as_deref().map_err(Clone::clone)
+        Ok(&self.outline()?.top_level)
     }
 
     /// The category records (kind `Category`) with their subtrees' ends, as
     /// `(id, end)` ranges in id order; empty in books without categories.
-    /// Found once per pack, by one pass over the rows.
     pub fn category_ranges(&self) -> Result<&[(u32, u32)], PackError> {
-        let ranges = self.categories.get_or_init(|| self.subtree_ranges(|row| row.kind == Kind::Category));
-        ranges.as_deref().map_err(Clone::clone)
+        Ok(&self.outline()?.categories)
+    }
+
+    fn outline(&self) -> Result<&Outline, PackError> {
+        let outline = self.outline.get_or_init(|| {
+            let mut top_level = SubtreeWalk::default();
+            let mut categories = SubtreeWalk::default();
+            for stored in self.stored_rows() {
+                let (j, row) = stored?;
+                top_level.step(j, &row, row.parent.is_none());
+                categories.step(j, &row, row.kind == Kind::Category);
+            }
+            Ok(Outline {
+                top_level: top_level.finish(self.record_count),
+                categories: categories.finish(self.record_count),
+            })
+        });
+        outline.as_ref().map_err(Clone::clone)
     }
 
     /// The category record whose subtree holds `id`, or `id` itself if it
@@ -542,35 +596,6 @@ impl<'a> Pack<'a> {
         let ranges = self.category_ranges()?;
         let i = ranges.partition_point(|&(start, _)| start <= id);
         Ok(i.checked_sub(1).map(|i| ranges[i]).filter(|&(_, end)| id < end).map(|(start, _)| start))
-    }
-
-    /// The stored records whose row `is_root` accepts, outermost first, as
-    /// `(id, end of subtree)` ranges in book order: one pass over the rows,
-    /// which skips each accepted subtree. A forged pack's subtree that ends
-    /// at a record it should hold is walked on from there, never listed
-    /// twice.
-    fn subtree_ranges(&self, is_root: impl Fn(&Row) -> bool) -> Result<Vec<(u32, u32)>, PackError> {
-        let mut out = Vec::new();
-        // The accepted root whose subtree the walk is in.
-        let mut open: Option<u32> = None;
-        for stored in self.stored_rows() {
-            let (j, row) = stored?;
-            if let Some(root) = open {
-                // The criterion of `subtree_end`.
-                if row.parent.is_some_and(|p| p >= root) {
-                    continue;
-                }
-                out.push((root, j));
-                open = None;
-            }
-            if is_root(&row) {
-                open = Some(j);
-            }
-        }
-        if let Some(root) = open {
-            out.push((root, self.record_count));
-        }
-        Ok(out)
     }
 
     /// Every stored record's row as stored, in id order, as `(id, row)`:

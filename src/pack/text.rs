@@ -11,6 +11,21 @@ use crate::error::PackError;
 use crate::model::NoteKind;
 use crate::varint;
 
+/// A content-word count not read yet (see `Pack::content_words`).
+const UNREAD: u8 = u8::MAX;
+
+/// The content-word counts of a pack's stored records, by row, kept as they
+/// are read (`UNREAD` until then).
+#[derive(Debug, Default)]
+pub(crate) struct ContentWords(std::sync::OnceLock<Vec<std::sync::atomic::AtomicU8>>);
+
+/// A copy reads afresh: the counts are only a saving.
+impl Clone for ContentWords {
+    fn clone(&self) -> Self {
+        ContentWords::default()
+    }
+}
+
 fn corrupt(detail: &'static str) -> PackError {
     PackError::Corrupt { section: "TEXT", detail }
 }
@@ -159,7 +174,7 @@ impl Pack<'_> {
     /// Number of content words in the title of record `id` (not stop
     /// words, not "unspecified"-like words; see
     /// [`crate::normalize::content_words`]), read without decoding the title.
-    /// A count above 255 reads as 255.
+    /// A count above 254 reads as 254.
     pub fn content_words(&self, id: u32) -> Result<u32, PackError> {
         if self.is_composed(id) {
             let (header, labels) = self.composed_labels(id)?;
@@ -172,21 +187,22 @@ impl Pack<'_> {
         if id >= self.record_count {
             return Err(PackError::RecordOutOfRange { id, count: self.record_count });
         }
-        let counts = self.content_words.get_or_init(|| self.read_content_words());
-        let counts = counts.as_deref().map_err(Clone::clone)?;
         let index = self.composed.map_or(id, |bits| bits.rank0(id));
-        counts.get(index as usize).map(|&n| u32::from(n)).ok_or(corrupt("row out of range"))
-    }
-
-    /// Every stored record's content-word count, by row (one pass).
-    fn read_content_words(&self) -> Result<Vec<u8>, PackError> {
-        let mut out = Vec::with_capacity(self.rows.count as usize);
-        for stored in self.stored_rows() {
-            let mut pos = self.title_start(&stored?.1)?;
-            let n = varint::read_u32(self.text, &mut pos).ok_or(corrupt("title truncated"))?;
-            out.push(n.min(255) as u8);
+        let counts = self
+            .content_words
+            .0
+            .get_or_init(|| (0..self.rows.count).map(|_| std::sync::atomic::AtomicU8::new(UNREAD)).collect());
+        let known = counts.get(index as usize).ok_or(corrupt("row out of range"))?;
+        let n = known.load(std::sync::atomic::Ordering::Relaxed);
+        if n != UNREAD {
+            return Ok(u32::from(n));
         }
-        Ok(out)
+        let mut pos = self.title_start(&self.stored_row(id)?)?;
+        let n = varint::read_u32(self.text, &mut pos).ok_or(corrupt("title truncated"))?;
+        // Counts past 254 (none in the books) read as 254: `UNREAD` is 255.
+        let n = n.min(u32::from(UNREAD) - 1) as u8;
+        known.store(n, std::sync::atomic::Ordering::Relaxed);
+        Ok(u32::from(n))
     }
 
     /// The notes of record `id` (its own, not its ancestors'), in book order.
