@@ -15,6 +15,11 @@ const book = new CodeBook();
 const tSearch = performance.now();
 const first = book.search('chf', { limit: 20 });
 const tFirst = performance.now();
+// Another query right after: what the first search paid once (the
+// browser compiling the search code on first call, the pack's tables read
+// on first use) is what the two differ by.
+book.search('fracture of femur', { limit: 20 });
+const tSecond = performance.now();
 
 window.benchStartup = {
   crossOriginIsolated: window.crossOriginIsolated,
@@ -22,6 +27,7 @@ window.benchStartup = {
   initMs: tOpen - tInit,
   openMs: tSearch - tOpen,
   firstSearchMs: tFirst - tSearch,
+  secondSearchMs: tSecond - tFirst,
   initToFirstResultMs: tFirst - tInit,
   firstHit: first[0]?.code ?? null,
 };
