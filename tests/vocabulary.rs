@@ -76,3 +76,49 @@ fn a_hit_says_how_it_matched() {
     // Words of the title itself: no via.
     assert_eq!(via("essential hypertension"), None);
 }
+
+/// Lay spelling splits compounds the book writes as one word: two query
+/// words whose join is a word of the book are read as that word (or both),
+/// one matched entry for the two.
+#[test]
+fn split_compounds_are_read_as_the_book_writes_them() {
+    for (query, first) in [
+        ("chicken pox", "B01.9"),
+        ("heart burn", "R12"),
+        ("small pox", "B03"),
+        ("still birth", "P95"),
+        ("hyper tension", "I10"),
+        ("post nasal drip", "R09.82"),
+        ("sun burn", "L55.9"),
+    ] {
+        let hits = search(query, 3);
+        assert_eq!(codes(&hits).first(), Some(&first), "{query}: {:?}", codes(&hits));
+        let pair: Vec<&str> = query.split(' ').take(2).collect();
+        assert_eq!(hits[0].matched[0], pair.join(" "), "{query}");
+    }
+    // Digits never join ("type 2"), and words whose join is no word of the
+    // book stay apart.
+    assert_eq!(search("type 2 diabetes", 1)[0].matched, ["type", "2", "diabetes"]);
+    assert_eq!(search("back pain", 1)[0].matched, ["back", "pain"]);
+}
+
+/// Clinicians shorten words on purpose ("resp", "obstr", "osteoarth"): a
+/// finished word of four letters or more that no term is, but some begin
+/// with, is read as their start, as the word being typed is, not corrected
+/// into another word ("obstr pulm" is not "palm").
+#[test]
+fn shortened_words_are_read_as_the_start_of_words() {
+    for (query, first) in [
+        ("chron obstr pulm disease", "J44.9"),
+        ("osteoarth knee", "M17.9"),
+        ("acute resp failure", "J96.00"),
+        ("atrial fibrill paroxysmal", "I48.0"),
+    ] {
+        let hits = search(query, 3);
+        assert_eq!(codes(&hits).first(), Some(&first), "{query}: {:?}", codes(&hits));
+        assert!(hits[0].via.as_ref().is_none_or(|v| v.kind != "typo"), "{query}: {:?}", hits[0].via);
+    }
+    // A misspelt whole word is still corrected ("diabetis" begins no term).
+    let hits = search("diabetis type 2", 1);
+    assert_eq!(hits[0].via.as_ref().map(|v| v.kind), Some("typo"));
+}

@@ -46,6 +46,22 @@ pub struct Slot {
     pub see: Vec<(String, String)>,
 }
 
+/// Fewest letters of a finished word read as a shortened one (see
+/// `Slot::correct`): three-letter starts are too often typos or other words.
+const MIN_SHORTENED: usize = 4;
+
+/// Whether some term of the packs begins with `prefix`.
+fn begins_some_term(packs: &[&Pack<'_>], prefix: &str) -> bool {
+    let mut begins = false;
+    for p in packs {
+        p.for_terms_with_prefix(prefix, |_, _| {
+            begins = true;
+            false
+        });
+    }
+    begins
+}
+
 /// Most `see` readings one word gets (and so most extra searches it runs).
 const MAX_SEE: usize = 6;
 
@@ -104,6 +120,26 @@ impl Slot {
         slot
     }
 
+    /// A slot for two query words that the books write as one
+    /// ("chicken pox" → chickenpox, "club foot" → clubfoot, "heart burn"
+    /// → heartburn): it matches the joined word, or both words.
+    fn joined(first: &str, second: &str, joined_key: String, negated: bool) -> Slot {
+        Slot {
+            typed: format!("{first} {second}"),
+            exact: vec![joined_key],
+            prefix: None,
+            phrases: vec![Phrase {
+                keys: vec![normalize::term_key(first), normalize::term_key(second)],
+                expansion: None,
+            }],
+            negated,
+            corrected: None,
+            expansion: None,
+            words: 2,
+            see: Vec::new(),
+        }
+    }
+
     /// A one-word slot that a book's index reads as other words
     /// ("appendectomy" → "Excision, Appendix"; `Pack::expansions`) notes
     /// them in `see`. An abbreviation or lay term keeps its own reading.
@@ -151,6 +187,12 @@ impl Slot {
             if begins {
                 return;
             }
+        } else if self.typed.chars().count() >= MIN_SHORTENED && begins_some_term(packs, &self.typed) {
+            // A finished word that no term is but some begin with: a word
+            // shortened on purpose ("diab", "hyperosm", "devel"), read as
+            // the start of those terms, as the word being typed is.
+            self.prefix = Some(self.typed.clone());
+            return;
         }
         // The word as typed, not its stem: `bronchiits` is one swap from
         // `bronchitis`, its stem `bronchiit` two edits. A whole word within
@@ -274,6 +316,11 @@ impl Query {
                     slots.push(Slot::lay(&words[i..i + len], clinical, i + len == n, negates));
                     i += len;
                 }
+                None if joined_term(&words[i..], packs).is_some() => {
+                    let key = joined_term(&words[i..], packs).unwrap_or_default();
+                    slots.push(Slot::joined(w, &words[i + 1], key, negates));
+                    i += 2;
+                }
                 None => {
                     slots.push(Slot::new(w, i + 1 == n, negates));
                     i += 1;
@@ -296,6 +343,21 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.codes.is_empty() && self.slots.is_empty()
     }
+}
+
+/// The term key of the first two `words` written as one word, when some
+/// pack has that word as a term and it is neither word alone: lay spelling
+/// splits compounds the books write whole ("chicken pox", "club foot",
+/// "ear ache", "sub acute"). Words of letters only, two letters or more.
+fn joined_term(words: &[String], packs: &[&Pack<'_>]) -> Option<String> {
+    let [first, second, ..] = words else { return None };
+    let letters = |w: &str| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic);
+    if !letters(first) || !letters(second) {
+        return None;
+    }
+    let key = normalize::term_key(&format!("{first}{second}"));
+    let known = packs.iter().any(|p| p.term(&key).is_some());
+    (known && key != normalize::term_key(first) && key != normalize::term_key(second)).then_some(key)
 }
 
 /// A whitespace-separated token is read as a code when it normalizes to a
