@@ -122,3 +122,32 @@ fn shortened_words_are_read_as_the_start_of_words() {
     let hits = search("diabetis type 2", 1);
     assert_eq!(hits[0].via.as_ref().map(|v| v.kind), Some("typo"));
 }
+
+/// A laboratory finding named by its level ("low potassium", "sodium
+/// high") reaches the clinical word of the books, in either word order;
+/// every finding of the table must be words of the book.
+#[test]
+fn level_findings_find_their_conditions() {
+    use chartcode::search::vocabulary::LEVEL_FINDINGS;
+    let cb = codebook_on(LAST_DAY_OF_FY2026);
+    for (measured, low, high, _) in LEVEL_FINDINGS {
+        for phrase in low.iter().chain(high.iter()) {
+            let options = SearchOptions { systems: vec!["icd10cm".into()], limit: 1, ..Default::default() };
+            let hits = cb.search(phrase, &options).unwrap();
+            assert!(hits.first().is_some_and(|h| h.matched.len() == 1), "{measured}: {phrase:?} finds nothing whole");
+        }
+    }
+    for (query, first) in [
+        ("potassium low", "E87.6"),
+        ("low potassium", "E87.6"),
+        ("high calcium", "E83.52"),
+        ("platelets low", "D69.6"),
+        ("elevated white count", "D72.829"),
+        ("low oxygen", "R09.02"),
+    ] {
+        let hits = search(query, 3);
+        assert_eq!(codes(&hits).first(), Some(&first), "{query}: {:?}", codes(&hits));
+    }
+    // "Low" that is not a level stays a word of its own.
+    assert_eq!(codes(&search("low back pain", 1)), ["M54.50"]);
+}

@@ -311,7 +311,7 @@ impl Query {
         while i < n {
             let w = &words[i];
             let negates = negated && w != "without" && w != "with";
-            match vocabulary::lay_term_at(&words[i..]) {
+            match vocabulary::lay_term_at(&words[i..]).or_else(|| vocabulary::level_finding_at(&words[i..])) {
                 Some((len, clinical)) => {
                     slots.push(Slot::lay(&words[i..i + len], clinical, i + len == n, negates));
                     i += len;

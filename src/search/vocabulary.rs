@@ -77,6 +77,82 @@ pub const LAY_TERMS: &[(&str, &[&str], &str)] = &[
     ("wisdom tooth", &["third molar", "impacted teeth"], "usage: third molar"),
 ];
 
+/// Words that say a measured level is below normal ("low potassium",
+/// "potassium decreased").
+pub const LOW_WORDS: &[&str] = &["decreased", "low"];
+
+/// Words that say a measured level is above normal ("high potassium",
+/// "potassium elevated").
+pub const HIGH_WORDS: &[&str] = &["elevated", "high", "increased", "raised"];
+
+/// `(what is measured, the finding when low, the finding when high,
+/// source)`, sorted by what is measured: people name a laboratory finding
+/// by its level ("low potassium", "sodium high") where the books name it by
+/// its clinical word ("hypokalemia", "hypernatremia"). The level word may
+/// stand before or after what is measured. Worded after the books' titles
+/// (the test `level_findings_find_their_conditions` checks each finds
+/// codes).
+pub const LEVEL_FINDINGS: &[(&str, &[&str], &[&str], &str)] = &[
+    ("blood count", &["pancytopenia"], &[], "usage: low blood counts (pancytopenia)"),
+    ("calcium", &["hypocalcemia"], &["hypercalcemia"], "MedlinePlus: hypocalcemia, hypercalcemia"),
+    ("chloride", &["hypochloremia"], &["hyperchloremia"], "usage: chloride level"),
+    ("cholesterol", &[], &["hypercholesterolemia"], "MedlinePlus: cholesterol (high cholesterol)"),
+    ("glucose", &["hypoglycemia"], &["hyperglycemia"], "MedlinePlus: blood glucose"),
+    ("magnesium", &["hypomagnesemia"], &["hypermagnesemia"], "usage: magnesium level"),
+    ("oxygen", &["hypoxemia"], &[], "MedlinePlus: hypoxemia (low blood oxygen)"),
+    ("phosphate", &["hypophosphatemia"], &["hyperphosphatemia"], "usage: phosphate level"),
+    ("platelet", &["thrombocytopenia"], &["thrombocytosis"], "MedlinePlus: platelet disorders"),
+    ("platelets", &["thrombocytopenia"], &["thrombocytosis"], "MedlinePlus: platelet disorders"),
+    ("potassium", &["hypokalemia"], &["hyperkalemia"], "MedlinePlus: hypokalemia (low potassium)"),
+    ("sodium", &["hyponatremia"], &["hypernatremia"], "MedlinePlus: hyponatremia (low sodium)"),
+    ("temperature", &["hypothermia"], &["fever"], "usage: body temperature"),
+    ("thyroid", &["hypothyroidism"], &["hyperthyroidism"], "MedlinePlus: hypothyroidism (underactive thyroid)"),
+    ("triglycerides", &[], &["hypertriglyceridemia"], "usage: triglyceride level"),
+    ("uric acid", &[], &["hyperuricemia"], "usage: uric acid level"),
+    ("white blood cell", &["leukopenia"], &["leukocytosis"], "MedlinePlus: white blood cell count"),
+    ("white count", &["leukopenia"], &["leukocytosis"], "MedlinePlus: white blood cell count"),
+];
+
+/// The level finding that begins `words` (folded query words, stop words
+/// dropped): a level word and what is measured, in either order ("low
+/// potassium", "potassium low"). Returns how many words it takes and the
+/// clinical words of the finding.
+pub fn level_finding_at(words: &[String]) -> Option<(usize, &'static [&'static str])> {
+    let finding = |measured: &str, low: bool| {
+        LEVEL_FINDINGS
+            .binary_search_by(|(m, _, _, _)| (*m).cmp(measured))
+            .ok()
+            .map(|i| if low { LEVEL_FINDINGS[i].1 } else { LEVEL_FINDINGS[i].2 })
+            .filter(|f| !f.is_empty())
+    };
+    let level = |w: &str| {
+        if LOW_WORDS.contains(&w) {
+            Some(true)
+        } else if HIGH_WORDS.contains(&w) {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    for n in (1..=3.min(words.len())).rev() {
+        // Level word first: "low" + what is measured.
+        if let Some(low) = words.first().and_then(|w| level(w)) {
+            if n < words.len() {
+                if let Some(f) = finding(&words[1..=n].join(" "), low) {
+                    return Some((n + 1, f));
+                }
+            }
+        }
+        // What is measured first, then the level word.
+        if let Some(low) = words.get(n).and_then(|w| level(w)) {
+            if let Some(f) = finding(&words[..n].join(" "), low) {
+                return Some((n + 1, f));
+            }
+        }
+    }
+    None
+}
+
 /// Clinical shorthand written with punctuation, as whole whitespace-separated
 /// tokens, and the words it stands for (none: a word that asks for nothing
 /// to be coded, "r/o pneumonia" is searched as "pneumonia").
@@ -129,6 +205,16 @@ mod tests {
         assert_eq!(lay_term_at(&words("heart attack acute")).map(|x| x.0), Some(2));
         assert_eq!(lay_term_at(&words("broken hip")).map(|x| x.1), Some(&["fracture"][..]));
         assert_eq!(lay_term_at(&words("heart")), None);
+        assert_eq!(level_finding_at(&words("low potassium")), Some((2, &["hypokalemia"][..])));
+        assert_eq!(level_finding_at(&words("potassium elevated acute")), Some((2, &["hyperkalemia"][..])));
+        assert_eq!(level_finding_at(&words("white blood cell high")), Some((4, &["leukocytosis"][..])));
+        assert_eq!(level_finding_at(&words("high cholesterol")), Some((2, &["hypercholesterolemia"][..])));
+        assert_eq!(level_finding_at(&words("low cholesterol")), None);
+        assert_eq!(level_finding_at(&words("low back pain")), None);
+        assert_eq!(level_finding_at(&words("potassium")), None);
+        for pair in LEVEL_FINDINGS.windows(2) {
+            assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
+        }
         assert_eq!(shorthand("S/P"), Some("status"));
         assert_eq!(shorthand("h/o"), Some("personal history"));
         assert_eq!(shorthand("r/o"), Some(""));
