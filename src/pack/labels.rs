@@ -131,8 +131,8 @@ impl<'a> Pack<'a> {
     }
 
     /// The id of a header row's composition (headers of one category share
-    /// one), `None` for a row that is no header; and how many compositions
-    /// the pack has (ids are below it).
+    /// one), `None` for a row that is no header; ids are below
+    /// [`Pack::composition_count`].
     pub fn composition_id(&self, row: &Row) -> Result<Option<u32>, PackError> {
         if !row.has_label_set {
             return Ok(None);

@@ -50,17 +50,34 @@ pub struct Slot {
 /// `Slot::correct`): three-letter starts are too often typos or other words.
 const MIN_SHORTENED: usize = 4;
 
-/// Whether some term of the packs begins with `prefix`.
-fn begins_some_term(packs: &[&Pack<'_>], prefix: &str) -> bool {
-    let mut begins = false;
+/// How many records the commonest term beginning with `prefix` is posted
+/// to (in the pack where it is commonest); 0 when no term begins with it.
+fn commonest_completion(packs: &[&Pack<'_>], prefix: &str) -> u32 {
+    let mut most = 0;
     for p in packs {
-        p.for_terms_with_prefix(prefix, |_, _| {
-            begins = true;
-            false
+        let mut seen = 0;
+        p.for_terms_with_prefix(prefix, |_, t| {
+            most = most.max(t.doc_freq);
+            seen += 1;
+            seen < MAX_COMPLETIONS_WEIGHED
         });
     }
-    begins
+    most
 }
+
+/// How many records term `key` is posted to, over the packs.
+fn doc_freq(packs: &[&Pack<'_>], key: &str) -> u32 {
+    packs.iter().filter_map(|p| p.term(key)).fold(0u32, |n, t| n.saturating_add(t.doc_freq))
+}
+
+/// How much commoner a correction's word must be than the commonest word a
+/// finished word begins for the word to be read as a typo, not as shortened
+/// (see `Slot::correct`): shortening is done on purpose and often, so the
+/// shortened reading gets the benefit of the doubt.
+const SHORTENED_ODDS: u32 = 4;
+
+/// Most completions [`commonest_completion`] looks at per pack.
+const MAX_COMPLETIONS_WEIGHED: usize = 2_000;
 
 /// Most `see` readings one word gets (and so most extra searches it runs).
 const MAX_SEE: usize = 6;
@@ -187,17 +204,25 @@ impl Slot {
             if begins {
                 return;
             }
-        } else if self.typed.chars().count() >= MIN_SHORTENED && begins_some_term(packs, &self.typed) {
-            // A finished word that no term is but some begin with: a word
-            // shortened on purpose ("diab", "hyperosm", "devel"), read as
-            // the start of those terms, as the word being typed is.
-            self.prefix = Some(self.typed.clone());
-            return;
         }
         // The word as typed, not its stem: `bronchiits` is one swap from
         // `bronchitis`, its stem `bronchiit` two edits. A whole word within
         // the budget wins ("diabetis").
         let corrections = super::typo::corrections(packs, &self.typed, 2);
+        // A finished word that no term is but some begin with may be a word
+        // shortened on purpose ("resp", "obstr", "osteoarth"): read as the
+        // start of those terms, as the word being typed is, unless a
+        // correction is a far commoner word than any of them ("hipp" is
+        // "hip", not "hippocampus"; "pani" is "pain", not "panic"; but
+        // "naus" is "nausea", though "anus" is one swap away).
+        if self.prefix.is_none() && self.typed.chars().count() >= MIN_SHORTENED {
+            let completed = commonest_completion(packs, &self.typed);
+            let corrected = corrections.first().map_or(0, |c| doc_freq(packs, c));
+            if completed > 0 && completed.saturating_mul(SHORTENED_ODDS) >= corrected {
+                self.prefix = Some(self.typed.clone());
+                return;
+            }
+        }
         if let Some(best) = corrections.first() {
             self.corrected = Some(best.clone());
             self.exact = corrections;

@@ -218,7 +218,9 @@ struct SlotMatch {
     /// the word (0: none; see `format::POSTING_ENTRY_SHIFT`).
     entry: u8,
     /// The expansion of the slot (`Slot::phrases`) the record's best match
-    /// came by; `NO_PHRASE` if by the query's own word.
+    /// came by; `NO_PHRASE` if by the query's own word (or the joined word
+    /// of a split compound), `OWN_WORDS` if by all the words of a slot that
+    /// stands for several.
     phrase: u8,
     /// The word, whole, is the head of the record's title (see
     /// `normalize::title_head`).
@@ -227,6 +229,21 @@ struct SlotMatch {
 
 /// `SlotMatch::phrase` for a match by the query's own word.
 const NO_PHRASE: u8 = 0xF;
+
+/// `SlotMatch::phrase` for a match by all the query's own words of a slot
+/// that stands for several (a lay term's, a split compound's).
+const OWN_WORDS: u8 = 0xE;
+
+/// How many words of a record a slot's match stands for: an expansion its
+/// own ("high blood pressure" matched as "hypertension" is one word), a
+/// split compound matched as the joined word one, matched as its words two.
+fn matched_words(slot: &Slot, phrase: u8) -> u32 {
+    match phrase {
+        NO_PHRASE => 1,
+        OWN_WORDS => slot.words,
+        k => slot.phrases.get(usize::from(k)).map_or(slot.words, |p| p.keys.len() as u32),
+    }
+}
 
 impl SlotMatch {
     /// The field weight, a point less when the word only begins a term:
@@ -309,7 +326,7 @@ fn slot_candidates(pack: &Pack<'_>, slot: &Slot) -> Result<Vec<SlotMatch>, PackE
         }
     }
     for (k, phrase) in slot.phrases.iter().enumerate() {
-        let tag = if phrase.expansion.is_some() { (k as u8).min(NO_PHRASE - 1) } else { NO_PHRASE };
+        let tag = if phrase.expansion.is_some() { (k as u8).min(OWN_WORDS - 1) } else { OWN_WORDS };
         let mut acc: Option<Vec<Posting>> = None;
         for word in &phrase.keys {
             let mut list = Vec::new();
@@ -760,7 +777,7 @@ impl Collector<'_> {
                 weight += p.weight();
                 popularity += u32::from(p.popularity);
                 if p.field == Field::Title as u8 {
-                    title_words += self.widths[s];
+                    title_words += matched_words(&ps.slots[s], p.phrase);
                 }
             }
         }
@@ -777,10 +794,7 @@ impl Collector<'_> {
         let n: usize = matches
             .iter()
             .zip(ps.slots)
-            .map(|(m, slot)| {
-                m.and_then(|m| slot.phrases.get(usize::from(m.phrase)).map(|p| p.keys.len()))
-                    .unwrap_or(slot.words as usize)
-            })
+            .map(|(m, slot)| m.map_or(slot.words, |m| matched_words(slot, m.phrase)) as usize)
             .sum();
         // Every word, whole, in a short index entry of no more words than
         // that ("congestive heart failure": "Failure, heart" and "Failure,
@@ -870,7 +884,7 @@ impl Collector<'_> {
                             w += m.weight();
                             pop += u32::from(m.popularity);
                             if m.field == Field::Title as u8 {
-                                tw += self.widths[s];
+                                tw += matched_words(&ps.slots[s], m.phrase);
                             }
                         }
                     }
@@ -1230,7 +1244,8 @@ fn via(slots: &[Slot], c: &Candidate) -> Option<Via> {
         .filter(|(s, _)| matched(*s))
         .filter_map(|(s, slot)| {
             let k = ((c.phrases >> (4 * s)) & 0xF) as u8;
-            slot.phrases.get(usize::from(k)).and_then(|p| p.expansion.as_deref()).map(|t| (slot, t))
+            let expansion = slot.phrases.get(usize::from(k)).filter(|_| k < OWN_WORDS);
+            expansion.and_then(|p| p.expansion.as_deref()).map(|t| (slot, t))
         })
         .collect();
     if let Some((slot, _)) = expanded.first() {

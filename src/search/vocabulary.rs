@@ -85,6 +85,10 @@ pub const LOW_WORDS: &[&str] = &["decreased", "low"];
 /// "potassium elevated").
 pub const HIGH_WORDS: &[&str] = &["elevated", "high", "increased", "raised"];
 
+/// Words that name the measurement itself ("low platelet count", "sodium
+/// level low"): taken into the finding, not left to be matched.
+pub const MEASURE_WORDS: &[&str] = &["count", "level", "levels"];
+
 /// `(what is measured, the finding when low, the finding when high,
 /// source)`, sorted by what is measured: people name a laboratory finding
 /// by its level ("low potassium", "sodium high") where the books name it by
@@ -134,19 +138,22 @@ pub fn level_finding_at(words: &[String]) -> Option<(usize, &'static [&'static s
             None
         }
     };
+    // "count" or "level" after what is measured is part of the finding.
+    let filler = |i: usize| words.get(i).is_some_and(|w| MEASURE_WORDS.contains(&w.as_str()));
     for n in (1..=3.min(words.len())).rev() {
         // Level word first: "low" + what is measured.
         if let Some(low) = words.first().and_then(|w| level(w)) {
             if n < words.len() {
                 if let Some(f) = finding(&words[1..=n].join(" "), low) {
-                    return Some((n + 1, f));
+                    return Some((n + 1 + usize::from(filler(n + 1)), f));
                 }
             }
         }
         // What is measured first, then the level word.
-        if let Some(low) = words.get(n).and_then(|w| level(w)) {
+        let at = n + usize::from(filler(n));
+        if let Some(low) = words.get(at).and_then(|w| level(w)) {
             if let Some(f) = finding(&words[..n].join(" "), low) {
-                return Some((n + 1, f));
+                return Some((at + 1, f));
             }
         }
     }
@@ -210,6 +217,8 @@ mod tests {
         assert_eq!(level_finding_at(&words("white blood cell high")), Some((4, &["leukocytosis"][..])));
         assert_eq!(level_finding_at(&words("high cholesterol")), Some((2, &["hypercholesterolemia"][..])));
         assert_eq!(level_finding_at(&words("low cholesterol")), None);
+        assert_eq!(level_finding_at(&words("low platelet count")), Some((3, &["thrombocytopenia"][..])));
+        assert_eq!(level_finding_at(&words("sodium level low")), Some((3, &["hyponatremia"][..])));
         assert_eq!(level_finding_at(&words("low back pain")), None);
         assert_eq!(level_finding_at(&words("potassium")), None);
         for pair in LEVEL_FINDINGS.windows(2) {
