@@ -165,3 +165,18 @@ fn level_findings_find_their_conditions() {
     // "Low" that is not a level stays a word of its own.
     assert_eq!(codes(&search("low back pain", 1)), ["M54.50"]);
 }
+
+/// A misspelt finished word of a lay term or level finding is corrected
+/// before the vocabulary is looked up: the query then finds what the
+/// correctly spelt one finds, and says it was corrected.
+#[test]
+fn a_misspelt_word_of_a_lay_term_is_corrected_first() {
+    for (typed, spelt) in
+        [("potasium low", "potassium low"), ("sodum high", "sodium high"), ("brokn arm", "broken arm")]
+    {
+        let hits = search(typed, 3);
+        assert_eq!(codes(&hits), codes(&search(spelt, 3)), "{typed}");
+        let via = hits[0].via.as_ref().unwrap_or_else(|| panic!("{typed}: no via"));
+        assert_eq!((via.kind, via.text.as_str()), ("typo", spelt), "{typed}");
+    }
+}

@@ -336,20 +336,23 @@ impl Query {
         while i < n {
             let w = &words[i];
             let negates = negated && w != "without" && w != "with";
-            match vocabulary::lay_term_at(&words[i..]).or_else(|| vocabulary::level_finding_at(&words[i..])) {
-                Some((len, clinical)) => {
-                    slots.push(Slot::lay(&words[i..i + len], clinical, i + len == n, negates));
-                    i += len;
-                }
-                None if joined_term(&words[i..], packs).is_some() => {
-                    let key = joined_term(&words[i..], packs).unwrap_or_default();
-                    slots.push(Slot::joined(w, &words[i + 1], key, negates));
-                    i += 2;
-                }
-                None => {
-                    slots.push(Slot::new(w, i + 1 == n, negates));
-                    i += 1;
-                }
+            if let Some((len, clinical)) = vocabulary_at(&words[i..]) {
+                slots.push(Slot::lay(&words[i..i + len], clinical, i + len == n, negates));
+                i += len;
+            } else if let Some(key) = joined_term(&words[i..], packs) {
+                slots.push(Slot::joined(w, &words[i + 1], key, negates));
+                i += 2;
+            } else if let Some((len, clinical, spelled)) = vocabulary_if_corrected(&words[i..], n - 1 - i, packs) {
+                // A misspelt word of a lay term or level finding ("potasium
+                // low"): the slot stands for the words as corrected.
+                let mut slot = Slot::lay(&spelled[..len], clinical, i + len == n, negates);
+                slot.typed = words[i..i + len].join(" ");
+                slot.corrected = Some(spelled[..len].join(" "));
+                slots.push(slot);
+                i += len;
+            } else {
+                slots.push(Slot::new(w, i + 1 == n, negates));
+                i += 1;
             }
             match w.as_str() {
                 "without" => negated = true,
@@ -369,6 +372,47 @@ impl Query {
         self.codes.is_empty() && self.slots.is_empty()
     }
 }
+
+/// The lay term or level finding that begins `words`: how many words it
+/// takes and its clinical phrases.
+fn vocabulary_at(words: &[String]) -> Option<(usize, &'static [&'static str])> {
+    vocabulary::lay_term_at(words).or_else(|| vocabulary::level_finding_at(words))
+}
+
+/// The lay term or level finding that begins `words` once one of its
+/// first `finished` words (the word being typed is left to be completed)
+/// that no book has is corrected: how many words it takes, its clinical
+/// phrases, and the words as corrected. Only the words a term could take
+/// are tried.
+fn vocabulary_if_corrected(
+    words: &[String],
+    finished: usize,
+    packs: &[&Pack<'_>],
+) -> Option<(usize, &'static [&'static str], Vec<String>)> {
+    for k in 0..finished.min(words.len()).min(MAX_VOCABULARY_WORDS) {
+        let word = &words[k];
+        let misspelt = word.chars().count() >= MIN_SHORTENED
+            && abbreviations::expansions(word).is_none()
+            && !packs.iter().any(|p| p.term(&normalize::term_key(word)).is_some());
+        if !misspelt {
+            continue;
+        }
+        // Corrected towards the vocabulary's own words only: a few hundred
+        // words, where the books' dictionary would cost a walk per word.
+        let Some(correction) = vocabulary::nearest_word(word, super::typo::budget(word.len())) else {
+            continue;
+        };
+        let mut spelled = words.to_vec();
+        spelled[k] = correction.to_string();
+        if let Some((len, clinical)) = vocabulary_at(&spelled).filter(|(len, _)| *len > k) {
+            return Some((len, clinical, spelled));
+        }
+    }
+    None
+}
+
+/// Most words a lay term or level finding takes.
+const MAX_VOCABULARY_WORDS: usize = 4;
 
 /// The term key of the first two `words` written as one word, when some
 /// pack has that word as a term and it is neither word alone: lay spelling

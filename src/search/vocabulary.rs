@@ -160,6 +160,32 @@ pub fn level_finding_at(words: &[String]) -> Option<(usize, &'static [&'static s
     None
 }
 
+/// The word of the lay terms and level findings nearest to `word` within
+/// `max_edits` (Damerau–Levenshtein), other than `word` itself. Among the
+/// nearest, the one sharing the longest start with `word`, then the longer
+/// (a typo drops a letter more often than it adds one: "brokn" is
+/// "broken" before "broke").
+pub fn nearest_word(word: &str, max_edits: u8) -> Option<&'static str> {
+    if max_edits == 0 || !word.is_ascii() {
+        return None;
+    }
+    let lay = LAY_TERMS.iter().flat_map(|(lay, _, _)| lay.split(' '));
+    let measured = LEVEL_FINDINGS.iter().flat_map(|(m, _, _, _)| m.split(' '));
+    let levels = LOW_WORDS.iter().chain(HIGH_WORDS).chain(MEASURE_WORDS).copied();
+    lay.chain(measured)
+        .chain(levels)
+        .filter(|v| *v != word && v.len().abs_diff(word.len()) <= usize::from(max_edits))
+        .map(|v| (super::typo::distance(word.as_bytes(), v.as_bytes()), v))
+        .filter(|(d, _)| *d <= max_edits)
+        .min_by_key(|(d, v)| (*d, std::cmp::Reverse(common_start(word, v)), std::cmp::Reverse(v.len())))
+        .map(|(_, v)| v)
+}
+
+/// How many leading bytes two words share.
+fn common_start(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
 /// Clinical shorthand written with punctuation, as whole whitespace-separated
 /// tokens, and the words it stands for (none: a word that asks for nothing
 /// to be coded, "r/o pneumonia" is searched as "pneumonia").
@@ -224,6 +250,10 @@ mod tests {
         for pair in LEVEL_FINDINGS.windows(2) {
             assert!(pair[0].0 < pair[1].0, "{} before {}", pair[0].0, pair[1].0);
         }
+        assert_eq!(nearest_word("potasium", 2), Some("potassium"));
+        assert_eq!(nearest_word("brokn", 1), Some("broken"));
+        assert_eq!(nearest_word("potassium", 2), None);
+        assert_eq!(nearest_word("xyzzy", 1), None);
         assert_eq!(shorthand("S/P"), Some("status"));
         assert_eq!(shorthand("h/o"), Some("personal history"));
         assert_eq!(shorthand("r/o"), Some(""));
