@@ -171,9 +171,13 @@ fn level_findings_find_their_conditions() {
 /// correctly spelt one finds, and says it was corrected.
 #[test]
 fn a_misspelt_word_of_a_lay_term_is_corrected_first() {
-    for (typed, spelt) in
-        [("potasium low", "potassium low"), ("sodum high", "sodium high"), ("brokn arm", "broken arm")]
-    {
+    for (typed, spelt) in [
+        ("potasium low", "potassium low"),
+        ("sodum high", "sodium high"),
+        ("brokn arm", "broken arm"),
+        // The word being typed, when no word begins with it.
+        ("low potasium", "low potassium"),
+    ] {
         let hits = search(typed, 3);
         assert_eq!(codes(&hits), codes(&search(spelt, 3)), "{typed}");
         let via = hits[0].via.as_ref().unwrap_or_else(|| panic!("{typed}: no via"));

@@ -380,20 +380,22 @@ fn vocabulary_at(words: &[String]) -> Option<(usize, &'static [&'static str])> {
 }
 
 /// The lay term or level finding that begins `words` once one of its
-/// first `finished` words (the word being typed is left to be completed)
-/// that no book has is corrected: how many words it takes, its clinical
-/// phrases, and the words as corrected. Only the words a term could take
-/// are tried.
+/// words that no book has is corrected: how many words it takes, its
+/// clinical phrases, and the words as corrected. The first `finished`
+/// words are finished; the one after them is being typed, and is corrected
+/// only when no term begins with it either ("low potasium"). Only the words
+/// a term could take are tried.
 fn vocabulary_if_corrected(
     words: &[String],
     finished: usize,
     packs: &[&Pack<'_>],
 ) -> Option<(usize, &'static [&'static str], Vec<String>)> {
-    for k in 0..finished.min(words.len()).min(MAX_VOCABULARY_WORDS) {
+    for k in 0..words.len().min(finished + 1).min(MAX_VOCABULARY_WORDS) {
         let word = &words[k];
         let misspelt = word.chars().count() >= MIN_SHORTENED
             && abbreviations::expansions(word).is_none()
-            && !packs.iter().any(|p| p.term(&normalize::term_key(word)).is_some());
+            && !packs.iter().any(|p| p.term(&normalize::term_key(word)).is_some())
+            && (k < finished || commonest_completion(packs, word) == 0);
         if !misspelt {
             continue;
         }
