@@ -16,6 +16,13 @@ fn codes(hits: &[Hit]) -> Vec<&str> {
     hits.iter().map(|h| h.entry.code.as_str()).collect()
 }
 
+/// The first three hits of `query`, checked to begin with code `first`.
+fn first_of_three(query: &str, first: &str) -> Vec<Hit> {
+    let hits = search(query, 3);
+    assert_eq!(codes(&hits).first(), Some(&first), "{query}: {:?}", codes(&hits));
+    hits
+}
+
 #[test]
 fn lay_terms_find_their_conditions() {
     // Every clinical phrase of the table must be words of the book, or the
@@ -94,8 +101,7 @@ fn split_compounds_are_read_as_the_book_writes_them() {
         // has no word beyond the query, "Hypnic headache" one.
         ("head ache", "R51.9"),
     ] {
-        let hits = search(query, 3);
-        assert_eq!(codes(&hits).first(), Some(&first), "{query}: {:?}", codes(&hits));
+        let hits = first_of_three(query, first);
         let pair: Vec<&str> = query.split(' ').take(2).collect();
         assert_eq!(hits[0].matched[0], pair.join(" "), "{query}");
     }
@@ -117,8 +123,7 @@ fn shortened_words_are_read_as_the_start_of_words() {
         ("acute resp failure", "J96.00"),
         ("atrial fibrill paroxysmal", "I48.0"),
     ] {
-        let hits = search(query, 3);
-        assert_eq!(codes(&hits).first(), Some(&first), "{query}: {:?}", codes(&hits));
+        let hits = first_of_three(query, first);
         assert!(hits[0].via.as_ref().is_none_or(|v| v.kind != "typo"), "{query}: {:?}", hits[0].via);
     }
     // A misspelt whole word is still corrected ("diabetis" begins no term),
@@ -159,8 +164,7 @@ fn level_findings_find_their_conditions() {
         ("low oxygen", "R09.02"),
         ("low platelet count", "D69.6"),
     ] {
-        let hits = search(query, 3);
-        assert_eq!(codes(&hits).first(), Some(&first), "{query}: {:?}", codes(&hits));
+        first_of_three(query, first);
     }
     // "Low" that is not a level stays a word of its own.
     assert_eq!(codes(&search("low back pain", 1)), ["M54.50"]);

@@ -152,11 +152,7 @@ impl<'a> Pack<'a> {
 
     /// The encoded composition of a header row.
     fn composition_entry(&self, row: &Row) -> Result<&'a [u8], PackError> {
-        if !row.has_label_set {
-            return Err(corrupt("LSET", "a composed record's header has no composition"));
-        }
-        let mut pos = row.payload as usize;
-        let set = varint::read_u32(self.text, &mut pos).ok_or(corrupt("LSET", "composition id truncated"))?;
+        let set = self.composition_id(row)?.ok_or(corrupt("LSET", "a composed record's header has no composition"))?;
         self.label_sets.entry(set).ok_or(corrupt("LSET", "composition id out of range"))
     }
 

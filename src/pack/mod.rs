@@ -604,7 +604,7 @@ impl<'a> Pack<'a> {
     fn stored_rows(&self) -> impl Iterator<Item = Result<(u32, Row), PackError>> + '_ {
         let mut next_id = 0u32;
         self.rows.in_order().map(move |entry| {
-            let (_, word, offset) = entry?;
+            let (word, offset) = entry?;
             let id = self.next_stored(next_id);
             if id >= self.record_count {
                 return Err(PackError::Corrupt { section: "RECS", detail: "more rows than stored records" });

@@ -92,9 +92,9 @@ impl<'a> Rows<'a> {
         decode(w0, id, self.entry_offset(index)?)
     }
 
-    /// Every row in order, as `(index, word, entry offset)`: one pass that
-    /// adds up the lengths as it goes instead of once per row.
-    pub(crate) fn in_order(&self) -> impl Iterator<Item = Result<(u32, u32, u32), PackError>> + '_ {
+    /// Every row in order, as `(word, entry offset)`: one pass that adds up
+    /// the lengths as it goes instead of once per row.
+    pub(crate) fn in_order(&self) -> impl Iterator<Item = Result<(u32, u32), PackError>> + '_ {
         let mut offset = 0u32;
         (0..self.count).map(move |index| {
             let at = index as usize;
@@ -108,7 +108,7 @@ impl<'a> Rows<'a> {
                     .checked_add(u32::from(u16::from_le_bytes([len[0], len[1]])))
                     .ok_or_else(|| corrupt("entry offset overflows"))?;
             }
-            Ok((index, w0, offset))
+            Ok((w0, offset))
         })
     }
 

@@ -65,6 +65,19 @@ fn commonest_completion(packs: &[&Pack<'_>], prefix: &str) -> u32 {
     most
 }
 
+/// Whether some term of the packs begins with `prefix` (the first found
+/// answers).
+fn begins_some_term(packs: &[&Pack<'_>], prefix: &str) -> bool {
+    packs.iter().any(|p| {
+        let mut begins = false;
+        p.for_terms_with_prefix(prefix, |_, _| {
+            begins = true;
+            false
+        });
+        begins
+    })
+}
+
 /// How many records term `key` is posted to, over the packs.
 fn doc_freq(packs: &[&Pack<'_>], key: &str) -> u32 {
     packs.iter().filter_map(|p| p.term(key)).fold(0u32, |n, t| n.saturating_add(t.doc_freq))
@@ -193,17 +206,8 @@ impl Slot {
         if !self.phrases.is_empty() || self.exact.iter().any(|k| packs.iter().any(|p| p.term(k).is_some())) {
             return;
         }
-        if let Some(prefix) = &self.prefix {
-            let mut begins = false;
-            for p in packs {
-                p.for_terms_with_prefix(prefix, |_, _| {
-                    begins = true;
-                    false
-                });
-            }
-            if begins {
-                return;
-            }
+        if self.prefix.as_deref().is_some_and(|prefix| begins_some_term(packs, prefix)) {
+            return;
         }
         // The word as typed, not its stem: `bronchiits` is one swap from
         // `bronchitis`, its stem `bronchiit` two edits. A whole word within
@@ -330,6 +334,8 @@ impl Query {
             }
         }
         let n = words.len();
+        let respellings: Vec<Option<&'static str>> =
+            words.iter().enumerate().map(|(j, w)| vocabulary_respelling(w, j + 1 < n, packs)).collect();
         let mut negated = false;
         let mut slots = Vec::with_capacity(n);
         let mut i = 0;
@@ -342,7 +348,7 @@ impl Query {
             } else if let Some(key) = joined_term(&words[i..], packs) {
                 slots.push(Slot::joined(w, &words[i + 1], key, negates));
                 i += 2;
-            } else if let Some((len, clinical, spelled)) = vocabulary_if_corrected(&words[i..], n - 1 - i, packs) {
+            } else if let Some((len, clinical, spelled)) = vocabulary_if_corrected(&words[i..], &respellings[i..]) {
                 // A misspelt word of a lay term or level finding ("potasium
                 // low"): the slot stands for the words as corrected.
                 let mut slot = Slot::lay(&spelled[..len], clinical, i + len == n, negates);
@@ -379,31 +385,31 @@ fn vocabulary_at(words: &[String]) -> Option<(usize, &'static [&'static str])> {
     vocabulary::lay_term_at(words).or_else(|| vocabulary::level_finding_at(words))
 }
 
-/// The lay term or level finding that begins `words` once one of its
-/// words that no book has is corrected: how many words it takes, its
-/// clinical phrases, and the words as corrected. The first `finished`
-/// words are finished; the one after them is being typed, and is corrected
-/// only when no term begins with it either ("low potasium"). Only the words
-/// a term could take are tried.
+/// The vocabulary's word (`vocabulary::nearest_word`) that a query word no
+/// book has is a misspelling of, if any: a finished word, or the word being
+/// typed when no term begins with it either ("low potasium").
+fn vocabulary_respelling(word: &str, finished: bool, packs: &[&Pack<'_>]) -> Option<&'static str> {
+    let budget = super::typo::budget(word.len());
+    let misspelt = budget > 0
+        && abbreviations::expansions(word).is_none()
+        && !packs.iter().any(|p| p.term(&normalize::term_key(word)).is_some())
+        && (finished || !begins_some_term(packs, word));
+    // Corrected towards the vocabulary's own words only: a few hundred
+    // words, where the books' dictionary would cost a walk per word.
+    misspelt.then(|| vocabulary::nearest_word(word, budget)).flatten()
+}
+
+/// The lay term or level finding that begins `words` once one of its words
+/// is replaced by its respelling (`respellings`, by word; see
+/// [`vocabulary_respelling`]): how many words it takes, its clinical
+/// phrases, and the words as corrected. Only the words a term could take
+/// are tried.
 fn vocabulary_if_corrected(
     words: &[String],
-    finished: usize,
-    packs: &[&Pack<'_>],
+    respellings: &[Option<&'static str>],
 ) -> Option<(usize, &'static [&'static str], Vec<String>)> {
-    for k in 0..words.len().min(finished + 1).min(MAX_VOCABULARY_WORDS) {
-        let word = &words[k];
-        let misspelt = word.chars().count() >= MIN_SHORTENED
-            && abbreviations::expansions(word).is_none()
-            && !packs.iter().any(|p| p.term(&normalize::term_key(word)).is_some())
-            && (k < finished || commonest_completion(packs, word) == 0);
-        if !misspelt {
-            continue;
-        }
-        // Corrected towards the vocabulary's own words only: a few hundred
-        // words, where the books' dictionary would cost a walk per word.
-        let Some(correction) = vocabulary::nearest_word(word, super::typo::budget(word.len())) else {
-            continue;
-        };
+    for (k, respelling) in respellings.iter().enumerate().take(MAX_VOCABULARY_WORDS) {
+        let Some(correction) = respelling else { continue };
         let mut spelled = words.to_vec();
         spelled[k] = correction.to_string();
         if let Some((len, clinical)) = vocabulary_at(&spelled).filter(|(len, _)| *len > k) {
