@@ -56,6 +56,10 @@ fn a_query_that_names_an_index_entry_ranks_its_code_first() {
         // A main term alone: the index's default, not the shortest title.
         ("dementia", "F03.90"),
         ("colitis", "K52.9"),
+        // "Infection, infected, infective → kidney → N15.9", whose title
+        // lacks both words but whose inclusion term is "Infection of kidney
+        // NOS": over A54.21 "Gonococcal infection of kidney and ureter".
+        ("kidney infection", "N15.9"),
         // "Influenza, A → J10-": the letter is a word of the entry, so
         // "influenza" alone still names J11.1.
         ("influenza", "J11.1"),

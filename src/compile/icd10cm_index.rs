@@ -20,7 +20,7 @@
 //! or a header whose 7th characters are composed.
 
 use super::{Book, CompileError, IndexWords};
-use crate::model::Kind;
+use crate::model::{Kind, NoteKind};
 use std::collections::HashMap;
 
 /// One line of the index: its path from the main term down, the words of
@@ -345,7 +345,10 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
         }
     }
     for (target, names) in names_of {
-        for name in own_names(&book.records[target as usize].title, names) {
+        let record = &book.records[target as usize];
+        let inclusions: Vec<&str> =
+            record.notes.iter().filter(|(k, _)| *k == NoteKind::InclusionTerm).map(|(_, t)| t.as_str()).collect();
+        for name in own_names(&record.title, &inclusions, names) {
             terms.push((target, IndexWords::Entry, name));
         }
     }
@@ -453,17 +456,35 @@ fn entry_names(path: &[String], shared: &std::collections::HashSet<String>) -> V
 /// The names of a record's entries that say how few words name it: those
 /// whose main term is a word of the record's title (F03.90 "Unspecified
 /// dementia, …" under "Dementia"; I50.9 "Heart failure, unspecified" under
-/// "Failure, heart, congestive"), and those of one word. A posting keeps one
-/// length per word, not which entry it came from, so a query's words could
-/// come from two entries: with "Disease, heart" and "Failure, compensation —
-/// see Disease, heart" both marked, "heart failure" would name I51.9 "Heart
-/// disease, unspecified". A main term the title lacks is a cross-reference
-/// from elsewhere; its words still find the record, as index terms.
-fn own_names(title: &str, mut names: Vec<String>) -> Vec<String> {
-    let key = |w: &str| crate::normalize::tokens(w).first().map(|t| crate::normalize::term_key(&t.folded));
-    let title_keys: Vec<String> =
-        crate::normalize::tokens(title).iter().map(|t| crate::normalize::term_key(&t.folded)).collect();
-    names.retain(|n| n.split_whitespace().count() == 1 || key(n).is_some_and(|k| title_keys.contains(&k)));
+/// "Failure, heart, congestive"), those whose words are all in one of its
+/// inclusion terms (N15.9 "Renal tubulo-interstitial disease", which
+/// includes "Infection of kidney NOS", under "Infection, kidney"), and
+/// those of one word. A posting keeps one length per word, not which entry
+/// it came from, so a query's words could come from two entries: with
+/// "Disease, heart" and "Failure, compensation — see Disease, heart" both
+/// marked, "heart failure" would name I51.9 "Heart disease, unspecified". A
+/// main term the record's own text lacks is a cross-reference from
+/// elsewhere; its words still find the record, as index terms.
+fn own_names(title: &str, inclusions: &[&str], mut names: Vec<String>) -> Vec<String> {
+    use crate::normalize::{is_stop_word, is_unspecific_word, term_key, tokens};
+    let keys = |text: &str| -> Vec<String> {
+        let mut keys: Vec<String> = tokens(text)
+            .iter()
+            .filter(|t| !is_stop_word(&t.folded) && !is_unspecific_word(&t.folded))
+            .map(|t| term_key(&t.folded))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    };
+    let title_keys: Vec<String> = tokens(title).iter().map(|t| term_key(&t.folded)).collect();
+    let inclusion_keys: Vec<Vec<String>> = inclusions.iter().map(|t| keys(t)).collect();
+    names.retain(|n| {
+        let name_keys = keys(n);
+        n.split_whitespace().count() == 1
+            || tokens(n).first().is_some_and(|t| title_keys.contains(&term_key(&t.folded)))
+            || inclusion_keys.contains(&name_keys)
+    });
     names
 }
 
@@ -520,6 +541,18 @@ fn with_default(book: &Book, children: &[Vec<u32>], id: u32) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_names_a_record_by_its_title_or_an_inclusion_term_it_equals() {
+        let names = || vec!["infection kidney".to_string(), "kidney".to_string(), "ulcer cervix".to_string()];
+        let title = "Renal tubulo-interstitial disease, unspecified";
+        // One word always; two words when an inclusion term is those words.
+        assert_eq!(own_names(title, &["Infection of kidney NOS"], names()), vec!["infection kidney", "kidney"]);
+        // An inclusion term that says more is not the entry's name.
+        assert_eq!(own_names(title, &["Decubitus (trophic) ulcer of cervix"], names()), vec!["kidney"]);
+        // The main term in the title is enough.
+        assert_eq!(own_names("Infection of the kidney, other", &[], names()), vec!["infection kidney", "kidney"]);
+    }
 
     #[test]
     fn the_xml_schema_is_read() {
