@@ -77,6 +77,8 @@ pub enum QueryError {
     BadFilter(String),
     /// The pack behind the answer turned out to be corrupt.
     Pack(PackError),
+    /// A note longer than `suggest` reads.
+    NoteTooLong { chars: usize, max: usize },
 }
 
 impl fmt::Display for QueryError {
@@ -91,6 +93,10 @@ impl fmt::Display for QueryError {
                 write!(f, "bad filter {s:?}: give a code (E11), a range (E08-E13) or a chapter/section code")
             }
             QueryError::Pack(e) => e.fmt(f),
+            QueryError::NoteTooLong { chars, max } => write!(
+                f,
+                "the note has {chars} characters, over the {max} suggest reads: pass a section or visit at a time"
+            ),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod normalize;
 pub mod pack;
 pub mod pcs;
 pub mod search;
+pub mod suggest;
 pub mod syntax;
 pub mod varint;
 

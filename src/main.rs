@@ -27,6 +27,7 @@ Usage:
   chartcode stats    [--json]
   chartcode dump     [--system S]
   chartcode map      CODE --to SYSTEM [--json]
+  chartcode suggest  [TEXT | --file F | -] [--system S]... [--limit N] [--setting S] [--all] [--json]
   chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--setting S] [--misses N] [--typos] [--json]
 
 Options:
@@ -45,7 +46,11 @@ Options:
   --limit N        most hits (default 20, at most 1000)
   --billable       billable codes only
   --setting S      where the code is chosen: outpatient, inpatient, snf, dental
-                   (snf: an injury's subsequent encounter, D, before the initial, A)
+                   (snf: an injury's subsequent encounter, D, before the initial, A;
+                   `suggest`: an uncertain diagnosis is coded only inpatient)
+  --file F         `suggest`: read the note from a file (`-` or no TEXT: stdin)
+  --all            `suggest`: also list what was not coded (negated, hypothetical,
+                   uncertain) with its assertion
   --json           machine-readable output (field names are stable)
   --today DATE     the date of service, YYYY-MM-DD (default: today): it chooses
                    the release in force; a code terminated before it is not billable
@@ -103,6 +108,8 @@ struct Args {
     misses: Option<usize>,
     typos: bool,
     setting: Option<search::Setting>,
+    file: Option<PathBuf>,
+    all: bool,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -125,6 +132,8 @@ fn parse_args() -> Result<Args, Fail> {
                 args.limit = Some(v.parse().map_err(|_| Fail(format!("--limit takes a whole number, not {v:?}")))?);
             }
             Long("billable") => args.billable = true,
+            Long("all") => args.all = true,
+            Long("file") => args.file = Some(parser.value()?.into()),
             Long("setting") => {
                 let v = parser.value()?.string()?;
                 args.setting = Some(search::Setting::parse(&v).ok_or_else(|| {
@@ -179,7 +188,7 @@ fn run() -> Result<ExitCode, Fail> {
             Ok(ExitCode::SUCCESS)
         }
         "build" => build(&args),
-        "lookup" | "search" | "children" | "stats" | "dump" | "map" | "validate" | "eval" => {
+        "lookup" | "search" | "suggest" | "children" | "stats" | "dump" | "map" | "validate" | "eval" => {
             let source = builtin_books::choose(args.packs.as_deref()).map_err(Fail)?;
             let dir = source.dir().to_path_buf();
             if let PackSource::BuiltIn { cache } = &source {
@@ -206,6 +215,7 @@ fn run() -> Result<ExitCode, Fail> {
             match args.command.as_str() {
                 "lookup" => lookup(&args, &book),
                 "search" => search_cmd(&args, &book),
+                "suggest" => suggest_cmd(&args, &book),
                 "children" => children(&args, &book),
                 "stats" => stats(&args, &book, &source, &pack_files),
                 "validate" => validate(&args, &book),
@@ -509,6 +519,45 @@ fn search_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         }
     }
     Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `suggest [TEXT | --file F | -]`: the codes a note supports, best first.
+fn suggest_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    use std::io::Read as _;
+    let note = match (&args.file, args.positional.as_slice()) {
+        (Some(_), [_, ..]) => return Err(Fail("give the note as TEXT or --file F, not both".into())),
+        (Some(path), []) if path.as_os_str() != "-" => {
+            let bytes = std::fs::read(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+            String::from_utf8(bytes).map_err(|_| Fail(format!("{}: not UTF-8 text", path.display())))?
+        }
+        (_, [text]) if text != "-" => text.clone(),
+        (_, [] | [_]) => {
+            let mut bytes = Vec::new();
+            std::io::stdin().read_to_end(&mut bytes).map_err(|e| Fail(format!("cannot read stdin: {e}")))?;
+            String::from_utf8(bytes).map_err(|_| Fail("stdin: not UTF-8 text".into()))?
+        }
+        _ => return Err(Fail("`suggest` takes one note: quote it, or use --file F".into())),
+    };
+    let options = chartcode::suggest::SuggestOptions {
+        systems: args.systems.clone(),
+        limit: args.limit.unwrap_or(chartcode::suggest::DEFAULT_SUGGEST_LIMIT),
+        setting: args.setting.unwrap_or(search::Setting::Outpatient),
+        include_all: args.all,
+    };
+    let suggestions = book.suggest(&note, &options)?;
+    if args.json {
+        print_json(&suggestions)?;
+    } else {
+        for s in &suggestions {
+            let evidence: Vec<&str> = s.evidence.iter().map(|e| e.text.as_str()).collect();
+            outln!("{:<9} {:<12} {}", s.entry.code, s.assertion.as_str(), s.entry.title);
+            outln!("          {:?} · {}", evidence.join(" | "), s.why);
+        }
+        if suggestions.is_empty() {
+            eprintln!("no codes suggested");
+        }
+    }
+    Ok(if suggestions.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `eval FILE...`: recall@1, recall@k and MRR of each query set (the TSV

@@ -5,6 +5,7 @@
 pub mod abbreviations;
 pub mod query;
 mod text;
+pub use text::{match_quality, MatchQuality};
 pub mod typo;
 pub mod vocabulary;
 
@@ -680,15 +681,33 @@ impl<'a> CodeBook<'a> {
     /// search words within the codes.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<Vec<Hit>, QueryError> {
         let packs = self.selected(&options.systems)?;
+        let parsed = query::Query::parse(query, &packs);
+        self.search_parsed(&packs, parsed, options)
+    }
+
+    /// Searches a phrase of finished words (see `Query::parse_phrase`): no
+    /// word is read as a code or as the start of one being typed. The
+    /// suggestion engine's reading of a note's words.
+    pub fn search_phrase(&self, phrase: &str, options: &SearchOptions) -> Result<Vec<Hit>, QueryError> {
+        let packs = self.selected(&options.systems)?;
+        let parsed = query::Query::parse_phrase(phrase, &packs);
+        self.search_parsed(&packs, parsed, options)
+    }
+
+    fn search_parsed(
+        &self,
+        packs: &[&Pack<'a>],
+        parsed: query::Query,
+        options: &SearchOptions,
+    ) -> Result<Vec<Hit>, QueryError> {
         let limit = options.limit.min(MAX_LIMIT);
         if limit == 0 {
             return Ok(Vec::new());
         }
         let mut filter = text::Filter::default();
         for w in &options.within {
-            filter.add_within(&packs, w)?;
+            filter.add_within(packs, w)?;
         }
-        let parsed = query::Query::parse(query, &packs);
         // A lone letter begins a third of the dictionary and says nothing
         // yet: wait for the second.
         let lone_letter =
@@ -697,11 +716,11 @@ impl<'a> CodeBook<'a> {
             return Ok(Vec::new());
         }
         if parsed.slots.is_empty() {
-            return text::complete_codes(&packs, &parsed.codes, &filter, options.billable_only, limit);
+            return text::complete_codes(packs, &parsed.codes, &filter, options.billable_only, limit);
         }
-        filter.add_code_prefixes(&packs, &parsed.codes)?;
+        filter.add_code_prefixes(packs, &parsed.codes)?;
         let mut hits = text::search_words(
-            &packs,
+            packs,
             &self.recent,
             &parsed.slots,
             &filter,
@@ -729,13 +748,13 @@ impl<'a> CodeBook<'a> {
                 let mut in_table = filter.clone();
                 // A table the release in force lacks: no answers from it.
                 let table: String = at.chars().take(3).collect();
-                if in_table.add_code_prefixes(&packs, std::slice::from_ref(&table)).is_err() {
+                if in_table.add_code_prefixes(packs, std::slice::from_ref(&table)).is_err() {
                     continue;
                 }
                 let mut slots = parsed.slots.clone();
                 slots.splice(i..=i, slot.replaced_by(phrase));
                 let more = text::search_words(
-                    &packs,
+                    packs,
                     &self.recent,
                     &slots,
                     &in_table,

@@ -286,6 +286,19 @@ impl Query {
     /// Reads a query against the packs that will answer it (a token is a
     /// code only if some code of those packs starts with it).
     pub fn parse(text: &str, packs: &[&Pack<'_>]) -> Query {
+        Query::read(text, packs, true)
+    }
+
+    /// Reads a phrase of finished words, as the suggestion engine finds
+    /// them in a note: no token is a code and the last word is whole, not
+    /// the start of one being typed.
+    pub fn parse_phrase(text: &str, packs: &[&Pack<'_>]) -> Query {
+        Query::read(text, packs, false)
+    }
+
+    /// `typing`: the text is a query being typed (its last word may be
+    /// unfinished, and a token may be a code).
+    fn read(text: &str, packs: &[&Pack<'_>], typing: bool) -> Query {
         let mut cut = text.len().min(MAX_QUERY_BYTES);
         while !text.is_char_boundary(cut) {
             cut -= 1;
@@ -314,7 +327,7 @@ impl Query {
                         .all(|t| packs.iter().any(|p| p.term(&normalize::term_key(&t.folded)).is_some()))
                 })
             });
-            if let Some(code) = code_token(token, raw.len() == 1, packs).filter(|_| !abbreviation) {
+            if let Some(code) = code_token(token, raw.len() == 1, packs).filter(|_| typing && !abbreviation) {
                 // `e119 e11.9` is one code; codes are capped like words.
                 if !codes.contains(&code) && codes.len() < MAX_WORDS {
                     codes.push(code);
@@ -335,7 +348,7 @@ impl Query {
         }
         let n = words.len();
         let respellings: Vec<Option<&'static str>> =
-            words.iter().enumerate().map(|(j, w)| vocabulary_respelling(w, j + 1 < n, packs)).collect();
+            words.iter().enumerate().map(|(j, w)| vocabulary_respelling(w, !typing || j + 1 < n, packs)).collect();
         let mut negated = false;
         let mut slots = Vec::with_capacity(n);
         let mut i = 0;
@@ -343,7 +356,7 @@ impl Query {
             let w = &words[i];
             let negates = negated && w != "without" && w != "with";
             if let Some((len, clinical)) = vocabulary_at(&words[i..]) {
-                slots.push(Slot::lay(&words[i..i + len], clinical, i + len == n, negates));
+                slots.push(Slot::lay(&words[i..i + len], clinical, typing && i + len == n, negates));
                 i += len;
             } else if let Some(key) = joined_term(&words[i..], packs) {
                 slots.push(Slot::joined(w, &words[i + 1], key, negates));
@@ -351,13 +364,13 @@ impl Query {
             } else if let Some((len, clinical, spelled)) = vocabulary_if_corrected(&words[i..], &respellings[i..]) {
                 // A misspelt word of a lay term or level finding ("potasium
                 // low"): the slot stands for the words as corrected.
-                let mut slot = Slot::lay(&spelled[..len], clinical, i + len == n, negates);
+                let mut slot = Slot::lay(&spelled[..len], clinical, typing && i + len == n, negates);
                 slot.typed = words[i..i + len].join(" ");
                 slot.corrected = Some(spelled[..len].join(" "));
                 slots.push(slot);
                 i += len;
             } else {
-                slots.push(Slot::new(w, i + 1 == n, negates));
+                slots.push(Slot::new(w, typing && i + 1 == n, negates));
                 i += 1;
             }
             match w.as_str() {

@@ -511,6 +511,9 @@ struct Candidate {
     headed: bool,
 }
 
+/// The score bit that says the query names an index entry of the record.
+const NAMES_ENTRY_BIT: u32 = 25;
+
 /// Low bits of a score: fewer title words beyond the query rank higher.
 /// Above them, whether a query word heads the title: the thing itself
 /// before its parts (`walker` → E0130 "Walker, rigid" before E0156 "Seat
@@ -542,13 +545,32 @@ impl Candidate {
         let part = |value: u32, bits: u32| value.min((1 << bits) - 1);
         (part(level(self.mask, prefix), 5) << 27)
             | (u32::from(self.current) << 26)
-            | (u32::from(self.names_entry) << 25)
+            | (u32::from(self.names_entry) << NAMES_ENTRY_BIT)
             | (part(self.weight, 7) << 18)
             | (part(self.popularity, 8) << 10)
             | (part(self.context, 3) << 7)
             | (u32::from(self.billable) << (EXTRA_WORDS_BITS + 1))
             | (u32::from(self.headed) << EXTRA_WORDS_BITS)
             | ((1 << EXTRA_WORDS_BITS) - 1 - part(self.extra_words, EXTRA_WORDS_BITS))
+    }
+}
+
+/// What a word search's hit score says of how its record matched (the
+/// parts `Candidate::score` packs): whether the query's words are a short
+/// Alphabetic Index entry leading to it, and how many content words its
+/// title has beyond the query's. The suggestion engine takes a hit for a
+/// concept of the note only when it is named this closely.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchQuality {
+    pub names_entry: bool,
+    pub extra_words: u32,
+}
+
+/// Reads [`MatchQuality`] from a word hit's score.
+pub fn match_quality(score: u32) -> MatchQuality {
+    MatchQuality {
+        names_entry: score & (1 << NAMES_ENTRY_BIT) != 0,
+        extra_words: (1 << EXTRA_WORDS_BITS) - 1 - (score & ((1 << EXTRA_WORDS_BITS) - 1)),
     }
 }
 

@@ -20,6 +20,7 @@
 
 /// `(lay words, clinical phrases, source)`, sorted by lay words.
 pub const LAY_TERMS: &[(&str, &[&str], &str)] = &[
+    ("ankle edema", &["localized edema"], "index: Edema, legs → R60.0 (localized edema)"),
     ("belly", &["abdominal"], "MedlinePlus: abdominal pain (belly pain)"),
     ("black eye", &["contusion eyelid periocular area"], "index: Black eye — see Contusion, eyelid"),
     ("blood clot", &["thrombosis", "embolism"], "MedlinePlus: blood clots"),
@@ -54,6 +55,8 @@ pub const LAY_TERMS: &[(&str, &[&str], &str)] = &[
     ("ocular", &["eye"], "usage: the organ's adjective; the index names organs by noun"),
     ("overdose", &["poisoning"], "index: Overdose, overdosage — see Table of Drugs and Chemicals, by drug, poisoning"),
     ("pancreatic", &["pancreas"], "usage: the organ's adjective; the index names organs by noun"),
+    ("pedal edema", &["localized edema"], "index: Edema, legs → R60.0 (localized edema)"),
+    ("peripheral edema", &["localized edema"], "index: Edema, lower limbs → R60.0 (localized edema)"),
     ("pink eye", &["conjunctivitis"], "MedlinePlus: pink eye (conjunctivitis)"),
     ("pinkeye", &["conjunctivitis"], "MedlinePlus: pink eye (conjunctivitis)"),
     ("pulmonary", &["lung"], "usage: the organ's adjective; the index names organs by noun"),
