@@ -19,7 +19,7 @@ WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 	WASM_BINDGEN_TEST_WEBDRIVER_JSON=$(abspath www/tests/webdriver.json) \
 	$(CARGO) test --target wasm32-unknown-unknown --no-default-features --features wasm --test wasm
 
-.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint eval bench bench-criterion bench-wasm pcs-titles demo screenshot fuzz fuzz-regress clean
+.PHONY: setup packs wasm test test-native test-wasm-build test-wasm test-js lint eval eval-suggest bench bench-criterion bench-wasm pcs-titles demo screenshot fuzz fuzz-regress clean
 
 ## Install what is missing (idempotent).
 setup:
@@ -77,6 +77,20 @@ eval:
 	else \
 		echo "make eval: $(EVAL_DIR)/nlm_conditions not found (set EVAL_DIR); our own sets only:"; \
 		./target/release/chartcode eval eval/*.tsv $(EVAL_FLAGS) $(EVAL_ARGS); \
+	fi
+
+## Suggestion quality: CodiEsp-D mean average precision (train and dev;
+## develop on train, report dev) and the assertion step's negation
+## precision/recall on the NegEx test set. Reads $(EVAL_DIR) (skipped when
+## missing); not part of `make test`.
+CODIESP := $(EVAL_DIR)/codiesp/final_dataset_v4_to_publish
+eval-suggest:
+	@$(CARGO) build --release --quiet
+	@if [ -d "$(CODIESP)" ] && [ -f "$(EVAL_DIR)/negex/rsAnnotations-1-120-random.txt" ]; then \
+		./target/release/chartcode eval-suggest --codiesp $(CODIESP)/train --codiesp $(CODIESP)/dev \
+			--negex $(EVAL_DIR)/negex/rsAnnotations-1-120-random.txt --today 2026-09-30 $(EVAL_ARGS); \
+	else \
+		echo "make eval-suggest: $(CODIESP) or $(EVAL_DIR)/negex not found (set EVAL_DIR); nothing to measure"; \
 	fi
 
 ## Pack sizes and per-keystroke latency (p50/p99), as a markdown table.

@@ -13,6 +13,7 @@
 
 use crate::normalize::normalize_code;
 use crate::search::{CodeBook, SearchOptions};
+use serde::Serialize;
 use std::fmt;
 
 /// One query of a set.
@@ -213,4 +214,164 @@ mod tests {
         assert!(parse("chf\tI50.9\n", "t.tsv").is_err(), "no header");
         assert!(parse("query\texpected_codes\nchf\tnot a code!\n", "t.tsv").is_err());
     }
+}
+
+/// Suggestion quality on CodiEsp's diagnosis track (CLEF eHealth 2020):
+/// each note's ranked codes against its gold codes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CodiespScore {
+    pub notes: usize,
+    /// Mean average precision over notes, codes compared uppercased
+    /// without dots (the CodiEsp-D measure).
+    pub map: f64,
+    /// The same on 3-character categories.
+    pub map_categories: f64,
+    /// Of the codes suggested, how many are gold; of the gold, how many
+    /// were suggested (micro-averaged over the default list).
+    pub precision: f64,
+    pub recall: f64,
+}
+
+/// Average precision of a ranked list against a gold set.
+fn average_precision(ranked: &[String], gold: &std::collections::BTreeSet<String>) -> f64 {
+    if gold.is_empty() {
+        return 0.0;
+    }
+    let (mut hits, mut sum) = (0usize, 0f64);
+    for (k, code) in ranked.iter().enumerate() {
+        if gold.contains(code) {
+            hits += 1;
+            sum += hits as f64 / (k + 1) as f64;
+        }
+    }
+    sum / gold.len() as f64
+}
+
+/// Runs `suggest` over one CodiEsp split (`dir` holds `{split}D.tsv` and
+/// `text_files_en/`).
+pub fn codiesp(
+    book: &CodeBook<'_>,
+    dir: &std::path::Path,
+    options: &crate::suggest::SuggestOptions,
+) -> Result<CodiespScore, EvalError> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let split = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let gold_file = dir.join(format!("{split}D.tsv"));
+    let failed =
+        |file: &std::path::Path, detail: String| EvalError { file: file.display().to_string(), line: 0, detail };
+    let text = std::fs::read_to_string(&gold_file).map_err(|e| failed(&gold_file, e.to_string()))?;
+    let mut gold: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let mut cols = line.split('\t');
+        let (Some(doc), Some(code)) = (cols.next(), cols.next()) else { continue };
+        gold.entry(doc.to_string()).or_default().insert(code.trim().to_uppercase().replace('.', ""));
+    }
+    let (mut map, mut map_categories) = (0f64, 0f64);
+    let (mut suggested, mut correct, mut wanted) = (0usize, 0usize, 0usize);
+    for (doc, codes) in &gold {
+        let path = dir.join("text_files_en").join(format!("{doc}.txt"));
+        let note = std::fs::read_to_string(&path).map_err(|e| failed(&path, e.to_string()))?;
+        let got = book.suggest(&note, options).map_err(|e| failed(&path, e.to_string()))?;
+        let ranked: Vec<String> = got.iter().map(|s| s.entry.code.replace('.', "")).collect();
+        map += average_precision(&ranked, codes);
+        let mut categories: Vec<String> = Vec::new();
+        for c in &ranked {
+            let cat: String = c.chars().take(3).collect();
+            if !categories.contains(&cat) {
+                categories.push(cat);
+            }
+        }
+        let gold_categories: BTreeSet<String> = codes.iter().map(|c| c.chars().take(3).collect()).collect();
+        map_categories += average_precision(&categories, &gold_categories);
+        suggested += ranked.len();
+        correct += ranked.iter().filter(|c| codes.contains(*c)).count();
+        wanted += codes.len();
+    }
+    let n = gold.len().max(1) as f64;
+    Ok(CodiespScore {
+        notes: gold.len(),
+        map: map / n,
+        map_categories: map_categories / n,
+        precision: correct as f64 / suggested.max(1) as f64,
+        recall: correct as f64 / wanted.max(1) as f64,
+    })
+}
+
+/// Negation detection on the NegEx test set: each annotated condition in
+/// its sentence, negated or not, against the physician's annotation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NegexScore {
+    pub sentences: usize,
+    /// Conditions not found in their sentence (left out of the counts).
+    pub unmatched: usize,
+    pub true_negated: usize,
+    pub false_negated: usize,
+    pub missed_negated: usize,
+    pub precision: f64,
+    pub recall: f64,
+}
+
+/// Runs the assertion step over the NegEx test set's TSV (line, condition,
+/// sentence, Negated/Affirmed, …; a header line first).
+pub fn negex(text: &str) -> NegexScore {
+    let (mut sentences, mut unmatched, mut tp, mut fp, mut fn_) = (0, 0, 0, 0, 0);
+    for line in text.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [_, condition, sentence, status, ..] = cols.as_slice() else { continue };
+        sentences += 1;
+        let Some((start, end)) = find_folded(sentence, condition) else {
+            unmatched += 1;
+            continue;
+        };
+        let negated =
+            crate::suggest::assertion_at(sentence, start, end) == crate::suggest::assertion::Assertion::Negated;
+        let gold = status.trim().eq_ignore_ascii_case("negated");
+        match (negated, gold) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            (false, false) => {}
+        }
+    }
+    NegexScore {
+        sentences,
+        unmatched,
+        true_negated: tp,
+        false_negated: fp,
+        missed_negated: fn_,
+        precision: tp as f64 / (tp + fp).max(1) as f64,
+        recall: tp as f64 / (tp + fn_).max(1) as f64,
+    }
+}
+
+/// The byte range of `needle` in `haystack`, ignoring case and runs of
+/// spaces (the set's conditions are written with the sentence's spacing
+/// squeezed or not).
+fn find_folded(haystack: &str, needle: &str) -> Option<(usize, usize)> {
+    let words: Vec<String> = needle.split_whitespace().map(str::to_lowercase).collect();
+    let first = words.first()?;
+    let lower = haystack.to_lowercase();
+    if lower.len() != haystack.len() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(first.as_str()) {
+        let start = from + at;
+        let mut end = start + first.len();
+        let mut ok = true;
+        for w in &words[1..] {
+            let rest = &lower[end..];
+            let trimmed = rest.trim_start();
+            if !trimmed.starts_with(w.as_str()) {
+                ok = false;
+                break;
+            }
+            end += rest.len() - trimmed.len() + w.len();
+        }
+        if ok {
+            return Some((start, end));
+        }
+        from = start + first.len();
+    }
+    None
 }

@@ -29,6 +29,7 @@ Usage:
   chartcode map      CODE --to SYSTEM [--json]
   chartcode suggest  [TEXT | --file F | -] [--system S]... [--limit N] [--setting S] [--all] [--json]
   chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--setting S] [--misses N] [--typos] [--json]
+  chartcode eval-suggest [--codiesp DIR]... [--negex FILE] [--setting S] [--limit N] [--json]
 
 Options:
   --packs DIR      where packs are read from (default: $CHARTCODE_PACKS, else ./packs
@@ -54,6 +55,9 @@ Options:
   --json           machine-readable output (field names are stable)
   --today DATE     the date of service, YYYY-MM-DD (default: today): it chooses
                    the release in force; a code terminated before it is not billable
+  --codiesp DIR    `eval-suggest`: a CodiEsp split (holding SPLITD.tsv and text_files_en/):
+                   mean average precision of the suggested codes against the gold
+  --negex FILE     `eval-suggest`: the NegEx test set: negation precision and recall
   --misses N       `eval`: list the first N queries not answered at rank 1
   --typos          `eval`: each query with one typo (the middle letters of its
                    longest word swapped)
@@ -110,6 +114,8 @@ struct Args {
     setting: Option<search::Setting>,
     file: Option<PathBuf>,
     all: bool,
+    codiesp: Vec<PathBuf>,
+    negex: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -133,6 +139,8 @@ fn parse_args() -> Result<Args, Fail> {
             }
             Long("billable") => args.billable = true,
             Long("all") => args.all = true,
+            Long("codiesp") => args.codiesp.push(parser.value()?.into()),
+            Long("negex") => args.negex = Some(parser.value()?.into()),
             Long("file") => args.file = Some(parser.value()?.into()),
             Long("setting") => {
                 let v = parser.value()?.string()?;
@@ -188,7 +196,8 @@ fn run() -> Result<ExitCode, Fail> {
             Ok(ExitCode::SUCCESS)
         }
         "build" => build(&args),
-        "lookup" | "search" | "suggest" | "children" | "stats" | "dump" | "map" | "validate" | "eval" => {
+        "lookup" | "search" | "suggest" | "children" | "stats" | "dump" | "map" | "validate" | "eval"
+        | "eval-suggest" => {
             let source = builtin_books::choose(args.packs.as_deref()).map_err(Fail)?;
             let dir = source.dir().to_path_buf();
             if let PackSource::BuiltIn { cache } = &source {
@@ -221,6 +230,7 @@ fn run() -> Result<ExitCode, Fail> {
                 "validate" => validate(&args, &book),
                 "map" => map(&args, &book),
                 "eval" => eval(&args, &book),
+                "eval-suggest" => eval_suggest(&args, &book),
                 _ => dump(&args, &book),
             }
         }
@@ -558,6 +568,69 @@ fn suggest_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         }
     }
     Ok(if suggestions.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `eval-suggest`: CodiEsp-D mean average precision of `suggest`, and the
+/// assertion step's negation precision and recall on the NegEx test set.
+fn eval_suggest(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    if args.codiesp.is_empty() && args.negex.is_none() {
+        return Err(Fail("`eval-suggest` needs --codiesp DIR and/or --negex FILE".into()));
+    }
+    let options = chartcode::suggest::SuggestOptions {
+        systems: args.systems.clone(),
+        limit: args.limit.unwrap_or(chartcode::suggest::DEFAULT_SUGGEST_LIMIT),
+        setting: args.setting.unwrap_or(search::Setting::Outpatient),
+        include_all: false,
+    };
+    let mut codiesp = Vec::new();
+    for dir in &args.codiesp {
+        codiesp.push((dir.display().to_string(), chartcode::eval::codiesp(book, dir, &options)?));
+    }
+    let negex = match &args.negex {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Fail(format!("{}: {e}", path.display())))?;
+            Some(chartcode::eval::negex(&text))
+        }
+        None => None,
+    };
+    if args.json {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            codiesp: &'a [(String, chartcode::eval::CodiespScore)],
+            negex: &'a Option<chartcode::eval::NegexScore>,
+        }
+        return print_json(&Report { codiesp: &codiesp, negex: &negex }).map(|_| ExitCode::SUCCESS);
+    }
+    if !codiesp.is_empty() {
+        outln!("| CodiEsp split | notes | MAP | MAP (categories) | precision | recall |");
+        outln!("|---|---:|---:|---:|---:|---:|");
+        for (dir, s) in &codiesp {
+            outln!(
+                "| {dir} | {} | {:.3} | {:.3} | {:.3} | {:.3} |",
+                s.notes,
+                s.map,
+                s.map_categories,
+                s.precision,
+                s.recall
+            );
+        }
+    }
+    if let Some(n) = &negex {
+        outln!();
+        outln!("| NegEx test set | sentences | not found | negated right | wrongly | missed | precision | recall |");
+        outln!("|---|---:|---:|---:|---:|---:|---:|---:|");
+        outln!(
+            "| negation | {} | {} | {} | {} | {} | {:.3} | {:.3} |",
+            n.sentences,
+            n.unmatched,
+            n.true_negated,
+            n.false_negated,
+            n.missed_negated,
+            n.precision,
+            n.recall
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `eval FILE...`: recall@1, recall@k and MRR of each query set (the TSV

@@ -374,3 +374,38 @@ fn eval_scores_a_query_set() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("set.tsv:1: the first line must be the header"));
 }
+
+#[test]
+fn suggest_reads_a_note_from_text_a_file_or_stdin() {
+    let note = "Type 2 diabetes and hypertension. No chest pain.";
+    let o = run(&["suggest", note, "--json", "--today", "2026-10-01"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = json(&o);
+    let first = &got[0];
+    for field in ["system", "code", "display", "billable", "score", "coding", "assertion", "evidence", "why"] {
+        assert!(first.get(field).is_some(), "{field} in {first}");
+    }
+    let codes: Vec<&str> = got.as_array().unwrap().iter().filter_map(|s| s["code"].as_str()).collect();
+    assert!(codes.contains(&"E11.9") && codes.contains(&"I10"), "{codes:?}");
+    let file = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("note.txt");
+    std::fs::write(&file, note).unwrap();
+    let from_file = run(&["suggest", "--file", file.to_str().unwrap(), "--json", "--today", "2026-10-01"]);
+    assert_eq!(json(&from_file), got, "the same note from a file");
+    let mut child = bin()
+        .args(["suggest", "-", "--json", "--today", "2026-10-01", "--packs"])
+        .arg(packs())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(note.as_bytes()).unwrap();
+    let from_stdin = child.wait_with_output().unwrap();
+    assert_eq!(json(&from_stdin), got, "the same note from stdin");
+    // Nothing to code: exit 1. Bad usage: exit 2 with one line.
+    assert_eq!(run(&["suggest", "No fever."]).status.code(), Some(1));
+    let bad = run(&["suggest", "fever", "--setting", "er"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&bad.stderr).lines().count(), 1);
+    assert_eq!(run(&["suggest", "fever", "--file", file.to_str().unwrap()]).status.code(), Some(2));
+}

@@ -124,7 +124,8 @@ fn evidence_slices_back_to_its_text_in_utf16() {
 
 #[test]
 fn hostile_input_gives_a_result_or_a_clear_error() {
-    for note in ["", " \n\t ", "\u{0}\u{1}\u{7f}", "🙂🙂🙂", "ارتفاع ضغط الدم", "no no no no", ".;,:()[]"] {
+    for note in ["", " \n\t ", "\u{0}\u{1}\u{7f}", "🙂🙂🙂", "ارتفاع ضغط الدم", "no no no no", ".;,:()[]"]
+    {
         let s = suggest(note, Setting::Outpatient, true);
         assert!(s.iter().all(|s| !s.evidence.is_empty()), "{note:?}");
     }

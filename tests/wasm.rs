@@ -213,3 +213,37 @@ fn termination_follows_the_day_of_use() {
     assert_eq!(billable(&book), true, "still current in June 2021");
     assert!(message(book.set_today(JsValue::from_str("soon")).unwrap_err()).contains("YYYY-MM-DD"));
 }
+
+#[wasm_bindgen_test]
+fn suggest_answers_a_note_with_evidence_and_refuses_bad_input() {
+    let book = book();
+    let note = "Type 2 diabetes and hypertension. No chest pain. Likely CHF.";
+    let got = answer(book.suggest(JsValue::from_str(note), None)).expect("suggest answers");
+    let codes: Vec<&str> = got.as_array().unwrap().iter().filter_map(|s| s["code"].as_str()).collect();
+    assert!(codes.contains(&"E11.9") && codes.contains(&"I10"), "{codes:?}");
+    assert!(!codes.iter().any(|c| c.starts_with("R07") || c.starts_with("I50")), "{codes:?}");
+    let first = &got[0];
+    let (start, end) = (first["evidence"][0]["start"].as_u64().unwrap(), first["evidence"][0]["end"].as_u64().unwrap());
+    let sliced = js_sys::JsString::from(note).slice(start as u32, end as u32);
+    assert_eq!(String::from(sliced), first["evidence"][0]["text"].as_str().unwrap());
+    let inpatient = answer(book.suggest(JsValue::from_str(note), Some(js(&json!({ "setting": "inpatient" })))));
+    let inpatient = inpatient.expect("suggest answers inpatient");
+    assert!(inpatient.as_array().unwrap().iter().any(|s| s["code"] == "I11.0"), "{inpatient}");
+    let bad: Vec<(JsValue, Option<JsValue>)> = vec![
+        (JsValue::UNDEFINED, None),
+        (JsValue::from_f64(3.0), None),
+        (JsValue::from_str(&"a ".repeat(60_000)), None),
+        (JsValue::from_str(note), Some(js(&json!({ "setting": "er" })))),
+        (JsValue::from_str(note), Some(js(&json!({ "includeAll": "yes" })))),
+        (JsValue::from_str(note), Some(js(&json!({ "systems": "icd11" })))),
+        (JsValue::from_str(note), Some(js(&json!({ "note": "x" })))),
+    ];
+    for (text, options) in bad {
+        let described = format!("suggest({text:?}, {options:?})");
+        match book.suggest(text, options) {
+            Ok(_) => panic!("{described} answered instead of throwing"),
+            Err(e) => assert!(message(e).starts_with("chartcode: suggest():"), "{described}"),
+        }
+    }
+    assert!(answer(book.suggest(JsValue::from_str("hypertension"), None)).is_ok(), "usable after errors");
+}

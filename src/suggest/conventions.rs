@@ -82,7 +82,8 @@ fn history_code(book: &CodeBook<'_>, note: &str, m: &Mention) -> Result<Option<M
     };
     let own: Vec<String> = crate::normalize::tokens(&text).into_iter().map(|t| t.folded).collect();
     let hits = book.search_phrase(&format!("{lead} {text}"), &options)?;
-    let Some(hit) = hits.into_iter().find(|h| h.matched.iter().any(|w| own.iter().any(|o| w.split(' ').any(|x| x == o))))
+    let Some(hit) =
+        hits.into_iter().find(|h| h.matched.iter().any(|w| own.iter().any(|o| w.split(' ').any(|x| x == o))))
     else {
         return Ok(None);
     };

@@ -67,7 +67,8 @@ pub fn long_term_use(word: &str) -> Option<&'static str> {
 }
 
 /// Words before a drug that say it is not (yet, or any longer) taken.
-pub const NOT_TAKEN: &[&str] = &["begin", "discontinue", "discontinued", "held", "hold", "initiate", "start", "started", "stop", "stopped"];
+pub const NOT_TAKEN: &[&str] =
+    &["begin", "discontinue", "discontinued", "held", "hold", "initiate", "start", "started", "stop", "stopped"];
 
 #[cfg(test)]
 mod tests {

@@ -135,11 +135,56 @@ const HITS_PER_SEARCH: usize = 10;
 /// note's own talk ("patient", "follow up"). Matched with others they
 /// count.
 const QUALIFYING_WORDS: &[&str] = &[
-    "acute", "bilateral", "care", "chronic", "condition", "continue", "current", "day", "days", "disease", "disorder",
-    "encounter", "exam", "examination", "female", "follow", "history", "home", "known", "left", "male", "man", "mild",
-    "moderate", "month", "months", "new", "normal", "old", "other", "patient", "plan", "problem", "right", "severe",
-    "stage", "start", "status", "syndrome", "today", "type", "unspecified", "up", "use", "visit", "week", "weeks",
-    "woman", "year", "years",
+    "acute",
+    "bilateral",
+    "care",
+    "chronic",
+    "condition",
+    "continue",
+    "current",
+    "day",
+    "days",
+    "disease",
+    "disorder",
+    "encounter",
+    "exam",
+    "examination",
+    "female",
+    "follow",
+    "history",
+    "home",
+    "known",
+    "left",
+    "male",
+    "man",
+    "mild",
+    "moderate",
+    "month",
+    "months",
+    "new",
+    "normal",
+    "old",
+    "other",
+    "patient",
+    "plan",
+    "problem",
+    "right",
+    "severe",
+    "stage",
+    "start",
+    "status",
+    "syndrome",
+    "today",
+    "type",
+    "unspecified",
+    "up",
+    "use",
+    "visit",
+    "week",
+    "weeks",
+    "woman",
+    "year",
+    "years",
 ];
 
 /// Words of a duration or count ("for two weeks", "x3 days"): never part
@@ -215,13 +260,8 @@ impl CodeBook<'_> {
         let words: Vec<&str> = piece.words.iter().map(|w| w.folded.as_str()).collect();
         let triggers = assertion::triggers(&words);
         let assert = |start: usize, end: usize| -> Assertion {
-            let by_section = match piece.section {
-                Section::FamilyHistory => Some(Assertion::Family),
-                Section::PastHistory => Some(Assertion::Historical),
-                _ => None,
-            };
             let by_trigger = assertion::assertion_of(&triggers, start, end);
-            assertion::strongest(by_trigger, by_section).unwrap_or(Assertion::Present)
+            assertion::strongest(by_trigger, section_assertion(piece.section)).unwrap_or(Assertion::Present)
         };
         let mut usable: Vec<bool> =
             (0..words.len()).map(|i| !assertion::in_trigger(&triggers, i) && usable_word(&piece.words, i)).collect();
@@ -239,7 +279,10 @@ impl CodeBook<'_> {
                     assertion: assert(i, i + 1),
                     spans: vec![(w.start, w.end)],
                     score: 150,
-                    why: format!("\"{}\" is taken: long-term (current) drug use (Guidelines I.C.21.c.3)", &note[w.start..w.end]),
+                    why: format!(
+                        "\"{}\" is taken: long-term (current) drug use (Guidelines I.C.21.c.3)",
+                        &note[w.start..w.end]
+                    ),
                     coded: false,
                 });
             }
@@ -247,7 +290,8 @@ impl CodeBook<'_> {
         // Runs of usable words between punctuation and triggers.
         let mut run: Vec<usize> = Vec::new();
         for i in 0..=words.len() {
-            let breaks = i == words.len() || !usable[i] || matches!(words[i], "and" | "or" | "plus" | "with" | "for" | "since");
+            let breaks =
+                i == words.len() || !usable[i] || matches!(words[i], "and" | "or" | "plus" | "with" | "for" | "since");
             if !breaks {
                 run.push(i);
             }
@@ -321,6 +365,30 @@ impl CodeBook<'_> {
         }
         Ok(None)
     }
+}
+
+/// What a section says of every mention in it, unless a trigger says more.
+fn section_assertion(section: Section) -> Option<Assertion> {
+    match section {
+        Section::FamilyHistory => Some(Assertion::Family),
+        Section::PastHistory => Some(Assertion::Historical),
+        _ => None,
+    }
+}
+
+/// What a text asserts of the words at bytes `start..end` (a mention found
+/// by other means: the NegEx test set's annotated conditions), by the
+/// triggers of the piece that holds them and its section.
+pub fn assertion_at(text: &str, start: usize, end: usize) -> Assertion {
+    for piece in segment::pieces(text) {
+        let inside: Vec<usize> =
+            (0..piece.words.len()).filter(|&i| piece.words[i].start < end && piece.words[i].end > start).collect();
+        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else { continue };
+        let words: Vec<&str> = piece.words.iter().map(|w| w.folded.as_str()).collect();
+        let by_trigger = assertion::assertion_of(&assertion::triggers(&words), first, last + 1);
+        return assertion::strongest(by_trigger, section_assertion(piece.section)).unwrap_or(Assertion::Present);
+    }
+    Assertion::Present
 }
 
 /// Whether word `i` may be part of a concept: not a measurement ("7.9",

@@ -210,7 +210,8 @@ fn sentences(note: &str, words: Vec<Word>) -> Vec<Vec<Word>> {
     for (i, w) in words.into_iter().enumerate() {
         let gap_end = if i + 1 < n { None } else { Some(note.len()) };
         let after = &note[w.end..gap_end.unwrap_or(note.len()).min(note.len())];
-        let ends = sentence_ends(after) && !matches!(w.folded.as_str(), "dr" | "vs" | "mr" | "mrs" | "ms" | "st" | "eg" | "ie");
+        let ends = sentence_ends(after)
+            && !matches!(w.folded.as_str(), "dr" | "vs" | "mr" | "mrs" | "ms" | "st" | "eg" | "ie");
         current.push(w);
         if ends {
             out.push(std::mem::take(&mut current));

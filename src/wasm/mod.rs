@@ -11,6 +11,7 @@
 mod args;
 
 use crate::search::{self, SearchOptions, Setting, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::suggest::{SuggestOptions, DEFAULT_SUGGEST_LIMIT, MAX_NOTE_CHARS, MAX_SUGGEST_LIMIT};
 use crate::Pack;
 use args::{ArgError, MAX_CODE_LEN, MAX_QUERY_LEN};
 use serde::Serialize;
@@ -101,6 +102,16 @@ impl JsCodeBook {
     /// `250.00`): notes, ancestors, children count, 7th characters, and for
     /// an ICD-9-CM code its ICD-10 crosswalk; `null` when it is not a code.
     #[wasm_bindgen(skip_typescript)]
+    pub fn suggest(&self, text: JsValue, options: Option<JsValue>) -> Result<JsValue, JsError> {
+        const M: &str = "suggest()";
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let text = arg(M, args::string(&text, "text", MAX_NOTE_CHARS as u32))?;
+        let options = arg(M, suggest_options(&options))?;
+        let suggestions = self.book.suggest(&text, &options).map_err(|e| thrown(M, e))?;
+        to_js(M, &suggestions)
+    }
+
+    #[wasm_bindgen(skip_typescript)]
     pub fn lookup(&self, code: JsValue, system: Option<JsValue>) -> Result<JsValue, JsError> {
         const M: &str = "lookup()";
         let system = system.unwrap_or(JsValue::UNDEFINED);
@@ -173,6 +184,19 @@ fn search_options(value: &JsValue) -> Result<SearchOptions, ArgError> {
 }
 
 /// `options.setting`: absent, or one of [`Setting::NAMES`].
+fn suggest_options(value: &JsValue) -> Result<SuggestOptions, ArgError> {
+    let Some(o) = args::options(value, "options", &["systems", "limit", "setting", "includeAll"])? else {
+        return Ok(SuggestOptions::default());
+    };
+    Ok(SuggestOptions {
+        systems: args::strings(&args::get(&o, "systems"), "options.systems")?,
+        limit: args::whole_number(&args::get(&o, "limit"), "options.limit", DEFAULT_SUGGEST_LIMIT)?
+            .min(MAX_SUGGEST_LIMIT),
+        setting: setting(&args::get(&o, "setting"))?.unwrap_or(Setting::Outpatient),
+        include_all: args::boolean(&args::get(&o, "includeAll"), "options.includeAll", false)?,
+    })
+}
+
 fn setting(value: &JsValue) -> Result<Option<Setting>, ArgError> {
     if value.is_undefined() || value.is_null() {
         return Ok(None);

@@ -234,6 +234,49 @@ export interface SearchOptions {
 /** The care settings, by their product-wide names. */
 export type Setting = 'outpatient' | 'inpatient' | 'snf' | 'dental';
 
+export interface SuggestOptions {
+  /** Books to suggest from; default: ICD-10-CM (when loaded). */
+  systems?: SystemId | SystemId[] | string;
+  /** Most suggestions, 0–200 (default 20). */
+  limit?: number;
+  /**
+   * Where the note is written (default `"outpatient"`). An uncertain diagnosis ("likely CHF") is
+   * coded as if established only `"inpatient"` (Official Guidelines II.H); elsewhere its signs and
+   * symptoms are (IV.H).
+   */
+  setting?: Setting;
+  /** Also return what was deliberately not coded (negated, hypothetical, uncertain), with its assertion. */
+  includeAll?: boolean;
+}
+
+/** What the note says of a mention. */
+export type Assertion = 'present' | 'negated' | 'uncertain' | 'historical' | 'family' | 'hypothetical';
+
+/** Where a suggestion's words stand in the note: `note.slice(start, end) === text`. */
+export interface Evidence {
+  /** UTF-16 code units, as JS strings count. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A code the note supports (or, with `includeAll`, a mention not coded). */
+export interface Suggestion {
+  system: SystemId;
+  code: string;
+  /** The code's official title. */
+  display: string;
+  billable: boolean;
+  /** Orders one note's suggestions; means nothing across notes. */
+  score: number;
+  coding: Coding;
+  /** `present`, or `family` / `historical` for the history Z codes they stand for; the others only with `includeAll`. */
+  assertion: Assertion;
+  evidence: Evidence[];
+  /** The match, convention or guideline behind it (I11.0: hypertension with heart failure, linked by the "with" convention). */
+  why: string;
+}
+
 export interface CodeBookOptions {
   /**
    * The date of service codes are judged on (`"YYYY-MM-DD"` or a `Date`; default: today, local
@@ -262,6 +305,13 @@ export class CodeBook {
    * (`e119`), a code to narrow the words (`diabetes e11`). Best first.
    */
   search(query: string, options?: SearchOptions): Hit[];
+  /**
+   * The codes a clinical note supports, best first, each with the words it came from. Negated
+   * ("no chest pain"), hypothetical and (outside inpatient) uncertain mentions are not coded; a
+   * relative's or past condition is its family- or personal-history Z code. Notes over 100,000
+   * characters are refused with an `Error`.
+   */
+  suggest(text: string, options?: SuggestOptions): Suggestion[];
   /** Everything about one code (`E11.9`, `e119`, `0DTJ0ZZ`, `250.00`), or `null` when it is not a code. */
   lookup(code: string, system?: SystemId): CodeRecord | null;
   /** A code's children in book order (a PCS table: the next axis); no code: the top of every book; `null` when the code does not exist. */
