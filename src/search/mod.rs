@@ -5,7 +5,7 @@
 pub mod abbreviations;
 pub mod query;
 mod text;
-pub use text::{match_quality, MatchQuality};
+pub use text::names_index_entry;
 pub mod typo;
 pub mod vocabulary;
 

@@ -555,23 +555,12 @@ impl Candidate {
     }
 }
 
-/// What a word search's hit score says of how its record matched (the
-/// parts `Candidate::score` packs): whether the query's words are a short
-/// Alphabetic Index entry leading to it, and how many content words its
-/// title has beyond the query's. The suggestion engine takes a hit for a
-/// concept of the note only when it is named this closely.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MatchQuality {
-    pub names_entry: bool,
-    pub extra_words: u32,
-}
-
-/// Reads [`MatchQuality`] from a word hit's score.
-pub fn match_quality(score: u32) -> MatchQuality {
-    MatchQuality {
-        names_entry: score & (1 << NAMES_ENTRY_BIT) != 0,
-        extra_words: (1 << EXTRA_WORDS_BITS) - 1 - (score & ((1 << EXTRA_WORDS_BITS) - 1)),
-    }
+/// Whether a word search's hit names an index entry of its record: the
+/// query's words are a short Alphabetic Index entry leading to it (the
+/// `names_entry` part of `Candidate::score`). The suggestion engine takes
+/// such a hit for a concept of the note even when its title says more.
+pub fn names_index_entry(score: u32) -> bool {
+    score & (1 << NAMES_ENTRY_BIT) != 0
 }
 
 /// How much of the query a record matched: two points for each finished

@@ -322,7 +322,7 @@ pub fn assertion_of(found: &[Found], start: usize, end: usize) -> Option<Asserti
             Pseudo | Stop => false,
         };
         if reaches {
-            best = Some(best.map_or(f.assertion, |b| unrank(rank(b).min(rank(f.assertion)))));
+            best = strongest(best, Some(f.assertion));
         }
     }
     best

@@ -173,14 +173,13 @@ fn combination(
     parts: &[usize],
     why: &str,
 ) -> Result<Option<Mention>, QueryError> {
-    let found = book.lookup(code, Some("icd10cm"))?;
-    let Some(record) = found.record.filter(|r| r.entry.billable) else { return Ok(None) };
+    let Some(entry) = book.billable_entry(code, &["icd10cm".to_string()])? else { return Ok(None) };
     let mut spans = Vec::new();
     for &p in parts {
         spans.extend(mentions[p].spans.iter().copied());
     }
     Ok(Some(Mention {
-        entry: record.entry,
+        entry,
         assertion: Assertion::Present,
         spans,
         score: parts.iter().map(|&p| mentions[p].score).sum(),

@@ -273,7 +273,7 @@ impl CodeBook<'_> {
             if not_taken || piece.section == Section::Allergies {
                 continue;
             }
-            if let Some(entry) = self.billable_entry(code, search)? {
+            if let Some(entry) = self.billable_entry(code, &search.systems)? {
                 out.push(Mention {
                     entry,
                     assertion: assert(i, i + 1),
@@ -335,8 +335,7 @@ impl CodeBook<'_> {
             let (first, last) = (positions.iter().min().copied(), positions.iter().max().copied());
             if let (Some(first), Some(last)) = (first, last) {
                 let (start, end) = (piece.words[first].start, piece.words[last].end);
-                let quality = search::match_quality(hit.score);
-                let base = if quality.names_entry { 300 } else { 200 };
+                let base = if search::names_index_entry(hit.score) { 300 } else { 200 };
                 let section = if piece.section == Section::Assessment { 100 } else { 0 };
                 out.push(Mention {
                     entry: hit.entry.clone(),
@@ -355,9 +354,9 @@ impl CodeBook<'_> {
         Ok(())
     }
 
-    /// The entry of a billable code of the books searched, if it is one.
-    fn billable_entry(&self, code: &str, search: &SearchOptions) -> Result<Option<Entry>, QueryError> {
-        for system in &search.systems {
+    /// The entry of `code` when it is a billable code of one of `systems`.
+    pub(super) fn billable_entry(&self, code: &str, systems: &[String]) -> Result<Option<Entry>, QueryError> {
+        for system in systems {
             let found = self.lookup(code, Some(system))?;
             if let Some(r) = found.record.filter(|r| r.entry.billable) {
                 return Ok(Some(r.entry));
@@ -439,23 +438,20 @@ fn closely_named(hit: &Hit, phrase: &[&str]) -> Option<Vec<usize>> {
             return None;
         }
     }
-    let quality = search::match_quality(hit.score);
     let extra = extra_title_words(hit, &positions.iter().map(|&k| phrase[k]).collect::<Vec<_>>());
-    let close = quality.names_entry || extra == 0 || (extra == 1 && positions.len() >= 2);
+    let close = search::names_index_entry(hit.score) || extra == 0 || (extra == 1 && positions.len() >= 2);
     close.then_some(positions)
 }
 
 /// Content words of a hit's title that the words it matched do not name
-/// (an expansion's words count as named: "chf → heart failure"). Stop
+/// (the words it was reached by count as named: an expansion's, "chf →
+/// heart failure", or a correction's). Stop
 /// words, "unspecified"-like words and the encounter of a 7th character do
 /// not count.
 fn extra_title_words(hit: &Hit, matched: &[&str]) -> usize {
     use crate::normalize::{is_stop_word, is_unspecific_word, term_key, tokens};
     let mut named: Vec<String> = matched.iter().map(|w| term_key(w)).collect();
-    if let Some(via) = hit.via.as_ref().filter(|v| v.kind != "typo") {
-        named.extend(tokens(&via.text).iter().map(|t| term_key(&t.folded)));
-    }
-    if let Some(via) = hit.via.as_ref().filter(|v| v.kind == "typo") {
+    if let Some(via) = &hit.via {
         named.extend(tokens(&via.text).iter().map(|t| term_key(&t.folded)));
     }
     tokens(&hit.entry.title)

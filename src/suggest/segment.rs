@@ -206,11 +206,8 @@ fn header_at(words: &[Word], text: &str, offset: usize) -> Option<(usize, Sectio
 fn sentences(note: &str, words: Vec<Word>) -> Vec<Vec<Word>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
-    let n = words.len();
-    for (i, w) in words.into_iter().enumerate() {
-        let gap_end = if i + 1 < n { None } else { Some(note.len()) };
-        let after = &note[w.end..gap_end.unwrap_or(note.len()).min(note.len())];
-        let ends = sentence_ends(after)
+    for w in words {
+        let ends = sentence_ends(&note[w.end..])
             && !matches!(w.folded.as_str(), "dr" | "vs" | "mr" | "mrs" | "ms" | "st" | "eg" | "ie");
         current.push(w);
         if ends {
