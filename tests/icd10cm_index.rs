@@ -31,6 +31,21 @@ fn the_index_is_compiled_with_its_report() {
 }
 
 #[test]
+fn see_condition_leads_nowhere() {
+    // "Chest — see condition", "Spleen — see condition": an instruction to
+    // look the condition up. Followed as a path ("Condition — see also
+    // Disease"; "Blood-forming organs, disease → D75.9") it made a body
+    // part alone a disease of the blood.
+    for site in ["chest", "spleen", "abdomen", "adrenal", "acute"] {
+        let found = top(site, 3, LAST_DAY_OF_FY2026);
+        assert!(!found.contains(&"D75.9".to_string()), "{site}: {found:?}");
+    }
+    // A term's qualifier still leads where its main word does ("see
+    // Fracture, femur, neck" is "Fracture, traumatic, femur, neck").
+    assert!(top("hip fracture", 10, LAST_DAY_OF_FY2026).iter().any(|c| c.starts_with("S72.0")));
+}
+
+#[test]
 fn index_words_find_codes_whose_titles_lack_them() {
     // Agranulocytosis → D70.9 "Neutropenia, unspecified".
     assert!(top("agranulocytosis", 10, LAST_DAY_OF_FY2026).contains(&"D70.9".to_string()));

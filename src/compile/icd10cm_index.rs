@@ -365,6 +365,12 @@ fn follow<'e>(
     code_of_path: &HashMap<String, &'e str>,
     see_of_path: &HashMap<String, &'e str>,
 ) -> Option<&'e str> {
+    // "see condition" (and "see condition, limb"...) is an instruction:
+    // look the condition up, whatever it is. It leads to no code, though
+    // the main term "Condition" exists (and sees "Disease").
+    if see.trim_start().starts_with("condition") {
+        return None;
+    }
     let mut see = see;
     for _ in 0..4 {
         let key = path_key(&see.split(',').map(str::to_string).collect::<Vec<_>>());
@@ -392,8 +398,18 @@ fn path_keys(path: &[String]) -> Vec<String> {
     let variants = path.iter().map(|term| {
         let term = squeeze(term);
         let mut variants = vec![term.clone()];
-        if term.contains(", ") {
-            variants.extend(term.split(", ").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()));
+        // The main word of a term and its qualifier ("Fracture" of
+        // "Fracture, traumatic"), and the word forms after it ("Infarct,
+        // infarction", "Abdomen, abdominal"); not the qualifier alone
+        // ("disease" of "Blood-forming organs, disease" would make every
+        // "see Disease" a disease of the blood).
+        let forms: Vec<&str> = term.split(", ").map(str::trim).filter(|v| !v.is_empty()).collect();
+        let stem = |v: &str| v.chars().take(4).collect::<String>();
+        if let [first, rest @ ..] = forms.as_slice() {
+            if !rest.is_empty() {
+                variants.push(first.to_string());
+                variants.extend(rest.iter().filter(|v| stem(v) == stem(first)).map(|v| v.to_string()));
+            }
         }
         // "see Neoplasm, connective tissue, …" names the row "connective
         // tissue NEC"; "skin" the row "skin NOS".
