@@ -1,10 +1,10 @@
-//! Criterion benchmarks: lookup, and type-ahead (every prefix of a query,
-//! as it is typed).
+//! Criterion benchmarks: lookup, type-ahead (every prefix of a query, as
+//! it is typed) and suggestion from the notes of `benches/notes/`.
 
 #[path = "common.rs"]
 mod common;
 
-use chartcode::{CodeBook, SearchOptions};
+use chartcode::{CodeBook, SearchOptions, SuggestOptions};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 fn benches(c: &mut Criterion) {
@@ -33,6 +33,18 @@ fn benches(c: &mut Criterion) {
         });
     }
     typing.finish();
+
+    // Suggestion from a note, ICD-10-CM only (the notes of benches/notes/).
+    let icd10cm: Vec<&[u8]> = packs.iter().filter(|p| p.system.id == "icd10cm").map(|p| p.bytes.as_slice()).collect();
+    let icd10cm_book = CodeBook::open(&icd10cm).unwrap();
+    let suggest = SuggestOptions::default();
+    let mut notes = c.benchmark_group("suggest (ICD-10-CM, note read again)");
+    for (name, text) in common::notes() {
+        notes.bench_function(format!("{name} ({} chars)", text.chars().count()), |b| {
+            b.iter(|| icd10cm_book.suggest(black_box(&text), &suggest).unwrap())
+        });
+    }
+    notes.finish();
 }
 
 criterion_group! {

@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_TARGETS=(pack_open pack_resealed query_search args_parsers)
+ALL_TARGETS=(pack_open pack_resealed query_search args_parsers suggest_note)
 PACKS=${PACKS:-packs}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 SANITIZER=${FUZZ_SANITIZER:-none}
@@ -123,6 +123,13 @@ for n, q in enumerate(sorted(queries)):
     mask = random.choice([0, 0, 1, 2, 4, 8, 16, 0xFF])
     put("query_search", f"q{n:04d}", bytes([flags, mask]) + q.encode())
     put("args_parsers", f"q{n:04d}", q)
+# suggest_note: the bench notes, whole and cut into pieces, and hostile text.
+notes = [open(os.path.join("benches/notes", f), encoding="utf-8").read() for f in sorted(os.listdir("benches/notes"))]
+notes += ["", "no chest pain.", "Family history: mother had breast cancer.", "<script>alert(1)</script> chf",
+          "\u05e9\u05dc\u05d5\u05dd htn \U0001f600 dm2", "PMH:\n- CKD stage 3a\n- s/p CABG (2019)", "likely CHF (not taking"]
+for n, note in enumerate(notes):
+    for k, piece in enumerate([note] + [note[i:i + 300] for i in range(0, len(note), 700)]):
+        put("suggest_note", f"n{n:02d}-{k:02d}", bytes([random.randrange(256), random.choice([0, 1, 4])]) + piece.encode())
 for n, d in enumerate(["2026-11-27", "1999-01-01", "2026-13-01", "0000-00-00", "+123-01-01", "2026-1-1", "２０２６-11-27"]):
     put("args_parsers", f"date{n}", d)
 PY

@@ -36,3 +36,4 @@ pub use error::{PackError, QueryError};
 pub use model::{CodeSystem, Field, Kind, NoteKind};
 pub use pack::Pack;
 pub use search::{CodeBook, Coding, Hit, Lookup, SearchOptions, SystemInfo, Validation};
+pub use suggest::{SuggestOptions, Suggestion};

@@ -157,7 +157,7 @@ fn code_tokens_widen_each_other_and_are_never_repeated() {
     // Code tokens are capped like words: a pasted list of codes is bounded.
     let many: String = (0..500).map(|i| format!("E{:02}.{} ", 8 + i % 6, i % 10)).collect::<String>() + "diabetes";
     let packs: Vec<&chartcode::Pack> = cb.packs().iter().collect();
-    let parsed = chartcode::search::query::Query::parse(&many, &packs);
+    let parsed = chartcode::search::query::Query::parse(&many, &packs, &Default::default());
     assert_eq!(parsed.codes.len(), chartcode::search::query::MAX_WORDS, "{:?}", parsed.codes);
     assert!(!cb.search(&many, &opts(10)).unwrap().is_empty());
 }

@@ -382,7 +382,7 @@ fn suggest_reads_a_note_from_text_a_file_or_stdin() {
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let got = json(&o);
     let first = &got[0];
-    for field in ["system", "code", "display", "billable", "score", "coding", "assertion", "evidence", "why"] {
+    for field in ["system", "code", "display", "billable", "score", "coding", "assertion", "coded", "evidence", "why"] {
         assert!(first.get(field).is_some(), "{field} in {first}");
     }
     let codes: Vec<&str> = got.as_array().unwrap().iter().filter_map(|s| s["code"].as_str()).collect();

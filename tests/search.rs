@@ -426,7 +426,7 @@ fn the_dictionary_walk_skips_nothing_it_should_find() {
         [("hypertnsion", 2u8), ("fractur", 1), ("diabetis", 2), ("asthma", 1), ("zzzz", 1), ("acetic", 1)]
     {
         let mut walked = Vec::new();
-        pack.for_terms_matching(Damerau::new(word, max), |k, _| {
+        pack.for_terms_matching("", Damerau::new(word, max), |k, _| {
             walked.push(k.to_string());
             true
         });

@@ -139,3 +139,97 @@ fn hostile_input_gives_a_result_or_a_clear_error() {
     let unknown = SuggestOptions { systems: vec!["icd11".into()], ..SuggestOptions::default() };
     assert!(matches!(codebook_on(20261001).suggest("fever", &unknown), Err(QueryError::UnknownSystem { .. })));
 }
+
+#[test]
+fn a_past_history_codes_lasting_conditions_and_history_codes_for_the_rest() {
+    let note = "Past medical history: type 2 diabetes, gout, colon polyps.\nHistory of stroke. Former smoker.";
+    let s = suggest(note, Setting::Outpatient, false);
+    let got = codes(&s);
+    // No personal-history code names diabetes or gout: the patient has them.
+    assert!(got.contains(&"E11.9") && got.contains(&"M10.9"), "{got:?}");
+    // Not "Personal history of gestational diabetes" for type 2 diabetes.
+    assert!(!got.contains(&"Z86.32"), "{got:?}");
+    // A past stroke, polyp or smoking habit is history, never the acute code.
+    assert!(got.contains(&"Z86.73") && !got.iter().any(|c| c.starts_with("I63")), "{got:?}");
+    assert!(got.iter().any(|c| c.starts_with("Z86.010")), "{got:?}");
+    assert!(got.contains(&"Z87.891") && !got.iter().any(|c| c.starts_with("F17")), "{got:?}");
+}
+
+#[test]
+fn a_relatives_condition_without_a_code_of_its_own_takes_its_chapters() {
+    let s = suggest("Family history: father died of myocardial infarction at 60.", Setting::Outpatient, false);
+    assert_eq!(codes(&s), vec!["Z82.49"]);
+}
+
+#[test]
+fn the_most_specific_code_the_note_supports_wins() {
+    let note = "Stage 3 chronic kidney disease. Labs today: CKD stage 3a. Type 2 diabetes with hyperglycemia. Ankle edema, edema.";
+    let s = suggest(note, Setting::Outpatient, false);
+    let got = codes(&s);
+    assert!(got.contains(&"N18.31") && !got.contains(&"N18.30"), "{got:?}");
+    assert!(got.contains(&"R60.0") && !got.contains(&"R60.9"), "{got:?}");
+    // Diabetes with hyperglycemia: E11.65 (and E11.22 with the CKD), no
+    // R73.9 or E11.9 beside them.
+    assert!(got.contains(&"E11.65") && got.contains(&"E11.22"), "{got:?}");
+    assert!(!got.contains(&"R73.9") && !got.contains(&"E11.9"), "{got:?}");
+    // The unspecified code's words are the specific one's evidence too.
+    let n18 = find(&s, "N18.31").unwrap();
+    assert_eq!(n18.evidence.len(), 2, "{:?}", n18.evidence);
+}
+
+#[test]
+fn an_allergy_list_gives_allergy_status_not_its_reactions() {
+    let note = "Allergies: penicillin (rash), latex.\nMedications: lisinopril 20 mg (not taking), aspirin 81 mg.";
+    let s = suggest(note, Setting::Outpatient, false);
+    let got = codes(&s);
+    assert!(got.contains(&"Z88.0") && got.contains(&"Z91.040"), "{got:?}");
+    assert!(!got.contains(&"R21"), "the allergy's rash is not today's: {got:?}");
+    // "(not taking)" is said of lisinopril, not of the aspirin after it.
+    assert!(got.contains(&"Z79.82"), "{got:?}");
+}
+
+#[test]
+fn a_body_part_alone_is_no_diagnosis() {
+    let note = "Exam: chest clear, abdomen soft. The liver and inferior vena cava were not affected; spleen normal.";
+    let got = codes(&suggest(note, Setting::Outpatient, false)).iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn instructional_notes_link_companions_and_say_what_is_missing() {
+    // E11.22: "Use additional code to identify stage of chronic kidney
+    // disease (N18.1-N18.6)"; N18: "Code first any associated diabetic
+    // chronic kidney disease (E11.22 …)".
+    let s = suggest("Type 2 diabetes. CKD stage 3a.", Setting::Outpatient, false);
+    let e11 = find(&s, "E11.22").expect("E11.22");
+    assert!(e11.why.contains("stage of chronic kidney disease (N18.1-N18.6): N18.31"), "{}", e11.why);
+    let order = codes(&s);
+    let (at_e11, at_n18) = (order.iter().position(|c| *c == "E11.22"), order.iter().position(|c| *c == "N18.31"));
+    assert!(at_e11 < at_n18, "the etiology is coded first: {order:?}");
+    // Without a stage in the note, the coder is told what to look for.
+    // (N18.9, "unspecified", is not one of the stages that note asks for.)
+    let s = suggest("Type 2 diabetes with diabetic chronic kidney disease.", Setting::Outpatient, false);
+    let e11 = find(&s, "E11.22").expect("E11.22");
+    assert!(e11.why.contains("(N18.1-N18.6): not documented"), "{}", e11.why);
+}
+
+#[test]
+fn a_note_read_again_gets_the_same_answer_from_the_kept_searches() {
+    // The code book keeps the phrase searches of the notes it read; the
+    // second reading (and a note edited at its end) must answer as a
+    // fresh book does.
+    let options = SuggestOptions::default();
+    let book = codebook_on(20261001);
+    let edited = format!("{DEMO_NOTE} Denies chest pain.");
+    let first = book.suggest(DEMO_NOTE, &options).unwrap();
+    let again = book.suggest(DEMO_NOTE, &options).unwrap();
+    assert_eq!(first, again);
+    let fresh = codebook_on(20261001).suggest(&edited, &options).unwrap();
+    assert_eq!(book.suggest(&edited, &options).unwrap(), fresh);
+    // Another setting is another search, not the outpatient one kept.
+    let inpatient = SuggestOptions { setting: Setting::Inpatient, ..SuggestOptions::default() };
+    assert_eq!(
+        book.suggest(DEMO_NOTE, &inpatient).unwrap(),
+        codebook_on(20261001).suggest(DEMO_NOTE, &inpatient).unwrap()
+    );
+}

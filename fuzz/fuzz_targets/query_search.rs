@@ -44,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = book.search(query, &options);
         let _ = book.search(query, &SearchOptions::default());
         let packs: Vec<_> = book.packs().iter().collect();
-        let _ = Query::parse(query, &packs);
+        let _ = Query::parse(query, &packs, &Default::default());
         let _ = book.lookup(query, None);
         let _ = book.children(Some(query), None);
         for s in &systems {

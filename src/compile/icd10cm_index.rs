@@ -267,16 +267,6 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
             }
         }
     }
-    // Main terms written as one word and a qualifier, where several share
-    // the word ("Fracture, pathological", "Fracture, traumatic").
-    let mut firsts: HashMap<String, std::collections::BTreeSet<String>> = HashMap::new();
-    for e in entries {
-        if let Some((first, _)) = e.path.first().and_then(|m| m.split_once(',')) {
-            firsts.entry(squeeze(first)).or_default().insert(squeeze(&e.path[0]));
-        }
-    }
-    let shared: std::collections::HashSet<String> =
-        firsts.into_iter().filter(|(_, mains)| mains.len() > 1).map(|(first, _)| first).collect();
     // A `see` entry's target, by its path, for chains ("Fracture, hip —
     // see Fracture, femur, neck", itself "see Fracture, femur, upper end,
     // neck").
@@ -323,7 +313,7 @@ pub fn attach(book: &mut Book, entries: &[Entry], aliases: &[(Vec<String>, Strin
             (false, true) => IndexWords::Path,
             (false, false) => IndexWords::See,
         };
-        let names = if e.names { entry_names(&e.path, &shared) } else { Vec::new() };
+        let names = if e.names { entry_names(&e.path) } else { Vec::new() };
         let targets = with_default(book, &children, id);
         for &target in &targets {
             terms.push((target, words, text.clone()));
@@ -404,11 +394,10 @@ fn path_keys(path: &[String]) -> Vec<String> {
         // ("disease" of "Blood-forming organs, disease" would make every
         // "see Disease" a disease of the blood).
         let forms: Vec<&str> = term.split(", ").map(str::trim).filter(|v| !v.is_empty()).collect();
-        let stem = |v: &str| v.chars().take(4).collect::<String>();
         if let [first, rest @ ..] = forms.as_slice() {
             if !rest.is_empty() {
                 variants.push(first.to_string());
-                variants.extend(rest.iter().filter(|v| stem(v) == stem(first)).map(|v| v.to_string()));
+                variants.extend(rest.iter().filter(|v| word_form(first, v)).map(|v| v.to_string()));
             }
         }
         // "see Neoplasm, connective tissue, …" names the row "connective
@@ -439,32 +428,49 @@ fn combinations(terms: impl IntoIterator<Item = Vec<String>>, sep: &str, cap: us
     out
 }
 
-/// The ways an entry is named: one comma-separated variant of each term
-/// ("Fracture, traumatic" → "Fracture" or "traumatic"; "Infarct,
-/// infarction" → either), at most 8, each the words that make the entry
-/// (see [`IndexWords::Entry`]). Long paths are left out: only a few words
-/// name a condition plainly.
+/// Whether `other` is a word form of `word` as the index writes them side
+/// by side ("Infarct, infarction", "femur, femoral", "Abdomen,
+/// abdominal"): they share their first three letters. A qualifier does
+/// not ("Flap, liver"; "Blood-forming organs, disease").
+fn word_form(word: &str, other: &str) -> bool {
+    let head = |v: &str| v.chars().take(3).flat_map(char::to_lowercase).collect::<String>();
+    word.chars().count() >= 3 && head(word) == head(other)
+}
+
+/// The ways an entry is named: for each term, its words, at most 8 ways,
+/// each the words that make the entry (see [`IndexWords::Entry`]). Long
+/// paths are left out: only a few words name a condition plainly.
 ///
-/// A main term whose first word other main terms share (`shared`) is named
-/// by its qualifier too ("Fracture, pathological" by "pathological
-/// fracture", not "fracture"), unless the qualifier is the coder's default
-/// for the bare word ([`DEFAULT_QUALIFIERS`]) or a variant of it ("Gout,
-/// gouty").
-fn entry_names(path: &[String], shared: &std::collections::HashSet<String>) -> Vec<String> {
+/// A term written with commas is a word and its word forms ("Infarct,
+/// infarction": either names it), or a word and its coder's default
+/// qualifier ([`DEFAULT_QUALIFIERS`]: "Fracture, traumatic" is named by
+/// "fracture"), or a word and a qualifier that only together name it
+/// ("Fracture, pathological" is "pathological fracture"; "Flap, liver" no
+/// name of "liver").
+fn entry_names(path: &[String]) -> Vec<String> {
     if path.len() > 3 {
         return Vec::new();
     }
-    let variants = path.iter().enumerate().map(|(level, term)| {
+    let variants = path.iter().map(|term| {
         let variants: Vec<String> =
             term.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect();
-        if level == 0 && variants.len() > 1 && shared.contains(&squeeze(&variants[0])) {
-            let first = squeeze(&variants[0]);
-            let qualifiers: Vec<String> = variants[1..].iter().map(|q| squeeze(q)).collect();
-            if !qualifiers.iter().all(|q| DEFAULT_QUALIFIERS.contains(&q.as_str()) || q.starts_with(&first)) {
-                return vec![variants.join(" ")];
-            }
+        if variants.len() < 2 {
+            return variants;
         }
-        variants
+        let first = squeeze(&variants[0]);
+        let form = |q: &str| word_form(&first, q);
+        let qualifiers: Vec<String> = variants[1..].iter().map(|q| squeeze(q)).collect();
+        if qualifiers.iter().all(|q| form(q) || DEFAULT_QUALIFIERS.contains(&q.as_str())) {
+            // The word and its word forms name it; the coder's default
+            // qualifier goes without saying ("Fracture, traumatic").
+            let mut named = vec![variants[0].clone()];
+            named.extend(variants[1..].iter().filter(|q| form(&squeeze(q))).cloned());
+            return named;
+        }
+        // A term and its qualifier name it together: "Fracture,
+        // pathological" is "pathological fracture", and "Flap, liver" no
+        // name of "liver".
+        vec![variants.join(" ")]
     });
     combinations(variants, " ", 8)
 }

@@ -210,13 +210,27 @@ impl<'a> TermDictionary<'a> {
     /// `f` returns `false`. The automaton's state after each prefix is kept
     /// while the keys share it, and the keys under a prefix it cannot match
     /// from are skipped, a block at a time where they span blocks.
-    pub(crate) fn for_matching<A: fst::Automaton>(&self, automaton: A, mut f: impl FnMut(&str, TermRef) -> bool) {
+    ///
+    /// Only the keys that start with `under` are walked (all for `""`):
+    /// the walk starts at its block and ends past it.
+    pub(crate) fn for_matching<A: fst::Automaton>(
+        &self,
+        under: &[u8],
+        automaton: A,
+        mut f: impl FnMut(&str, TermRef) -> bool,
+    ) {
         // states[i]: the state after the key's first i bytes.
         let mut states = vec![automaton.start()];
         // The length of a prefix the automaton gave up on, if any.
         let mut dead: Option<usize> = None;
-        let mut cursor = self.cursor(0);
+        let mut cursor = self.cursor(self.block_of(under));
         while let Some(term) = self.next(&mut cursor) {
+            if !cursor.key.starts_with(under) {
+                if cursor.key.as_slice() > under {
+                    return;
+                }
+                continue;
+            }
             if let Some(d) = dead {
                 if cursor.shared >= d {
                     // Under the dead prefix: skip whole blocks that are.
@@ -343,18 +357,33 @@ mod tests {
         assert_eq!(seen.len(), 32);
         assert!(seen.windows(2).all(|p| p[0] < p[1]) && seen[0] == "fracture");
         let mut seen = Vec::new();
-        dict.for_matching(fst::automaton::Str::new("fracx1").starts_with(), |k, t| {
+        dict.for_matching(b"", fst::automaton::Str::new("fracx1").starts_with(), |k, t| {
             seen.push((k.to_string(), t.doc_freq));
             true
         });
         assert_eq!(seen.len(), 10);
         let typo = crate::search::typo::Damerau::new("hypretension", 2);
         let mut seen = Vec::new();
-        dict.for_matching(typo, |k, _| {
+        dict.for_matching(b"", typo, |k, _| {
             seen.push(k.to_string());
             true
         });
         assert_eq!(seen, vec!["hypertension"]);
+        // Under a prefix: only its keys, from its block on; none under
+        // another, even where the automaton would match there.
+        let under = |prefix: &[u8], query: &str| {
+            let mut seen = Vec::new();
+            dict.for_matching(prefix, crate::search::typo::Damerau::new(query, 1), |k, _| {
+                seen.push(k.to_string());
+                true
+            });
+            seen
+        };
+        let mut near = vec!["fracx02".to_string(), "fracx12".to_string()];
+        near.extend((20..30).map(|i| format!("fracx{i}")));
+        assert_eq!(under(b"f", "fracx2"), near);
+        assert_eq!(under(b"h", "fracx2"), Vec::<String>::new());
+        assert_eq!(under(b"h", "heartt"), vec!["heart", "hearth"]);
     }
 
     #[test]

@@ -683,8 +683,14 @@ impl<'a> Pack<'a> {
     /// Calls `f` with every term the automaton accepts and its document
     /// frequency, in term order, until `f` returns `false` (typo
     /// tolerance walks the dictionary this way).
-    pub fn for_terms_matching<A: fst::Automaton>(&self, automaton: A, mut f: impl FnMut(&str, u32) -> bool) {
-        self.terms.for_matching(automaton, |k, t| f(k, t.doc_freq));
+    /// Only the terms that start with `under` are walked (all for `""`).
+    pub fn for_terms_matching<A: fst::Automaton>(
+        &self,
+        under: &str,
+        automaton: A,
+        mut f: impl FnMut(&str, u32) -> bool,
+    ) {
+        self.terms.for_matching(under.as_bytes(), automaton, |k, t| f(k, t.doc_freq));
     }
 
     /// The phrases the book's index says to read term `key` as (the

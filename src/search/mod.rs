@@ -528,6 +528,10 @@ pub struct CodeBook<'a> {
     kind_counts: std::sync::OnceLock<Vec<std::collections::BTreeMap<&'static str, u32>>>,
     /// The slot lists of the latest word searches, for the next keystroke.
     recent: text::RecentLists,
+    /// The corrections of the latest unknown words.
+    corrections: typo::RecentCorrections,
+    /// The phrase searches of the latest notes suggested from.
+    phrases: crate::suggest::RecentPhrases,
 }
 
 impl<'a> CodeBook<'a> {
@@ -541,7 +545,13 @@ impl<'a> CodeBook<'a> {
         // Current books before legacy ones, in `SYSTEMS` order: a code that
         // several books have is answered from the first.
         packs.sort_by_key(|p| crate::model::SYSTEMS.iter().position(|s| s.id == p.system().id));
-        Ok(CodeBook { packs, kind_counts: std::sync::OnceLock::new(), recent: text::RecentLists::default() })
+        Ok(CodeBook {
+            packs,
+            kind_counts: std::sync::OnceLock::new(),
+            recent: text::RecentLists::default(),
+            corrections: typo::RecentCorrections::default(),
+            phrases: crate::suggest::RecentPhrases::default(),
+        })
     }
 
     /// Opens every pack and makes a code book of them.
@@ -561,6 +571,13 @@ impl<'a> CodeBook<'a> {
         // other records in the slot lists.
         self.kind_counts = std::sync::OnceLock::new();
         self.recent.clear();
+        self.phrases.clear();
+    }
+
+    /// The phrase searches of the latest notes (see
+    /// [`crate::suggest::RecentPhrases`]).
+    pub(crate) fn recent_phrases(&self) -> &crate::suggest::RecentPhrases {
+        &self.phrases
     }
 
     /// The open packs, in load order.
@@ -681,7 +698,7 @@ impl<'a> CodeBook<'a> {
     /// search words within the codes.
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<Vec<Hit>, QueryError> {
         let packs = self.selected(&options.systems)?;
-        let parsed = query::Query::parse(query, &packs);
+        let parsed = query::Query::parse(query, &packs, &self.corrections);
         self.search_parsed(&packs, parsed, options)
     }
 
@@ -690,7 +707,7 @@ impl<'a> CodeBook<'a> {
     /// suggestion engine's reading of a note's words.
     pub fn search_phrase(&self, phrase: &str, options: &SearchOptions) -> Result<Vec<Hit>, QueryError> {
         let packs = self.selected(&options.systems)?;
-        let parsed = query::Query::parse_phrase(phrase, &packs);
+        let parsed = query::Query::parse_phrase(phrase, &packs, &self.corrections);
         self.search_parsed(&packs, parsed, options)
     }
 

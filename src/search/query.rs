@@ -1,6 +1,7 @@
 //! Reading a query: which tokens are codes, which are words, and what each
 //! word may match (its stem, a prefix, an abbreviation's expansions).
 
+use super::typo::{Budget, RecentCorrections};
 use super::{abbreviations, vocabulary};
 use crate::normalize::{self, Token};
 use crate::pack::Pack;
@@ -50,6 +51,12 @@ pub struct Slot {
 /// `Slot::correct`): three-letter starts are too often typos or other words.
 const MIN_SHORTENED: usize = 4;
 
+/// Shortest word of a phrase (`Query::parse_phrase`, a note's words) read
+/// as a typo, and then only one edit from its correction ("hypertnsion"):
+/// in a note, an unknown word is more often a name, a unit, an
+/// abbreviation or a word the books lack ("crackles") than a typo.
+pub const MIN_PHRASE_CORRECTED: usize = 8;
+
 /// How many records the commonest term beginning with `prefix` is posted
 /// to (in the pack where it is commonest); 0 when no term begins with it.
 fn commonest_completion(packs: &[&Pack<'_>], prefix: &str) -> u32 {
@@ -76,6 +83,28 @@ fn begins_some_term(packs: &[&Pack<'_>], prefix: &str) -> bool {
         });
         begins
     })
+}
+
+/// Whether a finished word of a phrase (`Query::parse_phrase`) can match
+/// anything on its own: a term of the packs, an abbreviation, shorthand, a
+/// word of the vocabulary or of the index's readings, a long word that may
+/// be a typo, or a shortened word that begins terms. The suggestion engine
+/// leaves the others out of a note's phrases before it searches them: most
+/// of a note's words are names, numbers and talk no book holds.
+pub fn may_match(word: &str, packs: &[&Pack<'_>]) -> bool {
+    if vocabulary::shorthand(word).is_some() || abbreviations::expansions(word).is_some() {
+        return true;
+    }
+    let folded = normalize::fold(word);
+    if normalize::is_stop_word(&folded) {
+        return false;
+    }
+    let key = normalize::term_key(&folded);
+    let chars = folded.chars().count();
+    vocabulary::is_vocabulary_word(&folded)
+        || packs.iter().any(|p| p.term(&key).is_some() || !p.expansions(&key).is_empty())
+        || chars >= MIN_PHRASE_CORRECTED
+        || (chars >= MIN_SHORTENED && begins_some_term(packs, &folded))
 }
 
 /// How many records term `key` is posted to, over the packs.
@@ -202,7 +231,7 @@ impl Slot {
     /// Corrects a word no term of the packs has (as a whole word, or as the
     /// start of one for the word being typed) to its nearest terms
     /// (`super::typo`). An abbreviation is never corrected.
-    fn correct(&mut self, packs: &[&Pack<'_>]) {
+    fn correct(&mut self, packs: &[&Pack<'_>], typing: bool, recent: &RecentCorrections) {
         if !self.phrases.is_empty() || self.exact.iter().any(|k| packs.iter().any(|p| p.term(k).is_some())) {
             return;
         }
@@ -212,7 +241,17 @@ impl Slot {
         // The word as typed, not its stem: `bronchiits` is one swap from
         // `bronchitis`, its stem `bronchiit` two edits. A whole word within
         // the budget wins ("diabetis").
-        let corrections = super::typo::corrections(packs, &self.typed, 2);
+        // A phrase of a note (not typed to search) holds names, units and
+        // words no book has far more often than typos: only a long word,
+        // one edit away, is read as a typo (and the walk is saved for the
+        // others).
+        let corrections = match typing {
+            true => recent.get(packs, &self.typed, 2, Budget::Typed),
+            false if self.typed.chars().count() >= MIN_PHRASE_CORRECTED => {
+                recent.get(packs, &self.typed, 2, Budget::Written)
+            }
+            false => Vec::new(),
+        };
         // A finished word that no term is but some begin with may be a word
         // shortened on purpose ("resp", "obstr", "osteoarth"): read as the
         // start of those terms, as the word being typed is, unless a
@@ -285,20 +324,21 @@ pub struct Query {
 impl Query {
     /// Reads a query against the packs that will answer it (a token is a
     /// code only if some code of those packs starts with it).
-    pub fn parse(text: &str, packs: &[&Pack<'_>]) -> Query {
-        Query::read(text, packs, true)
+    /// `recent` keeps the corrections of unknown words between calls.
+    pub fn parse(text: &str, packs: &[&Pack<'_>], recent: &RecentCorrections) -> Query {
+        Query::read(text, packs, true, recent)
     }
 
     /// Reads a phrase of finished words, as the suggestion engine finds
     /// them in a note: no token is a code and the last word is whole, not
     /// the start of one being typed.
-    pub fn parse_phrase(text: &str, packs: &[&Pack<'_>]) -> Query {
-        Query::read(text, packs, false)
+    pub fn parse_phrase(text: &str, packs: &[&Pack<'_>], recent: &RecentCorrections) -> Query {
+        Query::read(text, packs, false, recent)
     }
 
     /// `typing`: the text is a query being typed (its last word may be
     /// unfinished, and a token may be a code).
-    fn read(text: &str, packs: &[&Pack<'_>], typing: bool) -> Query {
+    fn read(text: &str, packs: &[&Pack<'_>], typing: bool, recent: &RecentCorrections) -> Query {
         let mut cut = text.len().min(MAX_QUERY_BYTES);
         while !text.is_char_boundary(cut) {
             cut -= 1;
@@ -347,8 +387,11 @@ impl Query {
             }
         }
         let n = words.len();
-        let respellings: Vec<Option<&'static str>> =
-            words.iter().enumerate().map(|(j, w)| vocabulary_respelling(w, !typing || j + 1 < n, packs)).collect();
+        let respellings: Vec<Option<&'static str>> = words
+            .iter()
+            .enumerate()
+            .map(|(j, w)| vocabulary_respelling(w, typing, !typing || j + 1 < n, packs))
+            .collect();
         let mut negated = false;
         let mut slots = Vec::with_capacity(n);
         let mut i = 0;
@@ -381,7 +424,7 @@ impl Query {
         }
         for slot in &mut slots {
             slot.expand_by_index(packs);
-            slot.correct(packs);
+            slot.correct(packs, typing, recent);
         }
         Query { codes, slots }
     }
@@ -401,8 +444,13 @@ fn vocabulary_at(words: &[String]) -> Option<(usize, &'static [&'static str])> {
 /// The vocabulary's word (`vocabulary::nearest_word`) that a query word no
 /// book has is a misspelling of, if any: a finished word, or the word being
 /// typed when no term begins with it either ("low potasium").
-fn vocabulary_respelling(word: &str, finished: bool, packs: &[&Pack<'_>]) -> Option<&'static str> {
-    let budget = super::typo::budget(word.len());
+fn vocabulary_respelling(word: &str, typing: bool, finished: bool, packs: &[&Pack<'_>]) -> Option<&'static str> {
+    // A phrase's word as any other of its words (see `Slot::correct`).
+    let budget = match typing {
+        true => super::typo::budget(word.len()),
+        false if word.chars().count() >= MIN_PHRASE_CORRECTED => 1,
+        false => 0,
+    };
     let misspelt = budget > 0
         && abbreviations::expansions(word).is_none()
         && !packs.iter().any(|p| p.term(&normalize::term_key(word)).is_some())
@@ -471,7 +519,7 @@ mod tests {
 
     #[test]
     fn slots_know_stems_prefixes_and_abbreviations() {
-        let q = Query::parse("Diabetes chf hypert", &[]);
+        let q = Query::parse("Diabetes chf hypert", &[], &RecentCorrections::default());
         assert!(q.codes.is_empty());
         let typed: Vec<_> = q.slots.iter().map(|s| s.typed.as_str()).collect();
         assert_eq!(typed, vec!["diabetes", "chf", "hypert"]);
@@ -481,7 +529,7 @@ mod tests {
             Phrase { keys: vec!["heart".to_string(), "failure".to_string()], expansion: Some("heart failure".into()) };
         assert_eq!(q.slots[1].phrases, vec![phrase]);
         assert_eq!(q.slots[2].prefix.as_deref(), Some("hypert"));
-        let q = Query::parse("diabetes without complications with coma", &[]);
+        let q = Query::parse("diabetes without complications with coma", &[], &RecentCorrections::default());
         let negated: Vec<bool> = q.slots.iter().map(|s| s.negated).collect();
         assert_eq!(negated, [false, false, true, false, false]);
     }
@@ -489,13 +537,13 @@ mod tests {
     #[test]
     fn huge_and_odd_queries_are_bounded() {
         let long = "a".repeat(10_000);
-        let q = Query::parse(&long, &[]);
+        let q = Query::parse(&long, &[], &RecentCorrections::default());
         assert_eq!(q.slots.len(), 1);
         assert!(q.slots[0].typed.len() <= MAX_WORD_CHARS);
         let many = "word ".repeat(5_000);
-        assert!(Query::parse(&many, &[]).slots.len() <= MAX_WORDS);
-        assert!(Query::parse("🩺 \u{202e}\u{0} ", &[]).is_empty());
-        assert!(Query::parse("", &[]).is_empty());
-        assert_eq!(Query::parse("of the", &[]).slots.len(), 1);
+        assert!(Query::parse(&many, &[], &RecentCorrections::default()).slots.len() <= MAX_WORDS);
+        assert!(Query::parse("🩺 \u{202e}\u{0} ", &[], &RecentCorrections::default()).is_empty());
+        assert!(Query::parse("", &[], &RecentCorrections::default()).is_empty());
+        assert_eq!(Query::parse("of the", &[], &RecentCorrections::default()).slots.len(), 1);
     }
 }

@@ -85,13 +85,34 @@ impl fst::Automaton for Damerau<'_> {
 /// at the smallest distance within the word's budget, most frequent first
 /// (at most `limit`). Empty when the word is too short or nothing is near.
 pub fn corrections(packs: &[&Pack<'_>], key: &str, limit: usize) -> Vec<String> {
-    let max = budget(key.len());
+    corrections_within(packs, key, limit, Budget::Typed)
+}
+
+/// How far a correction may be from the word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// A query being typed: the word's [`budget`], anywhere in the word.
+    Typed,
+    /// A word of a note: one edit, after the first letter. A note's long
+    /// unknown words are many (drug and place names), each walk costs a
+    /// millisecond over the whole dictionary and a twentieth of it under
+    /// one letter, and people seldom get a word's first letter wrong
+    /// (Yannakoudakis & Fawthrop, 1983).
+    Written,
+}
+
+/// [`corrections`] within `budget`.
+pub fn corrections_within(packs: &[&Pack<'_>], key: &str, limit: usize, budget: Budget) -> Vec<String> {
+    let (max, under) = match budget {
+        Budget::Typed => (self::budget(key.len()), ""),
+        Budget::Written => (self::budget(key.len()).min(1), key.get(..1).unwrap_or("")),
+    };
     if max == 0 || !key.is_ascii() {
         return Vec::new();
     }
     let mut found: Vec<(u8, u32, String)> = Vec::new();
     for pack in packs {
-        pack.for_terms_matching(Damerau::new(key, max), |term, doc_freq| {
+        pack.for_terms_matching(under, Damerau::new(key, max), |term, doc_freq| {
             let d = distance(key.as_bytes(), term.as_bytes());
             match found.iter_mut().find(|f| f.2 == term) {
                 Some(f) => f.1 = f.1.saturating_add(doc_freq),
@@ -106,6 +127,52 @@ pub fn corrections(packs: &[&Pack<'_>], key: &str, limit: usize) -> Vec<String> 
     found.retain(|f| f.0 == best);
     found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
     found.into_iter().take(limit).map(|f| f.2).collect()
+}
+
+/// How many corrections [`RecentCorrections`] keeps: the unknown words of
+/// a long note, or of the queries of a session.
+const RECENT_CORRECTIONS: usize = 256;
+
+/// The corrections of the latest unknown words. A correction walks the
+/// whole dictionary (most of a search's time), and the same unknown word
+/// is read again and again: at every keystroke after it while a query is
+/// typed, and in every phrase of a note that holds it. Kept by the code
+/// book; what it keeps depends only on the packs' dictionaries.
+#[derive(Debug, Default)]
+pub struct RecentCorrections {
+    found: std::sync::Mutex<std::collections::VecDeque<(CorrectionKey, Vec<String>)>>,
+}
+
+/// What a correction depends on: the books searched, the word, the budget.
+type CorrectionKey = (Vec<&'static str>, String, Budget);
+
+/// A copy starts afresh: the corrections are only a saving.
+impl Clone for RecentCorrections {
+    fn clone(&self) -> Self {
+        RecentCorrections::default()
+    }
+}
+
+impl RecentCorrections {
+    /// [`corrections_within`], from the recent corrections or walked.
+    pub fn get(&self, packs: &[&Pack<'_>], key: &str, limit: usize, budget: Budget) -> Vec<String> {
+        let systems: Vec<&'static str> = packs.iter().map(|p| p.system().id).collect();
+        let wanted: CorrectionKey = (systems, key.to_string(), budget);
+        // A poisoned lock only means a panic elsewhere: walk afresh.
+        if let Ok(found) = self.found.lock() {
+            if let Some((_, c)) = found.iter().find(|(k, _)| *k == wanted) {
+                return c.iter().take(limit).cloned().collect();
+            }
+        }
+        let corrections = corrections_within(packs, key, limit, budget);
+        if let Ok(mut found) = self.found.lock() {
+            if found.len() >= RECENT_CORRECTIONS {
+                found.pop_front();
+            }
+            found.push_back((wanted, corrections.clone()));
+        }
+        corrections
+    }
 }
 
 /// An automaton over whole keys that accepts a key when one of its
@@ -157,7 +224,7 @@ pub fn prefix_corrections(packs: &[&Pack<'_>], typed: &str, limit: usize) -> Vec
     let mut found: Vec<(u8, u32, String)> = Vec::new();
     let mut seen = 0usize;
     for pack in packs {
-        pack.for_terms_matching(PrefixDamerau(Damerau::new(typed, max)), |term, doc_freq| {
+        pack.for_terms_matching("", PrefixDamerau(Damerau::new(typed, max)), |term, doc_freq| {
             // The nearest prefix of the term, the longest of equals (it is
             // what the user meant to have typed).
             let bytes = term.as_bytes();

@@ -172,16 +172,25 @@ pub fn nearest_word(word: &str, max_edits: u8) -> Option<&'static str> {
     if max_edits == 0 || !word.is_ascii() {
         return None;
     }
-    let lay = LAY_TERMS.iter().flat_map(|(lay, _, _)| lay.split(' '));
-    let measured = LEVEL_FINDINGS.iter().flat_map(|(m, _, _, _)| m.split(' '));
-    let levels = LOW_WORDS.iter().chain(HIGH_WORDS).chain(MEASURE_WORDS).copied();
-    lay.chain(measured)
-        .chain(levels)
+    vocabulary_words()
         .filter(|v| *v != word && v.len().abs_diff(word.len()) <= usize::from(max_edits))
         .map(|v| (super::typo::distance(word.as_bytes(), v.as_bytes()), v))
         .filter(|(d, _)| *d <= max_edits)
         .min_by_key(|(d, v)| (*d, std::cmp::Reverse(common_start(word, v)), std::cmp::Reverse(v.len())))
         .map(|(_, v)| v)
+}
+
+/// Every word of the lay terms and level findings.
+fn vocabulary_words() -> impl Iterator<Item = &'static str> {
+    let lay = LAY_TERMS.iter().flat_map(|(lay, _, _)| lay.split(' '));
+    let measured = LEVEL_FINDINGS.iter().flat_map(|(m, _, _, _)| m.split(' '));
+    let levels = LOW_WORDS.iter().chain(HIGH_WORDS).chain(MEASURE_WORDS).copied();
+    lay.chain(measured).chain(levels)
+}
+
+/// Whether `word` (folded) is a word of a lay term or level finding.
+pub fn is_vocabulary_word(word: &str) -> bool {
+    vocabulary_words().any(|v| v == word)
 }
 
 /// How many leading bytes two words share.

@@ -166,6 +166,8 @@ const UNCERTAINTY: &[(&str, Reach)] = &[
 ///
 /// The patient's past (ConText's historical triggers).
 const PAST: &[(&str, Reach)] = &[
+    ("ex", Forward),
+    ("former", Forward),
     ("h/o", Forward),
     ("history of", Forward),
     ("hx of", Forward),
@@ -275,7 +277,21 @@ pub struct Found {
 pub fn triggers(words: &[&str]) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = 0;
+    // Whether a trigger of some group begins with `word` (most words begin
+    // none: their phrases are never built).
+    let begins_one = |word: &str| {
+        GROUPS.iter().any(|(_, group)| {
+            let k = group.partition_point(|(t, _)| *t < word);
+            group
+                .get(k)
+                .is_some_and(|(t, _)| t.strip_prefix(word).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ')))
+        })
+    };
     while i < words.len() {
+        if !begins_one(words[i]) {
+            i += 1;
+            continue;
+        }
         let mut found = None;
         for n in (1..=MAX_TRIGGER_WORDS.min(words.len() - i)).rev() {
             let phrase = words[i..i + n].join(" ");
@@ -296,6 +312,16 @@ pub fn triggers(words: &[&str]) -> Vec<Found> {
         }
     }
     out
+}
+
+/// `found` with a scope's end after each word of `ends`: no trigger
+/// reaches across it, forward or backward.
+pub fn with_scope_ends(mut found: Vec<Found>, ends: impl IntoIterator<Item = usize>) -> Vec<Found> {
+    for i in ends {
+        found.push(Found { start: i + 1, end: i + 1, assertion: Present, reach: Stop });
+    }
+    found.sort_by_key(|f| (f.start, f.end));
+    found
 }
 
 /// Whether word `i` is part of a trigger (it is then no concept's word).

@@ -13,10 +13,12 @@
 //!   linked unless the note says otherwise, and coded with the combination
 //!   code (I11.0, I12.-, I13.-, E1x.22), which replaces the plain one
 //!   (I10, E1x.9); the heart failure and the kidney disease's stage keep
-//!   their own codes ("use additional code").
+//!   their own codes ("use additional code"). Diabetes with hyperglycemia
+//!   is E1x.65, in place of R73.9.
 
 use super::Mention;
 use crate::error::QueryError;
+use crate::normalize::term_key;
 use crate::search::{CodeBook, SearchOptions, Setting};
 use crate::suggest::assertion::Assertion;
 
@@ -44,16 +46,35 @@ pub(super) fn apply(
             Assertion::Hypothetical => m.why.push_str("; hypothetical, not coded"),
             Assertion::Family | Assertion::Historical => {
                 let is_z = m.entry.code.starts_with('Z');
-                if icd10cm && !is_z {
-                    if let Some(z) = history_code(book, note, &m)? {
+                let history = match icd10cm && !is_z {
+                    true => history_code(book, note, &m)?,
+                    false => None,
+                };
+                match history {
+                    Some(z) => {
                         out.push(z);
+                        m.why.push_str(if m.assertion == Assertion::Family {
+                            "; a relative's condition, coded as family history"
+                        } else {
+                            "; a past condition, coded as personal history"
+                        });
                     }
+                    // A past condition the book has no personal-history
+                    // code for is one that does not end (diabetes, gout,
+                    // hypertension in a past medical history): the
+                    // patient has it still.
+                    None if m.assertion == Assertion::Historical && icd10cm && !is_z => {
+                        m.coded = true;
+                        m.assertion = Assertion::Present;
+                        m.why.push_str(
+                            "; in the past history, but no personal-history code names it: a lasting condition, coded",
+                        );
+                    }
+                    None => m.why.push_str(match m.assertion {
+                        Assertion::Family => "; a relative's condition with no family-history code, not coded",
+                        _ => "; a past condition, not coded",
+                    }),
                 }
-                m.why.push_str(if m.assertion == Assertion::Family {
-                    "; a relative's condition, coded as family history"
-                } else {
-                    "; a past condition, coded as personal history"
-                });
             }
         }
         out.push(m);
@@ -61,15 +82,58 @@ pub(super) fn apply(
     if icd10cm {
         combine(book, &mut out)?;
     }
+    most_specific(&mut out);
     Ok(out)
+}
+
+/// An unspecified code the note also names more specifically ("stage 3
+/// chronic kidney disease" and "CKD stage 3a"; "edema" and "ankle edema")
+/// gives way to the specific one (Guidelines I.B.18 and the Tabular List's
+/// "unspecified" codes: for when the record says no more), which takes its
+/// evidence.
+fn most_specific(mentions: &mut Vec<Mention>) {
+    let unspecified = |m: &Mention| crate::normalize::tokens(&m.entry.title).iter().any(|t| t.folded == "unspecified");
+    let mut given_way = vec![false; mentions.len()];
+    for a in 0..mentions.len() {
+        let Some(parent) = mentions[a].entry.parent.clone() else { continue };
+        if !mentions[a].coded || !unspecified(&mentions[a]) {
+            continue;
+        }
+        let specific = (0..mentions.len()).find(|&b| {
+            let (x, y) = (&mentions[a], &mentions[b]);
+            b != a
+                && y.coded
+                && !given_way[b]
+                && y.entry.system == x.entry.system
+                && y.entry.code != x.entry.code
+                && y.entry.code.starts_with(&parent)
+                && !unspecified(y)
+        });
+        if let Some(b) = specific {
+            given_way[a] = true;
+            let spans = mentions[a].spans.clone();
+            for s in spans {
+                if !mentions[b].spans.contains(&s) {
+                    mentions[b].spans.push(s);
+                }
+            }
+        }
+    }
+    let mut i = 0;
+    mentions.retain(|_| {
+        i += 1;
+        !given_way[i - 1]
+    });
 }
 
 /// The family- or personal-history code a relative's or past mention
 /// stands for: the history category searched for the mention's words.
 fn history_code(book: &CodeBook<'_>, note: &str, m: &Mention) -> Result<Option<Mention>, QueryError> {
-    let (within, lead) = match m.assertion {
-        Assertion::Family => ("Z80-Z84", "family history"),
-        _ => ("Z85-Z87", "personal history"),
+    // The categories one by one: each a subtree of the pack, which the
+    // search checks by record number, where a range is checked by code.
+    let (within, categories, lead): (&str, &[&str], &str) = match m.assertion {
+        Assertion::Family => ("Z80-Z84", &["Z80", "Z81", "Z82", "Z83", "Z84"], "family history"),
+        _ => ("Z85-Z87", &["Z85", "Z86", "Z87"], "personal history"),
     };
     let text: Vec<&str> = m.spans.iter().map(|&(s, e)| &note[s..e]).collect();
     let text = text.join(" ");
@@ -77,14 +141,55 @@ fn history_code(book: &CodeBook<'_>, note: &str, m: &Mention) -> Result<Option<M
         systems: vec![m.entry.system.to_string()],
         limit: 5,
         billable_only: true,
-        within: vec![within.to_string()],
+        within: categories.iter().map(|c| c.to_string()).collect(),
         setting: None,
     };
     let own: Vec<String> = crate::normalize::tokens(&text).into_iter().map(|t| t.folded).collect();
-    let hits = book.search_phrase(&format!("{lead} {text}"), &options)?;
-    let Some(hit) =
-        hits.into_iter().find(|h| h.matched.iter().any(|w| own.iter().any(|o| w.split(' ').any(|x| x == o))))
-    else {
+    // What a history code may say: the mention's words, its condition's
+    // title and the history words ("Personal history of gestational
+    // diabetes" says more than "type 2 diabetes" does).
+    let mut named: Vec<String> = own.iter().map(|w| term_key(w)).collect();
+    let mut said = m.entry.title.clone();
+    said.push_str(" personal family history");
+    named.extend(crate::normalize::tokens(&said).iter().map(|t| term_key(&t.folded)));
+    // Searched by the note's words, then by the condition's own title
+    // ("former smoker": F17.200 "Nicotine dependence", whose history code
+    // is Z87.891 "Personal history of nicotine dependence").
+    let title_words: Vec<String> = crate::normalize::tokens(&m.entry.title)
+        .into_iter()
+        .map(|t| t.folded)
+        .filter(|w| !crate::normalize::is_unspecific_word(w))
+        .collect();
+    let mut found = None;
+    for (words, query) in
+        [(&own, format!("{lead} {text}")), (&title_words, format!("{lead} {}", title_words.join(" ")))]
+    {
+        let hits = book.phrase_hits(&query, &options)?;
+        found = hits
+            .into_iter()
+            .find(|h| {
+                h.matched.iter().any(|w| words.iter().any(|o| w.split(' ').any(|x| x == o)))
+                    && (crate::search::names_index_entry(h.score)
+                        || super::unnamed_words(&h.entry.title, &named) == 0
+                        || covers(&h.entry.title, &m.entry.title))
+            })
+            .map(|h| h.entry);
+        if found.is_some() {
+            break;
+        }
+    }
+    // A relative's condition the words do not reach: the family-history
+    // code of its chapter, where the book has one (Z82.49 "ischemic heart
+    // disease and other diseases of the circulatory system" for a father's
+    // myocardial infarction).
+    if found.is_none() && m.assertion == Assertion::Family {
+        if let Some(code) = family_history_by_chapter(&m.entry.code) {
+            if let Some(entry) = book.billable_entry(code, &options.systems)? {
+                found = Some(entry);
+            }
+        }
+    }
+    let Some(entry) = found else {
         return Ok(None);
     };
     Ok(Some(Mention {
@@ -94,12 +199,61 @@ fn history_code(book: &CodeBook<'_>, note: &str, m: &Mention) -> Result<Option<M
             lead,
             m.entry.code
         ),
-        entry: hit.entry,
+        entry,
         assertion: m.assertion,
         spans: m.spans.clone(),
         score: m.score,
         coded: true,
     }))
+}
+
+/// Whether a history code's title names every word that says what the
+/// condition is (Z86.73 "Personal history of … cerebral infarction without
+/// residual deficits" for I63.9 "Cerebral infarction, unspecified"; not
+/// Z86.32 "… gestational diabetes" for E11.9 "Type 2 diabetes mellitus
+/// without complications"). Its type or stage, what it is "without" and
+/// "unspecified" do not count.
+fn covers(history_title: &str, condition_title: &str) -> bool {
+    use crate::normalize::{is_stop_word, is_unspecific_word, negated_tokens, term_key, tokens};
+    let said: Vec<String> = tokens(history_title).iter().map(|t| term_key(&t.folded)).collect();
+    let words = tokens(condition_title);
+    let negated = negated_tokens(condition_title);
+    let mut what = words.iter().zip(negated.iter().chain(std::iter::repeat(&false))).filter(|(t, &neg)| {
+        let w = t.folded.as_str();
+        !neg && !is_stop_word(w)
+            && !is_unspecific_word(w)
+            && w != "without"
+            && !w.chars().all(|c| c.is_ascii_digit())
+            && !super::QUALIFYING_WORDS.contains(&w)
+    });
+    let mut any = false;
+    let all = what.all(|(t, _)| {
+        any = true;
+        said.contains(&term_key(&t.folded))
+    });
+    any && all
+}
+
+/// The family-history code of the chapter or block a condition's code is
+/// in, for the blocks whose Z82-Z84 code names the whole block; sorted
+/// with the longer prefix first where they nest.
+const FAMILY_HISTORY_BY_BLOCK: &[(&str, &str)] = &[
+    ("G40", "Z82.0"),
+    ("I6", "Z82.3"),
+    ("I", "Z82.49"),
+    ("J44", "Z82.5"),
+    ("J45", "Z82.5"),
+    ("M05", "Z82.61"),
+    ("M06", "Z82.61"),
+    ("M15", "Z82.61"),
+    ("M16", "Z82.61"),
+    ("M17", "Z82.61"),
+    ("M19", "Z82.61"),
+];
+
+/// See [`FAMILY_HISTORY_BY_BLOCK`].
+fn family_history_by_chapter(code: &str) -> Option<&'static str> {
+    FAMILY_HISTORY_BY_BLOCK.iter().find(|(prefix, _)| code.starts_with(prefix)).map(|(_, z)| *z)
 }
 
 /// The diabetes codes "without complications", by type: the ones a
@@ -114,6 +268,10 @@ fn diabetes_category(code: &str) -> Option<&str> {
 fn combine(book: &CodeBook<'_>, mentions: &mut Vec<Mention>) -> Result<(), QueryError> {
     let find = |mentions: &[Mention], test: &dyn Fn(&str) -> bool| -> Option<usize> {
         mentions.iter().position(|m| m.coded && m.entry.system == "icd10cm" && test(&m.entry.code))
+    };
+    // Every coded mention of a code, the one found first at their head.
+    let all = |mentions: &[Mention], code: &str| -> Vec<usize> {
+        (0..mentions.len()).filter(|&i| mentions[i].coded && mentions[i].entry.code == code).collect()
     };
     let hypertension = find(mentions, &|c| c == "I10");
     let heart_failure = find(mentions, &|c| c.starts_with("I50"));
@@ -144,7 +302,7 @@ fn combine(book: &CodeBook<'_>, mentions: &mut Vec<Mention>) -> Result<(), Query
         if !parts.is_empty() {
             if let Some(m) = combination(book, mentions, code, &parts, why)? {
                 added.push(m);
-                replaced.push(h);
+                replaced.extend(all(mentions, "I10"));
             }
         }
     }
@@ -154,10 +312,24 @@ fn combine(book: &CodeBook<'_>, mentions: &mut Vec<Mention>) -> Result<(), Query
         let why = "diabetes with chronic kidney disease: linked by the \"with\" convention (Guidelines I.A.15); use an additional code for the kidney disease's stage";
         if let Some(m) = combination(book, mentions, &code, &[d, k], why)? {
             added.push(m);
-            replaced.push(d);
+            replaced.extend(all(mentions, &mentions[d].entry.code));
+        }
+    }
+    // Diabetes with hyperglycemia (the index: Diabetes, type 2, with,
+    // hyperglycemia E11.65): the combination replaces R73.9.
+    let hyperglycemia = find(mentions, &|c| c == "R73.9");
+    if let (Some(d), Some(g)) = (diabetes, hyperglycemia) {
+        let category = diabetes_category(&mentions[d].entry.code).unwrap_or("E11");
+        let code = format!("{category}.65");
+        let why = "diabetes with hyperglycemia: linked by the \"with\" convention (Guidelines I.A.15)";
+        if let Some(m) = combination(book, mentions, &code, &[d, g], why)? {
+            added.push(m);
+            replaced.extend(all(mentions, "R73.9"));
+            replaced.extend(all(mentions, &mentions[d].entry.code));
         }
     }
     replaced.sort_unstable();
+    replaced.dedup();
     for i in replaced.into_iter().rev() {
         mentions.remove(i);
     }

@@ -1,5 +1,6 @@
 //! Drugs a note says the patient takes, and the ICD-10-CM code for their
-//! long-term use (Z79.-).
+//! long-term use (Z79.-); drugs and substances an allergy list names, and
+//! their allergy-status code (Z88.-, Z91.0-).
 //!
 //! ICD-10-CM codes long-term (current) drug therapy by drug class (Z79.01
 //! anticoagulants … Z79.891 opiate analgesics; Official Guidelines
@@ -66,6 +67,42 @@ pub fn long_term_use(word: &str) -> Option<&'static str> {
     LONG_TERM_USE.binary_search_by(|(name, _)| (*name).cmp(word)).ok().map(|i| LONG_TERM_USE[i].1)
 }
 
+/// `(allergen, folded; allergy-status code)`, sorted by allergen: what an
+/// allergy list names, and the status code ICD-10-CM gives it (Z88.-
+/// drugs, Z91.0- other substances), by the drug's class as in
+/// [`LONG_TERM_USE`].
+pub const ALLERGY_STATUS: &[(&str, &str)] = &[
+    ("amoxicillin", "Z88.0"),
+    ("ampicillin", "Z88.0"),
+    ("azithromycin", "Z88.1"),
+    ("bactrim", "Z88.2"),
+    ("cephalexin", "Z88.1"),
+    ("ciprofloxacin", "Z88.1"),
+    ("codeine", "Z88.5"),
+    ("doxycycline", "Z88.1"),
+    ("eggs", "Z91.012"),
+    ("erythromycin", "Z88.1"),
+    ("hydrocodone", "Z88.5"),
+    ("ibuprofen", "Z88.6"),
+    ("latex", "Z91.040"),
+    ("morphine", "Z88.5"),
+    ("nsaids", "Z88.6"),
+    ("oxycodone", "Z88.5"),
+    ("peanut", "Z91.010"),
+    ("peanuts", "Z91.010"),
+    ("penicillin", "Z88.0"),
+    ("penicillins", "Z88.0"),
+    ("shellfish", "Z91.013"),
+    ("sulfa", "Z88.2"),
+    ("sulfonamides", "Z88.2"),
+    ("vancomycin", "Z88.1"),
+];
+
+/// The allergy-status code of an allergen named by a folded word.
+pub fn allergy_status(word: &str) -> Option<&'static str> {
+    ALLERGY_STATUS.binary_search_by(|(name, _)| (*name).cmp(word)).ok().map(|i| ALLERGY_STATUS[i].1)
+}
+
 /// Words before a drug that say it is not (yet, or any longer) taken.
 pub const NOT_TAKEN: &[&str] =
     &["begin", "discontinue", "discontinued", "held", "hold", "initiate", "start", "started", "stop", "stopped"];
@@ -80,5 +117,7 @@ mod tests {
         assert!(NOT_TAKEN.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(long_term_use("metformin"), Some("Z79.84"));
         assert_eq!(long_term_use("furosemide"), None);
+        assert!(ALLERGY_STATUS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(allergy_status("penicillin"), Some("Z88.0"));
     }
 }

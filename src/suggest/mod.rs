@@ -8,7 +8,7 @@
 //!    (`CodeBook::search_phrase`, the same search as the picker's, with its
 //!    index terms, abbreviations, lay words and typo tolerance); a hit is
 //!    taken only when it names the words closely (an index entry, or a
-//!    title with at most one word more), and the words it took are taken
+//!    title with no word more), and the words it took are taken
 //!    out of the run before the rest is searched again.
 //! 3. [`assertion`]: NegEx/ConText triggers and the section say whether
 //!    each mention is present, negated, uncertain, historical, a
@@ -20,12 +20,14 @@
 //! 5. One ranked list per note, deduplicated, evidence merged.
 
 pub mod assertion;
+mod companions;
 mod conventions;
 pub mod medications;
 pub mod segment;
 
 use crate::error::QueryError;
-use crate::search::{self, typo, CodeBook, Entry, Hit, SearchOptions, Setting};
+use crate::normalize;
+use crate::search::{self, query, typo, CodeBook, Entry, Hit, SearchOptions, Setting};
 use assertion::Assertion;
 use segment::{Piece, Section, Word};
 use serde::Serialize;
@@ -82,9 +84,13 @@ pub struct Suggestion {
     pub entry: Entry,
     /// Orders the suggestions of one note; means nothing across notes.
     pub score: u32,
-    /// Whether it is coded: `present` (and the family/personal-history Z
-    /// codes, `family`/`historical`), or why not.
+    /// What the note says of it: `present` (and the family/personal-history
+    /// Z codes, `family`/`historical`), or why it is not coded.
     pub assertion: Assertion,
+    /// Whether it is a code to assign (the default list holds only these;
+    /// `include_all` adds the others). An uncertain diagnosis is coded in
+    /// the inpatient setting only.
+    pub coded: bool,
     pub evidence: Vec<Evidence>,
     /// Why it is suggested, or not coded: the match, the convention or the
     /// guideline that applied.
@@ -94,7 +100,7 @@ pub struct Suggestion {
 impl Serialize for Suggestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("Suggestion", 9)?;
+        let mut s = serializer.serialize_struct("Suggestion", 10)?;
         s.serialize_field("system", self.entry.system)?;
         s.serialize_field("code", &self.entry.code)?;
         s.serialize_field("display", &self.entry.title)?;
@@ -102,6 +108,7 @@ impl Serialize for Suggestion {
         s.serialize_field("score", &self.score)?;
         s.serialize_field("coding", &self.entry.coding())?;
         s.serialize_field("assertion", &self.assertion)?;
+        s.serialize_field("coded", &self.coded)?;
         s.serialize_field("evidence", &self.evidence)?;
         s.serialize_field("why", &self.why)?;
         s.end()
@@ -129,12 +136,14 @@ const MAX_RUN_WORDS: usize = 8;
 const MAX_SEARCHES_PER_RUN: usize = 6;
 
 /// Hits of one phrase search looked at.
-const HITS_PER_SEARCH: usize = 10;
+const HITS_PER_SEARCH: usize = 5;
 
-/// Words that never name a concept alone: they qualify one, or are the
-/// note's own talk ("patient", "follow up"). Matched with others they
-/// count.
+/// Words that never name a concept alone: they qualify one (its site,
+/// size, course or level: "elevated" is no finding until it says what), or
+/// are the note's own talk ("patient", "follow up"). Matched with others
+/// they count.
 const QUALIFYING_WORDS: &[&str] = &[
+    "abnormal",
     "acute",
     "bilateral",
     "care",
@@ -144,32 +153,43 @@ const QUALIFYING_WORDS: &[&str] = &[
     "current",
     "day",
     "days",
+    "decreased",
     "disease",
     "disorder",
+    "elevated",
     "encounter",
     "exam",
     "examination",
     "female",
     "follow",
+    "high",
     "history",
     "home",
+    "increased",
     "known",
+    "large",
     "left",
+    "low",
     "male",
     "man",
     "mild",
     "moderate",
     "month",
     "months",
+    "multiple",
+    "negative",
     "new",
     "normal",
     "old",
     "other",
     "patient",
     "plan",
+    "positive",
     "problem",
+    "raised",
     "right",
     "severe",
+    "small",
     "stage",
     "start",
     "status",
@@ -199,12 +219,6 @@ const DURATION_WORDS: &[&str] = &[
 const POISONING_WORDS: &[&str] =
     &["adverse", "ingestion", "intoxication", "overdose", "poisoning", "toxic", "toxicity", "underdosing"];
 
-/// Shortest corrected word a suggestion accepts ("hypertnsion"), and only
-/// one edit from its correction: in a note, an unknown word is more often
-/// a name, a unit, an abbreviation or a word the books lack ("crackles")
-/// than a typo.
-const MIN_CORRECTED_CHARS: usize = 8;
-
 impl CodeBook<'_> {
     /// The codes a clinical note supports, best first (see the module
     /// documentation for the steps).
@@ -225,13 +239,20 @@ impl CodeBook<'_> {
             within: Vec::new(),
             setting: Some(options.setting),
         };
+        let mut reader = Reader::new(self, &search)?;
         let mut mentions = Vec::new();
         for piece in segment::pieces(note) {
-            self.read_piece(note, &piece, &search, &mut mentions)?;
+            reader.read_piece(note, &piece, &mut mentions)?;
         }
         let icd10cm = systems.iter().any(|s| s == "icd10cm");
         let mentions = conventions::apply(self, note, mentions, options.setting, icd10cm)?;
-        Ok(merge(note, mentions, options.include_all, limit))
+        let mut suggestions = merge(note, mentions, options.include_all, limit);
+        if icd10cm {
+            companions::link(self, &mut suggestions)?;
+            // A "code first" partner may have moved up.
+            suggestions.sort_by_key(|s| (!s.coded, std::cmp::Reverse(s.score)));
+        }
+        Ok(suggestions)
     }
 
     /// The books a suggestion reads: those asked for, or ICD-10-CM, or
@@ -249,31 +270,130 @@ impl CodeBook<'_> {
         Ok(self.packs().iter().filter(|p| !p.system().legacy).map(|p| p.system().id.to_string()).collect())
     }
 
+    /// `search_phrase`, through the phrase searches kept for the notes
+    /// read next ([`RecentPhrases`]).
+    pub(super) fn phrase_hits(&self, phrase: &str, options: &SearchOptions) -> Result<Vec<Hit>, QueryError> {
+        let key = format!(
+            "{}|{}|{:?}|{}|{}|{phrase}",
+            options.systems.join(","),
+            options.within.join(","),
+            options.setting,
+            options.limit,
+            options.billable_only
+        );
+        if let Some(hits) = self.recent_phrases().get(&key) {
+            return Ok(hits);
+        }
+        let hits = self.search_phrase(phrase, options)?;
+        self.recent_phrases().put(key, hits.clone());
+        Ok(hits)
+    }
+
+    /// The entry of `code` when it is a billable code of one of `systems`.
+    pub(super) fn billable_entry(&self, code: &str, systems: &[String]) -> Result<Option<Entry>, QueryError> {
+        for system in systems {
+            let found = self.lookup(code, Some(system))?;
+            if let Some(r) = found.record.filter(|r| r.entry.billable) {
+                return Ok(Some(r.entry));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Reads the pieces of one note: the book, what is searched, and what one
+/// note asks more than once (whether a word can match; a phrase's hits).
+struct Reader<'r, 'a> {
+    book: &'r CodeBook<'a>,
+    search: &'r SearchOptions,
+    packs: Vec<&'r crate::pack::Pack<'a>>,
+    matchable: std::collections::HashMap<String, bool>,
+    searched: std::collections::HashMap<String, Vec<Hit>>,
+}
+
+impl<'r, 'a> Reader<'r, 'a> {
+    fn new(book: &'r CodeBook<'a>, search: &'r SearchOptions) -> Result<Self, QueryError> {
+        let mut packs = Vec::with_capacity(search.systems.len());
+        for s in &search.systems {
+            packs.push(book.pack(s)?);
+        }
+        Ok(Reader {
+            book,
+            search,
+            packs,
+            matchable: std::collections::HashMap::new(),
+            searched: std::collections::HashMap::new(),
+        })
+    }
+
+    /// Whether a folded word of the note can match anything
+    /// ([`query::may_match`]), asked once per word.
+    fn may_match(&mut self, word: &str) -> bool {
+        if let Some(&known) = self.matchable.get(word) {
+            return known;
+        }
+        let known = query::may_match(word, &self.packs);
+        self.matchable.insert(word.to_string(), known);
+        known
+    }
+
+    /// The hits of a phrase: searched once per note, and kept by the code
+    /// book for the notes read next ([`RecentPhrases`]).
+    fn search(&mut self, phrase: &str) -> Result<Vec<Hit>, QueryError> {
+        if let Some(hits) = self.searched.get(phrase) {
+            return Ok(hits.clone());
+        }
+        let hits = self.book.phrase_hits(phrase, self.search)?;
+        self.searched.insert(phrase.to_string(), hits.clone());
+        Ok(hits)
+    }
+
     /// The mentions of one piece.
-    fn read_piece(
-        &self,
-        note: &str,
-        piece: &Piece,
-        search: &SearchOptions,
-        out: &mut Vec<Mention>,
-    ) -> Result<(), QueryError> {
+    fn read_piece(&mut self, note: &str, piece: &Piece, out: &mut Vec<Mention>) -> Result<(), QueryError> {
         let words: Vec<&str> = piece.words.iter().map(|w| w.folded.as_str()).collect();
-        let triggers = assertion::triggers(&words);
+        let triggers = piece_triggers(note, piece, &words);
         let assert = |start: usize, end: usize| -> Assertion {
             let by_trigger = assertion::assertion_of(&triggers, start, end);
             assertion::strongest(by_trigger, section_assertion(piece.section)).unwrap_or(Assertion::Present)
         };
         let mut usable: Vec<bool> =
             (0..words.len()).map(|i| !assertion::in_trigger(&triggers, i) && usable_word(&piece.words, i)).collect();
+        // Allergens of an allergy list, or after "allergic to": their
+        // allergy-status code. The reactions an allergy list names ("rash")
+        // are the allergy's, not the visit's.
+        let allergy_list = piece.section == Section::Allergies;
+        let mut allergen = vec![false; words.len()];
+        for (i, w) in piece.words.iter().enumerate() {
+            let Some(code) = medications::allergy_status(&w.folded) else { continue };
+            let said = words[i.saturating_sub(3)..i].iter().any(|b| b.starts_with("allerg"));
+            if !allergy_list && !said {
+                continue;
+            }
+            usable[i] = false;
+            allergen[i] = true;
+            if let Some(entry) = self.book.billable_entry(code, &self.search.systems)? {
+                out.push(Mention {
+                    entry,
+                    assertion: assert(i, i + 1),
+                    spans: vec![(w.start, w.end)],
+                    score: 150,
+                    why: format!("\"{}\" is an allergy: allergy status (Guidelines I.C.21.c.3)", &note[w.start..w.end]),
+                    coded: false,
+                });
+            }
+        }
+        if allergy_list {
+            return Ok(());
+        }
         // Drugs taken: their long-term-use code, never a poisoning.
         for (i, w) in piece.words.iter().enumerate() {
             let Some(code) = medications::long_term_use(&w.folded) else { continue };
             usable[i] = false;
             let not_taken = words[i.saturating_sub(2)..i].iter().any(|b| medications::NOT_TAKEN.contains(b));
-            if not_taken || piece.section == Section::Allergies {
+            if not_taken || allergen[i] {
                 continue;
             }
-            if let Some(entry) = self.billable_entry(code, &search.systems)? {
+            if let Some(entry) = self.book.billable_entry(code, &self.search.systems)? {
                 out.push(Mention {
                     entry,
                     assertion: assert(i, i + 1),
@@ -298,7 +418,7 @@ impl CodeBook<'_> {
             let ends_here = i < words.len() && piece.words[i].break_after;
             if breaks || ends_here || run.len() == MAX_RUN_WORDS {
                 if !run.is_empty() {
-                    self.read_run(note, piece, &run, search, &assert, out)?;
+                    self.read_run(note, piece, &run, &assert, out)?;
                 }
                 run.clear();
             }
@@ -311,21 +431,26 @@ impl CodeBook<'_> {
     /// loses its first word (English puts a phrase's head last: "ankle
     /// edema", "bibasilar crackles").
     fn read_run(
-        &self,
+        &mut self,
         note: &str,
         piece: &Piece,
         run: &[usize],
-        search: &SearchOptions,
         assert: &dyn Fn(usize, usize) -> Assertion,
         out: &mut Vec<Mention>,
     ) -> Result<(), QueryError> {
-        let mut left: Vec<usize> = run.to_vec();
+        // Words that match nothing are left out: the same search, saved.
+        let mut left: Vec<usize> = Vec::with_capacity(run.len());
+        for &i in run {
+            if self.may_match(&piece.words[i].folded) {
+                left.push(i);
+            }
+        }
         for _ in 0..MAX_SEARCHES_PER_RUN {
             if !left.iter().any(|&i| !QUALIFYING_WORDS.contains(&piece.words[i].folded.as_str())) {
                 return Ok(());
             }
             let phrase: Vec<&str> = left.iter().map(|&i| piece.words[i].folded.as_str()).collect();
-            let hits = self.search_phrase(&phrase.join(" "), search)?;
+            let hits = self.search(&phrase.join(" "))?;
             let taken = hits.iter().find_map(|h| closely_named(h, &phrase).map(|m| (h, m)));
             let Some((hit, matched)) = taken else {
                 left.remove(0);
@@ -353,16 +478,70 @@ impl CodeBook<'_> {
         }
         Ok(())
     }
+}
 
-    /// The entry of `code` when it is a billable code of one of `systems`.
-    pub(super) fn billable_entry(&self, code: &str, systems: &[String]) -> Result<Option<Entry>, QueryError> {
-        for system in systems {
-            let found = self.lookup(code, Some(system))?;
-            if let Some(r) = found.record.filter(|r| r.entry.billable) {
-                return Ok(Some(r.entry));
+/// The triggers of a piece and where their scopes end: after a
+/// parenthesis closes, and in a list (medications, allergies) after each
+/// item's comma.
+fn piece_triggers(note: &str, piece: &Piece, words: &[&str]) -> Vec<assertion::Found> {
+    let list = matches!(piece.section, Section::Medications | Section::Allergies);
+    let ends = piece.words.iter().enumerate().filter(|(_, w)| {
+        w.ends_scope || (list && note.get(w.end..).is_some_and(|rest| rest.trim_start().starts_with(',')))
+    });
+    assertion::with_scope_ends(assertion::triggers(words), ends.map(|(i, _)| i).collect::<Vec<_>>())
+}
+
+/// How many phrases [`RecentPhrases`] keeps: the runs of a few long notes.
+const RECENT_PHRASES: usize = 4096;
+
+/// The phrase searches of the latest notes and their hits. A note is read
+/// again at every pause in typing, and all its runs but the one being
+/// written are the runs of the last reading (and its history codes the
+/// same searches): their hits are taken from here. Kept by the code book, bounded (the oldest go first), cleared
+/// when the release in force changes.
+#[derive(Debug, Default)]
+pub struct RecentPhrases {
+    found: std::sync::Mutex<PhraseCache>,
+}
+
+#[derive(Debug, Default)]
+struct PhraseCache {
+    hits: std::collections::HashMap<String, Vec<Hit>>,
+    order: std::collections::VecDeque<String>,
+}
+
+/// A copy starts afresh: the phrases are only a saving.
+impl Clone for RecentPhrases {
+    fn clone(&self) -> Self {
+        RecentPhrases::default()
+    }
+}
+
+impl RecentPhrases {
+    /// The hits kept for `key` (books, setting and phrase).
+    fn get(&self, key: &str) -> Option<Vec<Hit>> {
+        // A poisoned lock only means a panic elsewhere: search afresh.
+        self.found.lock().ok()?.hits.get(key).cloned()
+    }
+
+    fn put(&self, key: String, hits: Vec<Hit>) {
+        let Ok(mut cache) = self.found.lock() else { return };
+        if cache.order.len() >= RECENT_PHRASES {
+            if let Some(oldest) = cache.order.pop_front() {
+                cache.hits.remove(&oldest);
             }
         }
-        Ok(None)
+        if cache.hits.insert(key.clone(), hits).is_none() {
+            cache.order.push_back(key);
+        }
+    }
+
+    /// Forgets every phrase.
+    pub fn clear(&mut self) {
+        if let Ok(cache) = self.found.get_mut() {
+            cache.hits.clear();
+            cache.order.clear();
+        }
     }
 }
 
@@ -384,7 +563,7 @@ pub fn assertion_at(text: &str, start: usize, end: usize) -> Assertion {
             (0..piece.words.len()).filter(|&i| piece.words[i].start < end && piece.words[i].end > start).collect();
         let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else { continue };
         let words: Vec<&str> = piece.words.iter().map(|w| w.folded.as_str()).collect();
-        let by_trigger = assertion::assertion_of(&assertion::triggers(&words), first, last + 1);
+        let by_trigger = assertion::assertion_of(&piece_triggers(text, &piece, &words), first, last + 1);
         return assertion::strongest(by_trigger, section_assertion(piece.section)).unwrap_or(Assertion::Present);
     }
     Assertion::Present
@@ -400,16 +579,21 @@ fn usable_word(words: &[Word], i: usize) -> bool {
     }
     let digits = w.folded.chars().any(|c| c.is_ascii_digit());
     if digits {
+        // "2", "3a", "IV" after "type 2", "stage 3a".
         let counted = i > 0 && matches!(words[i - 1].folded.as_str(), "type" | "stage" | "grade" | "class");
-        return counted && w.folded.len() <= 2 && w.folded.chars().all(|c| c.is_ascii_digit());
+        let mut chars = w.folded.chars();
+        let number = chars.next().is_some_and(|c| c.is_ascii_digit())
+            && chars.all(|c| c.is_ascii_alphanumeric())
+            && w.folded.len() <= 2;
+        return counted && number;
     }
     w.folded.chars().count() > 2 || w.capitals || w.folded.contains('/')
 }
 
 /// The positions (in `phrase`) of the words a hit took, when it names them
-/// closely: an index entry of those words, or a title with at most one
-/// content word more (none when a single word matched); never a drug's
-/// poisoning for a drug's name, nor a short word's typo correction.
+/// closely: an index entry of those words, or a title with no content word
+/// more; never a drug's poisoning for a drug's name, nor a short word's
+/// typo correction.
 fn closely_named(hit: &Hit, phrase: &[&str]) -> Option<Vec<usize>> {
     let mut used = vec![false; phrase.len()];
     let mut positions = Vec::new();
@@ -432,14 +616,29 @@ fn closely_named(hit: &Hit, phrase: &[&str]) -> Option<Vec<usize>> {
     if let Some(via) = hit.via.as_ref().filter(|v| v.kind == "typo") {
         let corrected: Vec<&str> = via.text.split_whitespace().collect();
         let far = phrase.iter().zip(&corrected).any(|(w, c)| {
-            w != c && (w.chars().count() < MIN_CORRECTED_CHARS || typo::distance(w.as_bytes(), c.as_bytes()) > 1)
+            w != c
+                && (w.chars().count() < query::MIN_PHRASE_CORRECTED || typo::distance(w.as_bytes(), c.as_bytes()) > 1)
         });
         if far || corrected.len() != phrase.len() {
             return None;
         }
     }
-    let extra = extra_title_words(hit, &positions.iter().map(|&k| phrase[k]).collect::<Vec<_>>());
-    let close = search::names_index_entry(hit.score) || extra == 0 || (extra == 1 && positions.len() >= 2);
+    // A title with a word more is another concept: "inferior vena cava"
+    // is no "Injury of inferior vena cava", "small bilateral" no "Small
+    // kidney, bilateral". Unless the words reached it through the index,
+    // which says they mean it: "acute kidney injury" (Injury, kidney,
+    // acute → N17.9 "Acute kidney failure"), three words or more.
+    if search::names_index_entry(hit.score) {
+        return Some(positions);
+    }
+    let matched: Vec<&str> = positions.iter().map(|&k| phrase[k]).collect();
+    let extra = extra_title_words(hit, &matched);
+    let by_index = || {
+        let title: Vec<String> =
+            normalize::tokens(&hit.entry.title).iter().map(|t| normalize::term_key(&t.folded)).collect();
+        matched.len() >= 3 && matched.iter().any(|w| !title.contains(&normalize::term_key(w)))
+    };
+    let close = extra == 0 || (extra == 1 && by_index());
     close.then_some(positions)
 }
 
@@ -449,16 +648,32 @@ fn closely_named(hit: &Hit, phrase: &[&str]) -> Option<Vec<usize>> {
 /// words, "unspecified"-like words and the encounter of a 7th character do
 /// not count.
 fn extra_title_words(hit: &Hit, matched: &[&str]) -> usize {
-    use crate::normalize::{is_stop_word, is_unspecific_word, term_key, tokens};
-    let mut named: Vec<String> = matched.iter().map(|w| term_key(w)).collect();
+    let mut named: Vec<String> = matched.iter().map(|w| normalize::term_key(w)).collect();
     if let Some(via) = &hit.via {
-        named.extend(tokens(&via.text).iter().map(|t| term_key(&t.folded)));
+        named.extend(normalize::tokens(&via.text).iter().map(|t| normalize::term_key(&t.folded)));
     }
-    tokens(&hit.entry.title)
+    unnamed_words(&hit.entry.title, &named)
+}
+
+/// Content words of `title` that `named` (term keys) does not hold. Stop
+/// words, "unspecified"-like words, the encounter of a 7th character and
+/// what a title says in parentheses ("(recurrent)") do not count.
+fn unnamed_words(title: &str, named: &[String]) -> usize {
+    let mut depth = 0u32;
+    let mut outside = String::with_capacity(title.len());
+    for c in title.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(c),
+            _ => {}
+        }
+    }
+    normalize::tokens(&outside)
         .iter()
-        .filter(|t| !is_stop_word(&t.folded) && !is_unspecific_word(&t.folded))
+        .filter(|t| !normalize::is_stop_word(&t.folded) && !normalize::is_unspecific_word(&t.folded))
         .filter(|t| !matches!(t.folded.as_str(), "initial" | "encounter" | "other" | "site"))
-        .filter(|t| !named.contains(&term_key(&t.folded)))
+        .filter(|t| !named.contains(&normalize::term_key(&t.folded)))
         .count()
 }
 
@@ -515,6 +730,7 @@ fn merge(note: &str, mentions: Vec<Mention>, include_all: bool, limit: usize) ->
             entry: m.entry.clone(),
             score: m.score,
             assertion: m.assertion,
+            coded: m.coded,
             evidence,
             why: m.why.clone(),
         });

@@ -96,6 +96,10 @@ pub struct Word {
     /// Punctuation that separates items (`,` `:` `(` `)` `/`) follows the
     /// word: a concept does not run across it.
     pub break_after: bool,
+    /// A closing parenthesis, or in a list section a comma, follows the
+    /// word: what a trigger before it says does not reach past it
+    /// ("lisinopril (not taking), aspirin").
+    pub ends_scope: bool,
 }
 
 /// A sentence or list item: the reach of a negation or hedge.
@@ -244,6 +248,7 @@ pub fn words(text: &str, offset: usize) -> Vec<Word> {
                 end: offset + end,
                 capitals: capitals && !lower,
                 break_after: false,
+                ends_scope: false,
             });
         }
     };
@@ -293,6 +298,7 @@ pub fn words(text: &str, offset: usize) -> Vec<Word> {
         if matches!(c, ',' | ':' | '(' | ')' | '[' | ']' | '/' | '=') {
             if let Some(last) = out.last_mut() {
                 last.break_after = true;
+                last.ends_scope |= matches!(c, ')' | ']');
             }
         }
         i += 1;

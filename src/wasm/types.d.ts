@@ -272,8 +272,15 @@ export interface Suggestion {
   coding: Coding;
   /** `present`, or `family` / `historical` for the history Z codes they stand for; the others only with `includeAll`. */
   assertion: Assertion;
+  /** A code to assign (the default list holds only these); `false` for what `includeAll` adds. An uncertain diagnosis is coded in the `inpatient` setting only. */
+  coded: boolean;
   evidence: Evidence[];
-  /** The match, convention or guideline behind it (I11.0: hypertension with heart failure, linked by the "with" convention). */
+  /**
+   * The match, convention or guideline behind it (I11.0: hypertension with heart failure, linked
+   * by the "with" convention), and the Tabular List's instructions between the suggested codes
+   * ("use additional code to identify stage of chronic kidney disease (N18.1-N18.6): N18.31", or
+   * ": not documented" when the note names none).
+   */
   why: string;
 }
 

@@ -49,4 +49,45 @@ window.typingSession = (queries, rounds, limit) => {
   return times;
 };
 
+// The module's exports (wasm-bindgen's init returns them once the module
+// is instantiated), for the size of its memory.
+const core = await import(build.replace('index.js', 'chartcode_core.js'));
+const exports = await core.default();
+const wasmMemoryBytes = () => exports.memory.buffer.byteLength;
+
+/** Suggests codes for each note: the first read on a fresh code book
+ *  (`firstReads` books), then `rounds` reads again on one book; returns
+ *  milliseconds per note, and the module's memory before and after. */
+window.suggestNotes = (notes, firstReads, rounds) => {
+  const out = {};
+  for (const [name, text] of notes) {
+    const first = [];
+    for (let i = 0; i < firstReads; i++) {
+      const fresh = new CodeBook();
+      const t0 = performance.now();
+      fresh.suggest(text);
+      first.push(performance.now() - t0);
+      fresh.free();
+    }
+    const again = [];
+    let found = 0;
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      found = book.suggest(text).length;
+      again.push(performance.now() - t0);
+    }
+    out[name] = { chars: text.length, found, first, again };
+  }
+  return out;
+};
+
+/** Suggests `calls` times for one note; the wasm memory's size before and
+ *  after (it grows, never shrinks: flat means nothing kept per call). */
+window.suggestMemory = (text, calls) => {
+  for (let i = 0; i < 50; i++) book.suggest(text);
+  const before = wasmMemoryBytes();
+  for (let i = 0; i < calls; i++) book.suggest(text);
+  return { before, after: wasmMemoryBytes() };
+};
+
 status.textContent = 'ready';

@@ -1,10 +1,11 @@
 // The browser bench (`make bench-wasm`): the sizes of both wasm builds and,
-// in Debian's Chromium, init-to-first-result and per-keystroke search
-// latency over the typing session of benches/typing-session.txt. Prints a
+// in Debian's Chromium, init-to-first-result, per-keystroke search
+// latency over the typing session of benches/typing-session.txt, and
+// suggestion from the notes of benches/notes/. Prints a
 // markdown table for docs/PERFORMANCE.md. A benchmark, not a test: nothing
 // here fails on a slow number.
 import { chromium } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -14,6 +15,15 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 const COLD_LOADS = 10;
 const ROUNDS = 50;
 const LIMIT = 20;
+
+// The synthetic notes of benches/notes/, shortest first.
+const notes = readdirSync(join(repo, 'benches/notes'))
+  .filter((f) => f.endsWith('.txt'))
+  .map((f) => [f, readFileSync(join(repo, 'benches/notes', f), 'utf8')])
+  .sort((a, b) => a[1].length - b[1].length);
+const SUGGEST_FIRST_READS = 5;
+const SUGGEST_ROUNDS = 50;
+const MEMORY_CALLS = 2_000;
 
 const queries = readFileSync(join(repo, 'benches/typing-session.txt'), 'utf8')
   .split('\n')
@@ -64,6 +74,8 @@ const version = browser.version();
 
 const startup = [];
 const typing = [];
+let suggested = null;
+let memory = null;
 const PICKER_ROUNDS = 20;
 for (const b of BUILDS) {
   const loads = [];
@@ -76,6 +88,11 @@ for (const b of BUILDS) {
     if (i === COLD_LOADS - 1) {
       const times = await page.evaluate(([q, r, l]) => window.typingSession(q, r, l), [queries, ROUNDS, LIMIT]);
       typing.push({ build: b, times });
+      if (b.query === 'icd10cm') {
+        suggested = await page.evaluate(([n, f, r]) => window.suggestNotes(n, f, r), [notes, SUGGEST_FIRST_READS, SUGGEST_ROUNDS]);
+        const shortest = notes[0][1];
+        memory = await page.evaluate(([t, c]) => window.suggestMemory(t, c), [shortest, MEMORY_CALLS]);
+      }
     }
     await context.close();
   }
@@ -121,4 +138,16 @@ console.log(`\n## \`<chartcode-picker>\`: keystroke to rendered results in Chrom
 console.log('From the input event to the options in the DOM, styled and laid out (search, 20 options built with');
 console.log('their highlights, the detail view cleared, a forced layout); painting follows in the same frame.\n');
 latencyTable(rendered);
+if (suggested) {
+  console.log(`\n## Suggestion from a note in Chromium, ICD-10-CM only\n`);
+  console.log(`First read: a fresh \`CodeBook\`'s first suggestion for the note (median of ${SUGGEST_FIRST_READS}). Again: the same note`);
+  console.log(`once more on one book (${SUGGEST_ROUNDS} rounds), as when the clinician types on. Timer resolution: see above.\n`);
+  console.log('| note | characters | suggestions | first read p50 ms | again p50 ms | again p99 ms |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, r] of Object.entries(suggested)) {
+    const again = [...r.again].sort((a, b) => a - b);
+    console.log(`| \`${name}\` | ${r.chars} | ${r.found} | ${ms(median(r.first))} | ${ms(quantile(again, 0.5))} | ${ms(quantile(again, 0.99))} |`);
+  }
+  console.log(`\nThe module's memory across ${MEMORY_CALLS} suggestions of \`${notes[0][0]}\`: ${kb(memory.before)} bytes before, ${kb(memory.after)} after.`);
+}
 console.log(`\nChromium ${version}, headless; ${new Date().toISOString().slice(0, 10)}.`);
