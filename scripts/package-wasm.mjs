@@ -34,8 +34,10 @@ function inlineModule(dir) {
     `export default ${JSON.stringify(gz.toString('base64'))};\n`;
   writeFileSync(join(dir, 'chartcode_wasm.js'), source);
   for (const name of ['index.js', 'index.d.ts']) copyFileSync(join(config, name), join(dir, name));
-  // The web component sits next to the index.js it loads.
-  for (const name of ['chartcode-picker.js', 'chartcode-picker.d.ts']) copyFileSync(join(root, 'www', name), join(dir, name));
+  // The web components sit next to the index.js they load.
+  for (const name of ['chartcode-picker.js', 'chartcode-picker.d.ts', 'chartcode-suggest.js', 'chartcode-suggest.d.ts']) {
+    copyFileSync(join(root, 'www', name), join(dir, name));
+  }
 }
 
 function cargoVersion() {

@@ -59,6 +59,12 @@ export class ChartcodePicker extends HTMLElement {
   focus(options?: FocusOptions): void;
   /** Removes every selection and the text typed (fires `chartcode-clear`). */
   clear(): void;
+  /**
+   * Adds a selection made elsewhere (an accepted `<chartcode-suggest>` suggestion) as a chip,
+   * without firing `chartcode-select`. False for a code of a system not in `systems`, or one
+   * already selected.
+   */
+  add(selection: Pick<ChartcodeSelection, 'system' | 'code'> & Partial<ChartcodeSelection>): boolean;
 }
 
 /** The CodeBook all pickers on the page share (loads the module once). */

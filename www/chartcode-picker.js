@@ -1068,6 +1068,37 @@ export class ChartcodePicker extends HTMLElement {
     this.#setActive(0);
   }
 
+  /**
+   * Adds a selection made elsewhere (a `<chartcode-suggest>` accepting a
+   * suggestion): a chip (with `multiple`; else it replaces the selection),
+   * the form value and an announcement, but no `chartcode-select` (the
+   * caller fired its own). Returns whether it was added: false for a code
+   * of a system this picker does not list, or one already selected.
+   * @param {{ system: string, code: string, display?: string, billable?: boolean, coding?: object }} selection
+   */
+  add(selection) {
+    const system = String(selection?.system ?? '');
+    const code = String(selection?.code ?? '');
+    if (!system || !code) return false;
+    const systems = this.systems.trim().split(/[\s,]+/).filter(Boolean);
+    if (systems.length > 0 && !systems.includes(system)) return false;
+    if (this.#selected.some((s) => s.code === code && s.system === system)) return false;
+    const added = {
+      system,
+      code,
+      display: String(selection.display ?? ''),
+      billable: Boolean(selection.billable),
+      coding: { ...(selection.coding ?? { code, display: String(selection.display ?? '') }) },
+    };
+    if (this.multiple) this.#selected.push(added);
+    else this.#selected = [added];
+    this.#pendingValue = null;
+    this.#renderChips();
+    this.#updateForm();
+    this.#announce(`${added.code} ${added.display} added.`);
+    return true;
+  }
+
   #select(entry) {
     const selection = selectionOf(entry);
     if (this.multiple) {

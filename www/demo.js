@@ -1,12 +1,50 @@
-// The demo EHR page: three pickers, the ICD-9 crosswalk, and a form whose
-// submission is shown instead of sent (this page makes no request).
+// The demo EHR page: the note with the codes it supports beside it, three
+// pickers, the ICD-9 crosswalk, and a form whose submission is shown
+// instead of sent (this page makes no request).
 import { loadCodeBook } from '/pkg/chartcode-picker.js';
+import '/pkg/chartcode-suggest.js';
 
 const form = document.getElementById('encounter');
 const submitted = document.getElementById('submitted');
 const legacy = document.getElementById('legacy');
 const crosswalk = document.getElementById('crosswalk');
 const dateOfService = document.getElementById('date-of-service');
+const note = document.getElementById('note');
+const suggestions = document.getElementById('suggestions');
+const sample = document.getElementById('sample');
+
+// Sample notes, written for this demo (fictional patients). Each says
+// where it is written: the setting its suggestions follow.
+const SAMPLES = {
+  office: { setting: 'outpatient', text: note.value },
+  snf: {
+    setting: 'snf',
+    text: 'Nursing-home progress note. 84-year-old resident with Alzheimer dementia and a stage 2 pressure ulcer of the sacrum, ' +
+      'dressing changed, wound clean. Urinary incontinence, briefs in use. High fall risk; no fall this week. On warfarin for ' +
+      'atrial fibrillation, INR 2.4. No fever. Possible urinary tract infection: urinalysis sent. Family history: mother had ' +
+      'stroke.\nPlan: continue turning every 2 hours, pressure-redistribution mattress, recheck wound Friday.',
+  },
+  dental: {
+    setting: 'dental',
+    text: 'Chief complaint: pain on biting, lower left, for 2 weeks. Findings: dental caries of tooth #19, cracked tooth #18, ' +
+      'generalized gingivitis with bleeding on probing. No swelling. Medical history: hypertension, type 2 diabetes on ' +
+      'metformin. Allergies: penicillin.\nPlan: composite restoration #19, crown recommended for #18, prophylaxis today.',
+  },
+};
+
+function setSetting(value) {
+  suggestions.setting = value;
+  for (const radio of document.querySelectorAll('input[name="setting"]')) radio.checked = radio.value === value;
+}
+for (const radio of document.querySelectorAll('input[name="setting"]')) {
+  radio.addEventListener('change', () => radio.checked && setSetting(radio.value));
+}
+sample.addEventListener('change', () => {
+  const chosen = SAMPLES[sample.value];
+  note.value = chosen.text;
+  setSetting(chosen.setting);
+  suggestions.refresh();
+});
 
 /** Today in local time, `YYYY-MM-DD` (what a date input holds). */
 function localToday() {
@@ -14,9 +52,9 @@ function localToday() {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** Every picker codes on the visit's date of service. */
+/** Every picker, and the suggestions, code on the visit's date of service. */
 function applyDateOfService() {
-  for (const picker of document.querySelectorAll('chartcode-picker')) picker.dateOfService = dateOfService.value;
+  for (const picker of document.querySelectorAll('chartcode-picker, chartcode-suggest')) picker.dateOfService = dateOfService.value;
   showCrosswalk();
 }
 dateOfService.value = localToday();

@@ -632,6 +632,14 @@ fn closely_named(hit: &Hit, phrase: &[&str]) -> Option<Vec<usize>> {
         return Some(positions);
     }
     let matched: Vec<&str> = positions.iter().map(|&k| phrase[k]).collect();
+    // HCPCS Level II titles name the item first, its kind after the comma
+    // ("Walker, rigid (pickup), adjustable or fixed height"): the item
+    // named is enough. Not "Injection, furosemide" for a drug taken.
+    if hit.entry.system == "hcpcs" {
+        let item = hit.entry.title.split(',').next().unwrap_or("");
+        let named: Vec<String> = matched.iter().map(|w| normalize::term_key(w)).collect();
+        return (unnamed_words(item, &named) == 0).then_some(positions);
+    }
     let extra = extra_title_words(hit, &matched);
     let by_index = || {
         let title: Vec<String> =

@@ -5,6 +5,8 @@ import type { Hit, CodeRecord, Entry, Validation, Crosswalk, SystemInfo, Coding,
 import initIcd10cm, { CodeBook as Icd10cmBook } from 'chartcode/icd10cm';
 import { ChartcodePicker, loadCodeBook, useCodeBook } from 'chartcode/picker';
 import type { ChartcodeSelection, ChartcodeResults } from 'chartcode/picker';
+import { ChartcodeSuggest } from 'chartcode/suggest';
+import type { ChartcodeSuggestions } from 'chartcode/suggest';
 
 export function wire(picker: ChartcodePicker, store: (coding: ChartcodeSelection['coding']) => void): void {
   picker.addEventListener('chartcode-select', (event) => store(event.detail.coding));
@@ -18,7 +20,25 @@ export function wire(picker: ChartcodePicker, store: (coding: ChartcodeSelection
   const found: ChartcodePicker | null = document.querySelector('chartcode-picker');
   if (found && found.multiple && !found.disabled) found.value = 'E11.9 I10';
   picker.clear();
+  const added: boolean = picker.add({ system: 'icd10cm', code: 'E11.9', display: 'Type 2 diabetes mellitus without complications' });
+  if (!added) store({ system: '', code: '', display: 'not added' });
   void loadCodeBook().then((book) => useCodeBook(book));
+}
+
+export function wireSuggest(suggest: ChartcodeSuggest, store: (coding: ChartcodeSelection['coding']) => void): void {
+  suggest.htmlFor = 'note';
+  suggest.setting = 'inpatient';
+  suggest.targets = 'problems';
+  suggest.limit = 10;
+  suggest.addEventListener('chartcode-select', (event) => store(event.detail.coding));
+  suggest.addEventListener('chartcode-dismiss', (event) => store(event.detail.coding));
+  suggest.addEventListener('chartcode-suggestions', (event) => {
+    const counts: ChartcodeSuggestions = event.detail;
+    if (counts.count + counts.notCoded === 0) store({ system: '', code: '', display: 'none' });
+  });
+  void suggest.refresh().then(() => suggest.suggestions.filter((s) => s.coded).map((s) => store(s.coding)));
+  const found: ChartcodeSuggest | null = document.querySelector('chartcode-suggest');
+  if (found) found.disabled = false;
 }
 
 export async function main(): Promise<string[]> {
