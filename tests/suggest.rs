@@ -233,3 +233,22 @@ fn a_note_read_again_gets_the_same_answer_from_the_kept_searches() {
         codebook_on(20261001).suggest(DEMO_NOTE, &inpatient).unwrap()
     );
 }
+
+#[test]
+fn the_kept_searches_follow_the_release_in_force() {
+    // D69.11 Glanzmann thrombasthenia is new in FY2027 (2026-10-01); in
+    // FY2026 the words name only the header D69.1. A book moved between
+    // the two must not answer from the other release's kept searches; the
+    // same date set again keeps them.
+    let mut book = codebook_on(20261001);
+    let options = SuggestOptions::default();
+    let codes_now = |book: &chartcode::CodeBook| -> Vec<String> {
+        book.suggest("Glanzmann thrombasthenia.", &options).unwrap().into_iter().map(|s| s.entry.code).collect()
+    };
+    assert_eq!(codes_now(&book), vec!["D69.11"]);
+    book.set_today(20260930);
+    assert!(!codes_now(&book).contains(&"D69.11".to_string()));
+    book.set_today(20261001);
+    book.set_today(20261001);
+    assert_eq!(codes_now(&book), vec!["D69.11"]);
+}

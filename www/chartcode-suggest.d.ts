@@ -7,6 +7,10 @@ export interface ChartcodeSuggestions {
   count: number;
   /** Mentions listed under "Not coded" (negated, a relative's, past, uncertain, hypothetical). */
   notCoded: number;
+  /** Milliseconds the engine took to read the note (absent when nothing was read: an error, or a note over the cap). */
+  engineMs?: number;
+  /** Milliseconds the list took to update after the engine returned. */
+  renderMs?: number;
 }
 
 /**

@@ -325,6 +325,7 @@ export class ChartcodeSuggest extends HTMLElement {
       return;
     }
     let found;
+    const start = performance.now();
     try {
       this.#book.setToday(this.dateOfService.trim() || new Date());
       const options = { limit: this.limit, setting: this.setting, includeAll: true };
@@ -335,8 +336,9 @@ export class ChartcodeSuggest extends HTMLElement {
       this.#render([]);
       return;
     }
+    const read = performance.now();
     this.#showMessage('');
-    this.#render(found);
+    this.#render(found, { engineMs: read - start, start });
   }
 
   #showMessage(text) {
@@ -348,7 +350,7 @@ export class ChartcodeSuggest extends HTMLElement {
 
   /** Updates the list in place: known suggestions keep their place, new
    *  ones are appended and marked new, vanished ones fade out. */
-  #render(found) {
+  #render(found, timing = null) {
     const now = new Map();
     for (const s of found) {
       const key = keyOf(s);
@@ -383,7 +385,13 @@ export class ChartcodeSuggest extends HTMLElement {
     if (this.#highlighted && !now.has(this.#highlighted)) this.#highlight(null);
     else if (this.#highlighted) this.#highlight(this.#highlighted);
     if (added > 0) this.#announce(added === 1 ? '1 new suggestion' : `${added} new suggestions`);
-    this.#emit('chartcode-suggestions', { count: [...now.values()].filter((s) => s.coded).length, notCoded: [...now.values()].filter((s) => !s.coded).length });
+    const detail = { count: [...now.values()].filter((s) => s.coded).length, notCoded: [...now.values()].filter((s) => !s.coded).length };
+    if (timing) {
+      // What the reading cost the page's thread: the engine, then the list.
+      detail.engineMs = timing.engineMs;
+      detail.renderMs = performance.now() - timing.start - timing.engineMs;
+    }
+    this.#emit('chartcode-suggestions', detail);
   }
 
   /** Puts every item in its group, in first-seen order; one Tab stop. */

@@ -564,6 +564,11 @@ impl<'a> CodeBook<'a> {
     /// [`Pack::set_today`]). The CLI sets it from the system clock, the
     /// wasm module from the browser's.
     pub fn set_today(&mut self, yyyymmdd: u32) {
+        // The same date again (a page sets it before every search): the
+        // kept lists and searches still hold.
+        if self.packs.iter().all(|p| p.today() == yyyymmdd) {
+            return;
+        }
         for p in &mut self.packs {
             p.set_today(yyyymmdd);
         }

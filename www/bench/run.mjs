@@ -104,6 +104,21 @@ const pickerPage = await (await browser.newContext({ viewport: { width: 1200, he
 await pickerPage.goto(`${base}/bench/picker.html`);
 await pickerPage.waitForFunction(() => window.typeIntoPicker, null, { timeout: 60_000 });
 const rendered = await pickerPage.evaluate(([q, r]) => window.typeIntoPicker(q, r), [queries, PICKER_ROUNDS]);
+// <chartcode-suggest>: a long note's first reading (what blocks the page's
+// thread), a 2,000-character paste, and a note typed on, each read as after
+// the pause (ICD-10-CM only build).
+const suggestPage = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+await suggestPage.goto(`${base}/bench/suggest.html`);
+await suggestPage.waitForFunction(() => window.benchSuggest, null, { timeout: 60_000 });
+const byName = Object.fromEntries(notes);
+const longNote = byName['discharge-summary.txt'];
+const clinicNote = byName['clinic-visit.txt'];
+const element = {
+  longFirst: await suggestPage.evaluate((t) => window.benchOnce(t), longNote),
+  longAgain: await suggestPage.evaluate((t) => window.benchOnce(t), longNote),
+  pasteFirst: await suggestPage.evaluate((t) => window.benchOnce(t), clinicNote),
+  ...(await suggestPage.evaluate(([t, k, p, r]) => window.benchSuggest(t, k, p, r), [clinicNote, 40, clinicNote, 20])),
+};
 await browser.close();
 server.close();
 
@@ -150,4 +165,17 @@ if (suggested) {
   }
   console.log(`\nThe module's memory across ${MEMORY_CALLS} suggestions of \`${notes[0][0]}\`: ${kb(memory.before)} bytes before, ${kb(memory.after)} after.`);
 }
+console.log('\n## `<chartcode-suggest>` in Chromium, ICD-10-CM only\n');
+console.log('From the reading after the pause to the list updated (engine, then the list), on the page\'s thread.\n');
+console.log('| what | readings | total p50 ms | total p99 ms | engine p50 ms | list p50 ms | list p99 ms |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+const row = (what, rs) => {
+  const q = (k, p) => ms(quantile(rs.map((r) => r[k]).sort((a, b) => a - b), p));
+  console.log(`| ${what} | ${rs.length} | ${q('totalMs', 0.5)} | ${q('totalMs', 0.99)} | ${q('engineMs', 0.5)} | ${q('renderMs', 0.5)} | ${q('renderMs', 0.99)} |`);
+};
+row('10,000-character note, first reading', [element.longFirst]);
+row('10,000-character note, read again', [element.longAgain]);
+row('2,000-character paste, first reading', [element.pasteFirst]);
+row('2,000-character paste, again (emptied, pasted)', element.pastes);
+row('a keystroke on a 2,000-character note', element.typing);
 console.log(`\nChromium ${version}, headless; ${new Date().toISOString().slice(0, 10)}.`);
