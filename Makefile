@@ -11,7 +11,7 @@ export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 # What the packs and the npm package are made from.
 PACK_INPUTS := $(shell find codebooks src -type f) Cargo.toml Cargo.lock build.rs
 PKG_INPUTS := $(PACK_INPUTS) $(shell find pkg-config -type f) scripts/build-wasm.sh scripts/package-wasm.mjs \
-	www/chartcode-picker.js www/chartcode-picker.d.ts www/chartcode-suggest.js www/chartcode-suggest.d.ts
+	www/chartcode-picker.js www/chartcode-picker.d.ts www/chartcode-suggest.js www/chartcode-suggest.d.ts www/chartcode-suggest-worker.js
 
 # wasm-bindgen-test: node by default, Chromium with WASM_BINDGEN_USE_BROWSER.
 WASM_TEST := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

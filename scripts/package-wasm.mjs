@@ -35,7 +35,7 @@ function inlineModule(dir) {
   writeFileSync(join(dir, 'chartcode_wasm.js'), source);
   for (const name of ['index.js', 'index.d.ts']) copyFileSync(join(config, name), join(dir, name));
   // The web components sit next to the index.js they load.
-  for (const name of ['chartcode-picker.js', 'chartcode-picker.d.ts', 'chartcode-suggest.js', 'chartcode-suggest.d.ts']) {
+  for (const name of ['chartcode-picker.js', 'chartcode-picker.d.ts', 'chartcode-suggest.js', 'chartcode-suggest.d.ts', 'chartcode-suggest-worker.js']) {
     copyFileSync(join(root, 'www', name), join(dir, name));
   }
 }

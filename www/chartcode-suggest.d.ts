@@ -18,7 +18,8 @@ export interface ChartcodeSuggestions {
  * `<textarea>` or an element with `contenteditable`), `systems` ("icd10cm hcpcs"), `setting`
  * ("outpatient" | "inpatient" | "snf" | "dental"), `limit`, `targets` (ids of
  * `<chartcode-picker multiple>` elements: an accepted code goes to the first whose `systems` list its
- * system), `disabled`, `date-of-service`. Events (bubbling, composed): `chartcode-select` (detail:
+ * system), `disabled`, `date-of-service`, `main-thread` (read with the page's shared CodeBook, e.g. one
+ * opened with licensed packs, instead of in the worker `chartcode-suggest-worker.js`). Events (bubbling, composed): `chartcode-select` (detail:
  * ChartcodeSelection, once per accepted suggestion), `chartcode-dismiss` (detail: ChartcodeSelection),
  * `chartcode-suggestions` (detail: ChartcodeSuggestions).
  */

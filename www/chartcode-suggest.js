@@ -12,6 +12,11 @@
 // to the first `targets` picker that lists its system; Delete dismisses it
 // (`chartcode-dismiss`). Both are remembered for the life of the element.
 //
+// The note is read in a worker (chartcode-suggest-worker.js, next to this
+// file), so a long note never holds up typing; `main-thread` reads it with
+// the page's shared CodeBook instead (the pickers' book, e.g. one opened
+// with licensed packs), as happens where no worker can start.
+//
 // The list is a WAI-ARIA list of buttons with one Tab stop (a roving
 // tabindex): Up and Down move, Home and End jump, Escape returns to the
 // note. A polite live region says how many suggestions are new. Every text
@@ -126,9 +131,56 @@ function errorText(error) {
 
 let nextId = 0;
 
+/** The worker could not start or load the module: read in the page. */
+class WorkerUnavailable extends Error {}
+
+let worker = undefined; // undefined: not tried; null: unavailable
+
+/** The one worker every <chartcode-suggest> of the page reads notes in,
+ *  started on first use; null where workers cannot start (a CSP without
+ *  worker-src 'self', an old browser), and then the page's book is used. */
+function sharedWorker() {
+  if (worker !== undefined) return worker;
+  let w;
+  try {
+    w = new Worker(new URL('./chartcode-suggest-worker.js', import.meta.url), { type: 'module' });
+  } catch {
+    worker = null;
+    return null;
+  }
+  const pending = new Map();
+  let nextMessage = 0;
+  const fail = () => {
+    worker = null;
+    for (const { reject } of pending.values()) reject(new WorkerUnavailable('the suggestion worker stopped'));
+    pending.clear();
+    w.terminate();
+  };
+  w.addEventListener('error', fail);
+  w.addEventListener('messageerror', fail);
+  w.addEventListener('message', (event) => {
+    const { id, suggestions, error } = event.data ?? {};
+    const waiting = pending.get(id);
+    if (!waiting) return;
+    pending.delete(id);
+    if (error !== undefined) waiting.reject(new Error(error));
+    else waiting.resolve(suggestions);
+  });
+  worker = {
+    read(text, options, today) {
+      return new Promise((resolve, reject) => {
+        const id = ++nextMessage;
+        pending.set(id, { resolve, reject });
+        w.postMessage({ id, text, options, today });
+      });
+    },
+  };
+  return worker;
+}
+
 export class ChartcodeSuggest extends HTMLElement {
   static get observedAttributes() {
-    return ['for', 'systems', 'setting', 'limit', 'targets', 'disabled', 'date-of-service'];
+    return ['for', 'systems', 'setting', 'limit', 'targets', 'disabled', 'date-of-service', 'main-thread'];
   }
 
   #root;
@@ -148,6 +200,7 @@ export class ChartcodeSuggest extends HTMLElement {
   #dismissed = new Set();
   #seen = new Set(); // keys listed before: a key not in it is new
   #highlighted = null; // the key whose evidence is shown
+  #generation = 0; // the latest reading asked for
   #listening = false;
   #uid = `chartcode-suggest-${++nextId}`;
 
@@ -310,35 +363,55 @@ export class ChartcodeSuggest extends HTMLElement {
   async #read() {
     if (!this.#note) return;
     if (this.disabled) return;
-    if (!this.#book) {
-      try {
-        this.#book = await loadCodeBook();
-      } catch (error) {
-        this.#showMessage(`The code books could not be loaded: ${errorText(error)}`);
-        return;
-      }
-    }
     const text = this.#noteText();
     if (text.length > MAX_NOTE) {
+      this.#generation++; // a reading still in flight is for an older note
       this.#showMessage(`The note is ${text.length.toLocaleString('en-US')} characters long; suggestions read at most ${MAX_NOTE.toLocaleString('en-US')}.`);
       this.#render([]);
       return;
     }
-    let found;
+    const options = { limit: this.limit, setting: this.setting, includeAll: true };
+    if (this.systems.trim()) options.systems = this.systems;
+    const today = this.dateOfService.trim();
+    const generation = ++this.#generation;
     const start = performance.now();
+    let found;
     try {
-      this.#book.setToday(this.dateOfService.trim() || new Date());
-      const options = { limit: this.limit, setting: this.setting, includeAll: true };
-      if (this.systems.trim()) options.systems = this.systems;
-      found = text.trim() ? this.#book.suggest(text, options) : [];
+      found = text.trim() ? await this.#suggest(text, options, today) : [];
     } catch (error) {
+      if (generation !== this.#generation) return;
       this.#showMessage(errorText(error));
       this.#render([]);
       return;
     }
+    // Typing went on while the worker read: only the latest reading shows.
+    if (generation !== this.#generation) return;
     const read = performance.now();
     this.#showMessage('');
     this.#render(found, { engineMs: read - start, start });
+  }
+
+  /** The engine's answer: from the worker (off the page's thread), or from
+   *  the page's shared CodeBook with `main-thread` or where no worker can
+   *  start (the pickers' book, e.g. one opened with licensed packs). */
+  async #suggest(text, options, today) {
+    const worker = this.hasAttribute('main-thread') ? null : sharedWorker();
+    if (worker) {
+      try {
+        return await worker.read(text, options, today);
+      } catch (error) {
+        if (!(error instanceof WorkerUnavailable)) throw error;
+      }
+    }
+    if (!this.#book) {
+      try {
+        this.#book = await loadCodeBook();
+      } catch (error) {
+        throw new Error(`The code books could not be loaded: ${errorText(error)}`);
+      }
+    }
+    this.#book.setToday(today || new Date());
+    return this.#book.suggest(text, options);
   }
 
   #showMessage(text) {

@@ -8,6 +8,11 @@ import '/pkg/icd10cm/chartcode-suggest.js';
 const note = document.getElementById('note');
 const suggest = document.getElementById('s');
 let last = null;
+// The page's thread held longer than 50 ms (Long Tasks API), during a reading.
+let longest = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) longest = Math.max(longest, entry.duration);
+}).observe({ type: 'longtask', buffered: false });
 suggest.addEventListener('chartcode-suggestions', (e) => (last = e.detail));
 await loadCodeBook();
 
@@ -15,10 +20,13 @@ await loadCodeBook();
 async function reading(text) {
   note.value = text;
   last = null;
+  longest = 0;
   const t0 = performance.now();
   await suggest.refresh();
   const totalMs = performance.now() - t0;
-  return { totalMs, engineMs: last?.engineMs ?? NaN, renderMs: last?.renderMs ?? NaN };
+  // Long tasks are reported after they end: let the observer run.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return { totalMs, engineMs: last?.engineMs ?? NaN, renderMs: last?.renderMs ?? NaN, blockedMs: longest };
 }
 
 /** A note typed on: `keystrokes` letters appended one at a time, each read

@@ -178,6 +178,8 @@ test.describe('<chartcode-suggest>', () => {
   test('no request leaves the origin, no CSP violation, no axe violation, no listener left behind', async ({ page, baseURL }) => {
     const requests = [];
     page.on('request', (req) => requests.push(req.url()));
+    const workers = [];
+    page.on('worker', (w) => workers.push(w.url()));
     const s = parts(page, 's');
     await typeNote(page, 'Type 2 diabetes. No chest pain. Likely pneumonia.');
     await expect(s.item('E11.9')).toBeVisible();
@@ -190,6 +192,9 @@ test.describe('<chartcode-suggest>', () => {
     expect(box.height).toBeGreaterThanOrEqual(44);
     const origin = new URL(baseURL).origin;
     expect(requests.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+    // The note was read off the page's thread, in the one worker (the rich
+    // note's element reads with the page's book: `main-thread`).
+    expect(workers).toEqual([`${origin}/pkg/chartcode-suggest-worker.js`]);
     expect(await page.evaluate(() => window.violations)).toEqual([]);
     // Removed while lighting: every window listener it added is gone.
     await page.locator('#s').evaluate((el) => el.remove());
