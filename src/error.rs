@@ -79,6 +79,8 @@ pub enum QueryError {
     Pack(PackError),
     /// A note longer than `suggest` reads.
     NoteTooLong { chars: usize, max: usize },
+    /// More codes than `check` reads at once.
+    TooManyCodes { given: usize, max: usize },
 }
 
 impl fmt::Display for QueryError {
@@ -97,6 +99,9 @@ impl fmt::Display for QueryError {
                 f,
                 "the note has {chars} characters, over the {max} suggest reads: pass a section or visit at a time"
             ),
+            QueryError::TooManyCodes { given, max } => {
+                write!(f, "{given} codes, over the {max} check reads at once: check an encounter at a time")
+            }
         }
     }
 }

@@ -13,6 +13,8 @@
 //!
 //! See `docs/ARCHITECTURE.md` for the tour.
 
+pub mod check;
+pub mod citations;
 pub mod dates;
 pub mod error;
 pub mod model;

@@ -28,6 +28,7 @@ Usage:
   chartcode dump     [--system S]
   chartcode map      CODE --to SYSTEM [--json]
   chartcode suggest  [TEXT | --file F | -] [--system S]... [--limit N] [--setting S] [--all] [--json]
+  chartcode check    CODE... [--system S] [--principal CODE] [--today DATE] [--json]
   chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--setting S] [--misses N] [--typos] [--json]
   chartcode eval-suggest [--codiesp DIR]... [--negex FILE] [--setting S] [--limit N] [--json]
 
@@ -52,6 +53,7 @@ Options:
   --file F         `suggest`: read the note from a file (`-` or no TEXT: stdin)
   --all            `suggest`: also list what was not coded (negated, hypothetical,
                    uncertain) with its assertion
+  --principal CODE `check`: the principal diagnosis (default: the first listed)
   --json           machine-readable output (field names are stable)
   --today DATE     the date of service, YYYY-MM-DD (default: today): it chooses
                    the release in force; a code terminated before it is not billable
@@ -116,6 +118,7 @@ struct Args {
     all: bool,
     codiesp: Vec<PathBuf>,
     negex: Option<PathBuf>,
+    principal: Option<String>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -139,6 +142,7 @@ fn parse_args() -> Result<Args, Fail> {
             }
             Long("billable") => args.billable = true,
             Long("all") => args.all = true,
+            Long("principal") => args.principal = Some(parser.value()?.string()?),
             Long("codiesp") => args.codiesp.push(parser.value()?.into()),
             Long("negex") => args.negex = Some(parser.value()?.into()),
             Long("file") => args.file = Some(parser.value()?.into()),
@@ -196,7 +200,7 @@ fn run() -> Result<ExitCode, Fail> {
             Ok(ExitCode::SUCCESS)
         }
         "build" => build(&args),
-        "lookup" | "search" | "suggest" | "children" | "stats" | "dump" | "map" | "validate" | "eval"
+        "lookup" | "search" | "suggest" | "check" | "children" | "stats" | "dump" | "map" | "validate" | "eval"
         | "eval-suggest" => {
             let source = builtin_books::choose(args.packs.as_deref()).map_err(Fail)?;
             let dir = source.dir().to_path_buf();
@@ -225,6 +229,7 @@ fn run() -> Result<ExitCode, Fail> {
                 "lookup" => lookup(&args, &book),
                 "search" => search_cmd(&args, &book),
                 "suggest" => suggest_cmd(&args, &book),
+                "check" => check_cmd(&args, &book),
                 "children" => children(&args, &book),
                 "stats" => stats(&args, &book, &source, &pack_files),
                 "validate" => validate(&args, &book),
@@ -568,6 +573,48 @@ fn suggest_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         }
     }
     Ok(if suggestions.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// `check CODE...`: the coder's checks on a code set. Exit 0 with no
+/// error finding, 1 with one, 2 on bad usage. A code goes to the book
+/// `--system` names, else to the one whose codes look like it (J1100 is
+/// HCPCS before ICD-10-CM J11.00, as `lookup` answers; the output says
+/// which was taken).
+fn check_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
+    if args.positional.is_empty() {
+        return Err(Fail("`check` needs one or more codes".into()));
+    }
+    let system = single_system(args)?;
+    let codes: Vec<chartcode::check::CodeToCheck> = args
+        .positional
+        .iter()
+        .map(|c| chartcode::check::CodeToCheck { system: system.map(str::to_string), code: c.clone() })
+        .collect();
+    let context = chartcode::check::CheckContext { principal: args.principal.clone() };
+    let report = book.check(&codes, &context)?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        for (given, entry) in args.positional.iter().zip(&report.codes) {
+            match entry {
+                Some(e) => outln!("{:<9} {:<10} {}", e.code, e.system, e.title),
+                None => outln!("{given:<9} {:<10} (not a code)", "-"),
+            }
+        }
+        for f in &report.findings {
+            let severity = match f.severity {
+                chartcode::check::Severity::Error => "error",
+                chartcode::check::Severity::Warning => "warning",
+                chartcode::check::Severity::Info => "info",
+            };
+            outln!("{severity:<8} {:<28} {}", f.rule, f.message);
+            outln!("         {:<28} source: {}", "", f.source);
+        }
+        if report.findings.is_empty() {
+            outln!("no findings");
+        }
+    }
+    Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// `eval-suggest`: CodiEsp-D mean average precision of `suggest`, and the

@@ -409,3 +409,27 @@ fn suggest_reads_a_note_from_text_a_file_or_stdin() {
     assert_eq!(String::from_utf8_lossy(&bad.stderr).lines().count(), 1);
     assert_eq!(run(&["suggest", "fever", "--file", file.to_str().unwrap()]).status.code(), Some(2));
 }
+
+#[test]
+fn check_exits_1_on_an_error_finding_and_says_which_book_took_a_code() {
+    let o = run(&["check", "E11.9", "E10.9", "--json", "--today", "2026-11-27"]);
+    assert_eq!(o.status.code(), Some(1), "an Excludes1 pair is an error");
+    let got = json(&o);
+    let f = &got["findings"][0];
+    for field in ["severity", "rule", "codes", "message", "source"] {
+        assert!(f.get(field).is_some(), "{field} in {f}");
+    }
+    assert_eq!(f["rule"], "excludes1");
+    assert_eq!(got["codes"][1]["code"], "E10.9");
+    // Warnings only: exit 0. J1100 is taken as HCPCS (its shape), and the
+    // text output names the book that took it.
+    let o = run(&["check", "G30.9", "F02.80", "--today", "2026-11-27"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(&["check", "J1100", "--today", "2026-11-27"]);
+    assert!(stdout(&o).contains("hcpcs"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("also ICD-10-CM J11.00"), "{}", stdout(&o));
+    // Bad usage: no codes, two systems, an unknown system.
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(run(&["check", "I10", "--system", "icd10cm", "--system", "hcpcs"]).status.code(), Some(2));
+    assert_eq!(run(&["check", "I10", "--system", "icd11"]).status.code(), Some(2));
+}

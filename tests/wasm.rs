@@ -247,3 +247,32 @@ fn suggest_answers_a_note_with_evidence_and_refuses_bad_input() {
     }
     assert!(answer(book.suggest(JsValue::from_str("hypertension"), None)).is_ok(), "usable after errors");
 }
+
+#[wasm_bindgen_test]
+fn check_reads_codes_as_strings_or_objects_and_refuses_bad_input() {
+    let mut book = book();
+    let codes = js(&json!(["E11.9", { "system": "icd10cm", "code": "E10.9" }]));
+    let got = answer(book.check(codes, Some(js(&json!({ "today": "2026-11-27" }))))).expect("check answers");
+    assert_eq!(got["findings"][0]["rule"], "excludes1", "{got}");
+    assert_eq!(got["findings"][0]["severity"], "error");
+    assert_eq!(got["codes"][0]["code"], "E11.9");
+    let bad: Vec<(JsValue, Option<JsValue>)> = vec![
+        (JsValue::UNDEFINED, None),
+        (JsValue::from_str("E11.9"), None),
+        (js(&json!([3])), None),
+        (js(&json!([{ "code": 3 }])), None),
+        (js(&json!([{ "cod": "E11.9" }])), None),
+        (js(&json!(vec!["I10"; 1001])), None),
+        (js(&json!(["I10"])), Some(js(&json!({ "today": "soon" })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "age": 70 })))),
+        (js(&json!([{ "system": "icd11", "code": "I10" }])), None),
+    ];
+    for (codes, options) in bad {
+        let described = format!("check({codes:?}, {options:?})");
+        match book.check(codes, options) {
+            Ok(_) => panic!("{described} answered instead of throwing"),
+            Err(e) => assert!(message(e).starts_with("chartcode: check():"), "{described}"),
+        }
+    }
+    assert!(answer(book.check(js(&json!(["I10"])), None)).is_ok(), "usable after errors");
+}

@@ -1300,7 +1300,7 @@ pub fn axis_choices(pack: &Pack<'_>, prefix: &str) -> Result<Option<Vec<Entry>>,
     Ok(Some(out))
 }
 
-fn system_name(id: &str) -> &'static str {
+pub(crate) fn system_name(id: &str) -> &'static str {
     crate::model::CodeSystem::from_id(id).map_or("?", |s| s.name)
 }
 

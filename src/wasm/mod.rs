@@ -10,6 +10,7 @@
 
 mod args;
 
+use crate::check::{CheckContext, CodeToCheck, MAX_CHECK_CODES};
 use crate::search::{self, SearchOptions, Setting, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::suggest::{SuggestOptions, DEFAULT_SUGGEST_LIMIT, MAX_NOTE_CHARS, MAX_SUGGEST_LIMIT};
 use crate::Pack;
@@ -111,6 +112,27 @@ impl JsCodeBook {
         to_js(M, &suggestions)
     }
 
+    /// The coder's checks on a code set: `codes` are strings (routed by
+    /// shape, as `lookup` does) or `{ system, code }`; options `{ principal,
+    /// today }`. Returns `{ codes, findings }`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn check(&mut self, codes: JsValue, options: Option<JsValue>) -> Result<JsValue, JsError> {
+        const M: &str = "check()";
+        let options = options.unwrap_or(JsValue::UNDEFINED);
+        let codes = arg(M, codes_to_check(&codes))?;
+        let (context, today) = arg(M, check_options(&options))?;
+        // A date for this check only: the book's own is put back after.
+        let previous = self.book.packs().first().map(|p| p.today()).unwrap_or(0);
+        if let Some(day) = today {
+            self.book.set_today(day);
+        }
+        let report = self.book.check(&codes, &context);
+        if today.is_some() && previous != 0 {
+            self.book.set_today(previous);
+        }
+        to_js(M, &report.map_err(|e| thrown(M, e))?)
+    }
+
     #[wasm_bindgen(skip_typescript)]
     pub fn lookup(&self, code: JsValue, system: Option<JsValue>) -> Result<JsValue, JsError> {
         const M: &str = "lookup()";
@@ -181,6 +203,41 @@ fn search_options(value: &JsValue) -> Result<SearchOptions, ArgError> {
         within: args::strings(&args::get(&o, "within"), "options.within")?,
         setting: setting(&args::get(&o, "setting"))?,
     })
+}
+
+/// `check`'s codes: an array of strings or `{ system, code }` objects.
+fn codes_to_check(value: &JsValue) -> Result<Vec<CodeToCheck>, ArgError> {
+    if !args::is_array(value) {
+        return Err(format!("codes must be an array of codes, not {}", args::describe(value)));
+    }
+    let items = args::array_items(value, "codes", MAX_CHECK_CODES as u32)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if item.is_string() {
+            out.push(CodeToCheck { system: None, code: args::string(item, &format!("codes[{i}]"), MAX_CODE_LEN)? });
+            continue;
+        }
+        let what = format!("codes[{i}]");
+        let Some(o) = args::options(item, &what, &["system", "code"])? else {
+            return Err(format!("{what} must be a code or {{ system, code }}, not {}", args::describe(item)));
+        };
+        out.push(CodeToCheck {
+            system: args::optional_string(&args::get(&o, "system"), &format!("{what}.system"), MAX_CODE_LEN)?,
+            code: args::string(&args::get(&o, "code"), &format!("{what}.code"), MAX_CODE_LEN)?,
+        });
+    }
+    Ok(out)
+}
+
+/// `check`'s options `{ principal, today }`.
+fn check_options(value: &JsValue) -> Result<(CheckContext, Option<u32>), ArgError> {
+    let Some(o) = args::options(value, "options", &["principal", "today"])? else {
+        return Ok((CheckContext::default(), None));
+    };
+    let principal = args::optional_string(&args::get(&o, "principal"), "options.principal", MAX_CODE_LEN)?;
+    let today = args::get(&o, "today");
+    let today = if today.is_undefined() { None } else { Some(args::date(&today, "options.today")?) };
+    Ok((CheckContext { principal }, today))
 }
 
 /// `options.setting`: absent, or one of [`Setting::NAMES`].

@@ -284,6 +284,34 @@ export interface Suggestion {
   why: string;
 }
 
+/** A code for `check`: a string (routed by its shape, as `lookup` does) or a code of a named system. */
+export type CodeToCheck = string | { system?: SystemId | string; code: string };
+
+export interface CheckOptions {
+  /** The principal diagnosis (default: the first diagnosis listed). */
+  principal?: string;
+  /** The date of service for this check (`"YYYY-MM-DD"` or a `Date`; default: the book's). */
+  today?: string | Date;
+}
+
+/** One finding of `check`, citing its rule's source. */
+export interface Finding {
+  severity: 'error' | 'warning' | 'info';
+  /** A stable rule name: `not-a-code`, `not-billable`, `seventh-character`, `terminated`, `no-release`, `excludes1`, `excludes2`, `code-first-missing`, `code-first-order`, `use-additional-missing`, `unspecified-beside-specific`, `read-as` (a code several books have, read by its shape). */
+  rule: string;
+  codes: string[];
+  message: string;
+  /** Where the rule comes from ("ICD-10-CM Tabular List, Excludes1 at E11"). */
+  source: string;
+}
+
+export interface CheckReport {
+  /** Each code as the books know it, in the order given; `null` where no book has it. */
+  codes: (Entry | null)[];
+  /** Errors first, then warnings, then info. */
+  findings: Finding[];
+}
+
 export interface CodeBookOptions {
   /**
    * The date of service codes are judged on (`"YYYY-MM-DD"` or a `Date`; default: today, local
@@ -319,6 +347,12 @@ export class CodeBook {
    * characters are refused with an `Error`.
    */
   suggest(text: string, options?: SuggestOptions): Suggestion[];
+  /**
+   * The coder's checks on a code set (the Tabular List's Excludes1/Excludes2, code first and use
+   * additional code; 7th characters, headers, terminated codes and the release in force). At most
+   * 1,000 codes.
+   */
+  check(codes: CodeToCheck[], options?: CheckOptions): CheckReport;
   /** Everything about one code (`E11.9`, `e119`, `0DTJ0ZZ`, `250.00`), or `null` when it is not a code. */
   lookup(code: string, system?: SystemId): CodeRecord | null;
   /** A code's children in book order (a PCS table: the next axis); no code: the top of every book; `null` when the code does not exist. */

@@ -1,0 +1,438 @@
+//! The coder's checks on a code set, each finding citing its rule.
+//!
+//! This first part reads what the compiled books already hold, the Tabular
+//! List and the releases:
+//! * **errors**: a code that is not billable on the date of service (a
+//!   header, a code missing its 7th character — which ones —, a code of
+//!   another release, a terminated HCPCS code), an Excludes1 pair; a date
+//!   of service outside every loaded release gives one finding, not one per
+//!   code;
+//! * **warnings**: a "code first" partner missing or listed after the code
+//!   that asks for it, a "use additional code" partner missing (the code's
+//!   own and its category's notes), an unspecified code beside a more
+//!   specific sibling;
+//! * **info**: an Excludes2 pair (allowed together, and why), a "use
+//!   additional code, if applicable" partner missing.
+//!
+//! The Medicare Code Editor, MS-DRG CC/MCC, CMS-HCC and PDPM tables are not
+//! compiled into the packs yet: `check` says nothing about age, sex,
+//! principal-diagnosis edits or payment weight.
+
+use crate::citations::{cited_ranges, cites};
+use crate::error::QueryError;
+use crate::model::NoteKind;
+use crate::search::{CodeBook, Entry, Record};
+use serde::Serialize;
+
+/// Most codes one check reads (a claim has at most 25 diagnoses and 25
+/// procedures; a problem list rarely more than 100).
+pub const MAX_CHECK_CODES: usize = 1000;
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The set cannot be billed as it is.
+    Error,
+    /// Probably incomplete or mis-sequenced: look again.
+    Warning,
+    /// Worth knowing; nothing to change.
+    Info,
+}
+
+/// One finding: its rule, the codes it is about, what to do, and where
+/// the rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// A stable name of the rule (`excludes1`, `seventh-character`, …).
+    pub rule: &'static str,
+    pub codes: Vec<String>,
+    pub message: String,
+    /// The rule's source ("ICD-10-CM Tabular List, Excludes1 at E11").
+    pub source: String,
+}
+
+/// A code to check: its system (`None`: the book whose codes look like it)
+/// and the code as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeToCheck {
+    pub system: Option<String>,
+    pub code: String,
+}
+
+/// What a check knows of the encounter besides the codes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckContext {
+    /// The principal diagnosis; else the first diagnosis listed.
+    pub principal: Option<String>,
+}
+
+/// A check's answer: the codes as read, and the findings, errors first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// Each code as the books know it (`None` where no book has it).
+    pub codes: Vec<Option<Entry>>,
+    pub findings: Vec<Finding>,
+}
+
+impl CheckReport {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+}
+
+/// A code read: its record in force (when it has one) and its instructional
+/// notes with the ancestor each stands under.
+struct Read {
+    given: String,
+    record: Option<Record>,
+}
+
+impl CodeBook<'_> {
+    /// Checks a code set (see the module documentation for the rules).
+    pub fn check(&self, codes: &[CodeToCheck], context: &CheckContext) -> Result<CheckReport, QueryError> {
+        if codes.len() > MAX_CHECK_CODES {
+            return Err(QueryError::TooManyCodes { given: codes.len(), max: MAX_CHECK_CODES });
+        }
+        for c in codes {
+            if let Some(s) = &c.system {
+                self.pack(s)?;
+            }
+        }
+        let mut findings = Vec::new();
+        // A date of service outside every release of a book: one finding.
+        let mut dateless: Vec<&'static str> = Vec::new();
+        let asked: Vec<&'static str> = codes
+            .iter()
+            .filter_map(|c| match &c.system {
+                Some(s) => self.pack(s).ok().map(|p| p.system().id),
+                None => self.lookup(&c.code, None).ok()?.record.map(|r| r.entry.system),
+            })
+            .collect();
+        for pack in self.packs().iter().filter(|p| asked.contains(&p.system().id)) {
+            let Some(now) = pack.release_in_force() else { continue };
+            let today = pack.today();
+            if today != 0 && (today < now.from || today > now.to) {
+                dateless.push(pack.system().id);
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    rule: "no-release",
+                    codes: Vec::new(),
+                    message: format!(
+                        "no {} release loaded for this date ({}): the loaded ones run {} to {}",
+                        pack.system().name,
+                        crate::dates::iso(today),
+                        crate::dates::iso(pack.releases().first().map_or(now.from, |r| r.from)),
+                        crate::dates::iso(pack.releases().last().map_or(now.to, |r| r.to)),
+                    ),
+                    source: format!("{} releases in the packs", pack.system().name),
+                });
+            }
+        }
+        let mut read: Vec<Read> = Vec::with_capacity(codes.len());
+        for c in codes {
+            read.push(self.read_code(c, &dateless, &mut findings)?);
+        }
+        let principal = context.principal.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        // A book without a release for the date says nothing more of its codes.
+        let dated: Vec<Read> = read
+            .iter()
+            .map(|r| Read {
+                given: r.given.clone(),
+                record: r.record.clone().filter(|rec| !dateless.contains(&rec.entry.system)),
+            })
+            .collect();
+        pairs(&dated, &mut findings);
+        instructions(&dated, principal, &mut findings);
+        unspecified_beside_specific(&dated, &mut findings);
+        findings.sort_by_key(|f| f.severity);
+        Ok(CheckReport { codes: read.into_iter().map(|r| r.record.map(|r| r.entry)).collect(), findings })
+    }
+
+    /// Looks one code up and reports why it cannot be billed, if so.
+    fn read_code(&self, c: &CodeToCheck, dateless: &[&str], findings: &mut Vec<Finding>) -> Result<Read, QueryError> {
+        let given = c.code.trim().to_string();
+        let found = self.lookup(&given, c.system.as_deref())?;
+        let system = found.record.as_ref().map(|r| r.entry.system);
+        let Some(record) = found.record else {
+            // Not in the release in force (or no code at all).
+            let dated = c.system.as_deref().is_some_and(|s| dateless.contains(&s));
+            if !dated {
+                findings.push(Finding {
+                    severity: Severity::Error,
+                    rule: "not-a-code",
+                    codes: vec![given.clone()],
+                    message: found.help.unwrap_or_else(|| format!("{given} is not a code of the loaded books")),
+                    source: "the code books in force on the date of service".to_string(),
+                });
+            }
+            return Ok(Read { given, record: None });
+        };
+        let e = &record.entry;
+        // Read by its shape where several books have it (J1100: HCPCS, and
+        // ICD-10-CM J11.00): say which was taken.
+        let others: Vec<String> = found
+            .candidates
+            .iter()
+            .filter(|o| o.system != e.system)
+            .map(|o| format!("{} {}", crate::search::system_name(o.system), o.code))
+            .collect();
+        if c.system.is_none() && !others.is_empty() {
+            findings.push(Finding {
+                severity: Severity::Info,
+                rule: "read-as",
+                codes: vec![e.code.clone()],
+                message: format!(
+                    "{given} was read as {} {}; it is also {}: give its system to choose",
+                    crate::search::system_name(e.system),
+                    e.code,
+                    others.join(", ")
+                ),
+                source: "the code's shape in each loaded book".to_string(),
+            });
+        }
+        if !e.billable && !system.is_some_and(|s| dateless.contains(&s)) {
+            let book = crate::search::system_name(e.system);
+            let (rule, message, source) = if !record.seventh_characters.is_empty() {
+                let chars: Vec<String> =
+                    record.seventh_characters.iter().map(|s| format!("{} {}", s.character, s.label)).collect();
+                (
+                    "seventh-character",
+                    format!("{} needs a 7th character: {}", e.code, chars.join("; ")),
+                    format!("{book} Tabular List, 7th characters at {}", seventh_source(&record)),
+                )
+            } else if e.terminated {
+                (
+                    "terminated",
+                    found.help.unwrap_or_else(|| format!("{} is terminated on the date of service", e.code)),
+                    format!("{book} release in force"),
+                )
+            } else {
+                (
+                    "not-billable",
+                    found.help.unwrap_or_else(|| format!("{} is a header: choose one of its codes", e.code)),
+                    format!("{book} Tabular List"),
+                )
+            };
+            findings.push(Finding { severity: Severity::Error, rule, codes: vec![e.code.clone()], message, source });
+        }
+        Ok(Read { given, record: Some(record) })
+    }
+}
+
+/// Where a record's 7th characters are defined: the nearest ancestor with
+/// a 7th-character note, else the code's category.
+fn seventh_source(record: &Record) -> String {
+    for inherited in &record.inherited_notes {
+        if inherited.notes.iter().any(|n| matches!(n.kind, NoteKind::SevenChrNote | NoteKind::SevenChrDef)) {
+            return inherited.code.clone();
+        }
+    }
+    record.entry.code.get(..3).unwrap_or(&record.entry.code).to_string()
+}
+
+/// The notes of `kind` of a record, with the code each stands under (its
+/// own first, then its ancestors', nearest first).
+fn notes_of(record: &Record, kind: NoteKind) -> Vec<(&str, &str)> {
+    let own = record.notes.iter().filter(|n| n.kind == kind).map(|n| (record.entry.code.as_str(), n.text.as_str()));
+    let inherited = record
+        .inherited_notes
+        .iter()
+        .flat_map(|i| i.notes.iter().filter(|n| n.kind == kind).map(move |n| (i.code.as_str(), n.text.as_str())));
+    own.chain(inherited).collect()
+}
+
+/// Excludes1 (never together: an error) and Excludes2 (together only when
+/// both are there: worth saying) between every two codes of the set.
+fn pairs(read: &[Read], findings: &mut Vec<Finding>) {
+    for (i, a) in read.iter().enumerate() {
+        let Some(ra) = &a.record else { continue };
+        for (j, b) in read.iter().enumerate() {
+            let Some(rb) = &b.record else { continue };
+            if i == j || ra.entry.system != rb.entry.system || ra.entry.code == rb.entry.code {
+                continue;
+            }
+            for (kind, severity, rule, what) in [
+                (NoteKind::Excludes1, Severity::Error, "excludes1", "never coded together"),
+                (
+                    NoteKind::Excludes2,
+                    Severity::Info,
+                    "excludes2",
+                    "not part of it: both may be coded when both are present",
+                ),
+            ] {
+                let category = ra.entry.code.get(..3).unwrap_or("");
+                for (at, text) in notes_of(ra, kind) {
+                    // An Excludes1 anywhere above a code applies to it; a
+                    // block's or chapter's Excludes2 ("endocrine diseases
+                    // (E00-E88)" under N00-N99) says nothing worth saying.
+                    let near = at == ra.entry.code || at == category;
+                    if (kind == NoteKind::Excludes2 && !near) || !cites(&cited_ranges(text), &rb.entry.code) {
+                        continue;
+                    }
+                    // Each pair once: an Excludes1 both ways is one error.
+                    let codes = vec![ra.entry.code.clone(), rb.entry.code.clone()];
+                    let mirrored = findings.iter().any(|f| {
+                        f.rule == rule && f.codes.len() == 2 && f.codes[0] == codes[1] && f.codes[1] == codes[0]
+                    });
+                    if mirrored {
+                        continue;
+                    }
+                    findings.push(Finding {
+                        severity,
+                        rule,
+                        message: format!("{} and {}: {what} ({text})", codes[0], codes[1]),
+                        codes,
+                        source: format!("ICD-10-CM Tabular List, {} at {at}", rule_name(kind)),
+                    });
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn rule_name(kind: NoteKind) -> &'static str {
+    match kind {
+        NoteKind::Excludes1 => "Excludes1",
+        NoteKind::Excludes2 => "Excludes2",
+        NoteKind::CodeFirst => "Code first",
+        NoteKind::UseAdditionalCode => "Use additional code",
+        _ => "note",
+    }
+}
+
+/// "Code first" and "use additional code" partners: missing, or (code
+/// first) listed after the code that asks for it. Only the notes of the
+/// code and its category ask: a block's or chapter's lists ("code to
+/// identify: exposure to environmental tobacco smoke …") are "if
+/// applicable" by nature.
+fn instructions(read: &[Read], principal: Option<&str>, findings: &mut Vec<Finding>) {
+    for (i, a) in read.iter().enumerate() {
+        let Some(ra) = &a.record else { continue };
+        let category = ra.entry.code.get(..3).unwrap_or("");
+        for kind in [NoteKind::CodeFirst, NoteKind::UseAdditionalCode] {
+            for note in grouped(ra, kind, category) {
+                let partner = read.iter().enumerate().find(|(j, b)| {
+                    *j != i
+                        && b.record
+                            .as_ref()
+                            .is_some_and(|rb| rb.entry.system == ra.entry.system && cites(&note.ranges, &rb.entry.code))
+                });
+                let source = format!("ICD-10-CM Tabular List, {} at {}", rule_name(kind), note.at);
+                let said = &note.text;
+                match (kind, partner) {
+                    (NoteKind::CodeFirst, Some((j, b))) if j > i || principal == Some(ra.entry.code.as_str()) => {
+                        let partner = b.record.as_ref().map_or(b.given.as_str(), |r| r.entry.code.as_str());
+                        findings.push(Finding {
+                            severity: Severity::Warning,
+                            rule: "code-first-order",
+                            codes: vec![ra.entry.code.clone(), partner.to_string()],
+                            message: format!("sequence {partner} before {} (code first {said})", ra.entry.code),
+                            source,
+                        });
+                    }
+                    (_, Some(_)) => {}
+                    (NoteKind::CodeFirst, None) => findings.push(Finding {
+                        severity: Severity::Warning,
+                        rule: "code-first-missing",
+                        codes: vec![ra.entry.code.clone()],
+                        message: format!("{}: code first {said}", ra.entry.code),
+                        source,
+                    }),
+                    (_, None) => findings.push(Finding {
+                        // "if applicable": the coder judges; nothing is wrong.
+                        severity: if said.contains("if applicable") { Severity::Info } else { Severity::Warning },
+                        rule: "use-additional-missing",
+                        codes: vec![ra.entry.code.clone()],
+                        // "Use additional code to identify …" and "Use
+                        // additional | code to identify …" alike.
+                        message: match said.strip_prefix("code") {
+                            Some(rest) => format!("{}: use additional code{rest}", ra.entry.code),
+                            None => format!("{}: use additional code {said}", ra.entry.code),
+                        },
+                        source,
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// One instruction as a coder reads it: a note, or a heading ("code first
+/// the underlying physiological condition, such as:") with its items, one
+/// partner of any item answering it.
+struct Instruction {
+    at: String,
+    text: String,
+    ranges: Vec<(String, String)>,
+}
+
+/// The "code first" or "use additional code" instructions of a record's
+/// own notes and its category's (a block's or chapter's lists, "code to
+/// identify: exposure to environmental tobacco smoke …", are "if
+/// applicable" by nature), a heading's items joined under it.
+fn grouped(record: &Record, kind: NoteKind, category: &str) -> Vec<Instruction> {
+    let mut out: Vec<Instruction> = Vec::new();
+    let mut heading: Option<(String, String)> = None; // (at, lead)
+    for (at, text) in notes_of(record, kind) {
+        if at != record.entry.code && at != category {
+            continue;
+        }
+        let text = text.trim();
+        if let Some(lead) = text.strip_suffix(':') {
+            heading = Some((at.to_string(), lead.to_string()));
+            continue;
+        }
+        let ranges = cited_ranges(text);
+        match &heading {
+            Some((h_at, lead)) if h_at == at => {
+                let joined = out.iter_mut().find(|o| o.at == *h_at && o.text.starts_with(lead.as_str()));
+                match joined {
+                    Some(o) => {
+                        o.text.push_str(&format!(", {text}"));
+                        o.ranges.extend(ranges);
+                    }
+                    None => out.push(Instruction { at: at.to_string(), text: format!("{lead}: {text}"), ranges }),
+                }
+            }
+            _ if !ranges.is_empty() => out.push(Instruction { at: at.to_string(), text: text.to_string(), ranges }),
+            _ => {}
+        }
+    }
+    out.retain(|o| !o.ranges.is_empty());
+    out
+}
+
+/// An unspecified code beside a more specific code of the same parent:
+/// the record documents more than the unspecified code says.
+fn unspecified_beside_specific(read: &[Read], findings: &mut Vec<Finding>) {
+    let unspecified = |e: &Entry| crate::normalize::tokens(&e.title).iter().any(|t| t.folded == "unspecified");
+    for a in read {
+        let Some(ra) = &a.record else { continue };
+        let Some(parent) = &ra.entry.parent else { continue };
+        if !ra.entry.billable || !unspecified(&ra.entry) {
+            continue;
+        }
+        let specific = read.iter().filter_map(|b| b.record.as_ref()).find(|rb| {
+            rb.entry.system == ra.entry.system
+                && rb.entry.code != ra.entry.code
+                && rb.entry.code.starts_with(parent.as_str())
+                && !unspecified(&rb.entry)
+        });
+        if let Some(rb) = specific {
+            findings.push(Finding {
+                severity: Severity::Warning,
+                rule: "unspecified-beside-specific",
+                codes: vec![ra.entry.code.clone(), rb.entry.code.clone()],
+                message: format!(
+                    "{} ({}) is unspecified, but {} ({}) is documented: code the specific condition",
+                    ra.entry.code, ra.entry.title, rb.entry.code, rb.entry.title
+                ),
+                source: "ICD-10-CM Official Guidelines I.B.18 (unspecified codes)".to_string(),
+            });
+        }
+    }
+}

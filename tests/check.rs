@@ -1,0 +1,147 @@
+//! The coder's checks on real code sets, against the real books: each
+//! finding's rule, codes and source.
+
+mod common;
+
+use chartcode::check::{CheckContext, CheckReport, CodeToCheck, Severity, MAX_CHECK_CODES};
+use chartcode::error::QueryError;
+use common::*;
+
+fn codes(list: &[&str]) -> Vec<CodeToCheck> {
+    list.iter().map(|c| CodeToCheck { system: None, code: c.to_string() }).collect()
+}
+
+fn check(list: &[&str]) -> CheckReport {
+    codebook_on(20261127).check(&codes(list), &CheckContext::default()).unwrap()
+}
+
+/// The findings of one rule: (severity, codes).
+fn of(report: &CheckReport, rule: &str) -> Vec<(Severity, Vec<String>)> {
+    report.findings.iter().filter(|f| f.rule == rule).map(|f| (f.severity, f.codes.clone())).collect()
+}
+
+#[test]
+fn an_excludes1_pair_is_an_error_citing_the_note() {
+    let r = check(&["E11.9", "E10.9"]);
+    let f = r.findings.iter().find(|f| f.rule == "excludes1").expect("an Excludes1 finding");
+    assert_eq!(f.severity, Severity::Error);
+    assert_eq!(f.codes, vec!["E11.9", "E10.9"]);
+    assert_eq!(f.source, "ICD-10-CM Tabular List, Excludes1 at E11");
+    // Once, though each category excludes the other.
+    assert_eq!(of(&r, "excludes1").len(), 1);
+    assert!(r.has_errors());
+    // Errors come first.
+    assert_eq!(r.findings[0].severity, Severity::Error);
+}
+
+#[test]
+fn a_manifestation_asks_for_its_etiology_first() {
+    // F02.80: "Code first the underlying physiological condition, such as:
+    // Alzheimer's (G30.-), …" — one warning for the list, not one per item.
+    let r = check(&["F02.80"]);
+    let missing = of(&r, "code-first-missing");
+    assert_eq!(missing, vec![(Severity::Warning, vec!["F02.80".to_string()])]);
+    let f = r.findings.iter().find(|f| f.rule == "code-first-missing").unwrap();
+    assert!(f.message.contains("Alzheimer's (G30.-)") && f.source.ends_with("Code first at F02"), "{f:?}");
+    // With the etiology first: nothing to say; after it: sequence it first.
+    assert!(of(&check(&["G30.9", "F02.80"]), "code-first-missing").is_empty());
+    assert!(of(&check(&["G30.9", "F02.80"]), "code-first-order").is_empty());
+    assert_eq!(
+        of(&check(&["F02.80", "G30.9"]), "code-first-order"),
+        vec![(Severity::Warning, vec!["F02.80".to_string(), "G30.9".to_string()])]
+    );
+    // The principal named: G30.9 listed second but principal is no order issue.
+    let principal = CheckContext { principal: Some("G30.9".into()) };
+    let r = codebook_on(20261127).check(&codes(&["G30.9", "F02.80"]), &principal).unwrap();
+    assert!(of(&r, "code-first-order").is_empty());
+}
+
+#[test]
+fn a_code_missing_its_seventh_character_says_which_ones() {
+    let r = check(&["S72.001"]);
+    let f = r.findings.iter().find(|f| f.rule == "seventh-character").expect("7th character finding");
+    assert_eq!(f.severity, Severity::Error);
+    assert!(f.message.contains("A initial encounter for closed fracture"), "{}", f.message);
+    assert!(f.message.contains("S sequela"), "{}", f.message);
+    assert_eq!(f.source, "ICD-10-CM Tabular List, 7th characters at S72");
+    // With it: no error.
+    assert!(!check(&["S72.001A"]).has_errors());
+    // A header is not billable either.
+    assert_eq!(of(&check(&["E11"]), "not-billable").len(), 1);
+}
+
+#[test]
+fn a_terminated_hcpcs_code_is_an_error_on_a_later_date_of_service() {
+    // S0189 was terminated on 2025-12-31 (HCPCS January 2026).
+    let book = all_books();
+    let hcpcs = vec![CodeToCheck { system: Some("hcpcs".into()), code: "S0189".into() }];
+    let r = book.check(&hcpcs, &CheckContext::default()).unwrap();
+    assert_eq!(of(&r, "terminated"), vec![(Severity::Error, vec!["S0189".to_string()])]);
+    assert!(r.findings[0].message.contains("2025-12-31"), "{:?}", r.findings);
+}
+
+#[test]
+fn a_date_outside_every_release_is_one_finding_not_one_per_code() {
+    // FY2027 ends on 2027-09-30; no FY2028 is loaded.
+    let r =
+        codebook_on(20271101).check(&codes(&["E11.9", "I10", "S72.001", "E10.9"]), &CheckContext::default()).unwrap();
+    assert_eq!(of(&r, "no-release").len(), 1, "{:?}", r.findings);
+    assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
+}
+
+#[test]
+fn use_additional_code_and_unspecified_codes() {
+    // E11.22's own note asks for the stage of CKD: N18.31 answers it.
+    let r = check(&["E11.22", "N18.31"]);
+    assert!(
+        !r.findings.iter().any(|f| f.rule == "use-additional-missing" && f.message.contains("(N18.1-N18.6)")),
+        "{:?}",
+        r.findings
+    );
+    let r = check(&["E11.22"]);
+    let f = r.findings.iter().find(|f| f.rule == "use-additional-missing" && f.message.contains("(N18.1-N18.6)"));
+    assert_eq!(f.map(|f| f.severity), Some(Severity::Warning), "{:?}", r.findings);
+    // "if applicable" is the coder's call: info.
+    let r = check(&["N18.31", "E11.22"]);
+    assert!(r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "use-additional-missing" && f.message.contains("if applicable"))
+        .all(|f| f.severity == Severity::Info));
+    // An unspecified code beside a specific sibling.
+    assert_eq!(
+        of(&check(&["N18.30", "N18.31"]), "unspecified-beside-specific"),
+        vec![(Severity::Warning, vec!["N18.30".to_string(), "N18.31".to_string()])]
+    );
+}
+
+#[test]
+fn an_excludes2_pair_is_information() {
+    // G43 (migraine) Excludes2 headache syndromes (G44.-): both may be
+    // coded, and saying so is information.
+    let r = check(&["G43.909", "G44.209"]);
+    let found = of(&r, "excludes2");
+    assert_eq!(found.len(), 1, "{:?}", r.findings);
+    assert_eq!(found[0].0, Severity::Info);
+    assert!(!r.has_errors(), "{:?}", r.findings);
+}
+
+#[test]
+fn bad_input_gets_findings_or_clear_errors() {
+    let book = codebook_on(20261127);
+    let r = book.check(&codes(&["XYZ", "", "🩺", "E11.9\u{0}"]), &CheckContext::default()).unwrap();
+    assert_eq!(r.codes.iter().filter(|c| c.is_none()).count(), 4);
+    assert_eq!(of(&r, "not-a-code").len(), 4, "{:?}", r.findings);
+    // An unknown system: an error naming the loaded ones.
+    let wrong = vec![CodeToCheck { system: Some("icd11".into()), code: "E11.9".into() }];
+    assert!(matches!(book.check(&wrong, &CheckContext::default()), Err(QueryError::UnknownSystem { .. })));
+    // Too many codes: refused, with the cap.
+    let many: Vec<CodeToCheck> =
+        (0..MAX_CHECK_CODES + 1).map(|_| CodeToCheck { system: None, code: "I10".into() }).collect();
+    let err = book.check(&many, &CheckContext::default()).unwrap_err();
+    assert!(err.to_string().contains(&MAX_CHECK_CODES.to_string()), "{err}");
+    // Nothing to check: nothing found.
+    assert!(book.check(&[], &CheckContext::default()).unwrap().findings.is_empty());
+    // The same code twice is no pair.
+    assert!(check(&["I10", "I10"]).findings.is_empty());
+}
