@@ -119,7 +119,8 @@ demo: setup packs wasm
 	@echo "chartcode demo: open http://127.0.0.1:$(PORT)/ (the picker test page: /tests/pages/picker.html)"
 	node www/serve.mjs --port $(PORT) --quiet
 
-## Re-take docs/demo.png (the screenshot in the README) with the browser tests.
+## Re-take docs/demo.png and docs/demo-suggest.png (the screenshots in the README)
+## with the browser tests.
 screenshot: wasm
 	cd www && CHARTCODE_SCREENSHOT=1 npx playwright test -g "demo EHR page"
 
