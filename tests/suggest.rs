@@ -252,3 +252,18 @@ fn the_kept_searches_follow_the_release_in_force() {
     book.set_today(20261001);
     assert_eq!(codes_now(&book), vec!["D69.11"]);
 }
+
+#[test]
+fn a_substance_a_month_or_an_activity_alone_is_no_code() {
+    // "cigarettes" is no toxic effect (T65.2-), "May" no May-Hegglin
+    // anomaly (D72.0), "activity" no external cause (Y93.9), "age" no
+    // age-related cognitive decline (R41.81).
+    let note = "Since May she smokes 10 cigarettes a day; activity limited for her age.";
+    let got: Vec<String> = suggest(note, Setting::Outpatient, true).into_iter().map(|s| s.entry.code).collect();
+    for bad in ["T65.2", "D72.0", "Y93", "R41.81"] {
+        assert!(!got.iter().any(|c| c.starts_with(bad)), "{bad} in {got:?}");
+    }
+    // Said to be toxic, it is.
+    let got = codes(&suggest("Nicotine toxicity from cigarettes.", Setting::Outpatient, false)).join(" ");
+    assert!(got.contains("T65.2"), "{got}");
+}

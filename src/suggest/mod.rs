@@ -144,7 +144,9 @@ const HITS_PER_SEARCH: usize = 5;
 /// they count.
 const QUALIFYING_WORDS: &[&str] = &[
     "abnormal",
+    "activity",
     "acute",
+    "age",
     "bilateral",
     "care",
     "chronic",
@@ -160,6 +162,7 @@ const QUALIFYING_WORDS: &[&str] = &[
     "encounter",
     "exam",
     "examination",
+    "exposure",
     "female",
     "follow",
     "high",
@@ -178,8 +181,10 @@ const QUALIFYING_WORDS: &[&str] = &[
     "months",
     "multiple",
     "negative",
+    "nerve",
     "new",
     "normal",
+    "observation",
     "old",
     "other",
     "patient",
@@ -188,6 +193,7 @@ const QUALIFYING_WORDS: &[&str] = &[
     "problem",
     "raised",
     "right",
+    "sensitivity",
     "severe",
     "small",
     "stage",
@@ -207,11 +213,41 @@ const QUALIFYING_WORDS: &[&str] = &[
     "years",
 ];
 
-/// Words of a duration or count ("for two weeks", "x3 days"): never part
-/// of a concept's name.
+/// Words of a duration, count or date ("for two weeks", "x3 days", "in
+/// May"): never part of a concept's name.
 const DURATION_WORDS: &[&str] = &[
-    "day", "days", "eight", "five", "four", "hour", "hours", "month", "months", "nine", "one", "seven", "six", "ten",
-    "three", "two", "week", "weeks", "year", "years",
+    "april",
+    "august",
+    "day",
+    "days",
+    "december",
+    "eight",
+    "february",
+    "five",
+    "four",
+    "hour",
+    "hours",
+    "january",
+    "july",
+    "june",
+    "march",
+    "may",
+    "month",
+    "months",
+    "nine",
+    "november",
+    "october",
+    "one",
+    "september",
+    "seven",
+    "six",
+    "ten",
+    "three",
+    "two",
+    "week",
+    "weeks",
+    "year",
+    "years",
 ];
 
 /// Words of a run that ask for a poisoning, adverse effect or underdosing
@@ -609,8 +645,15 @@ fn closely_named(hit: &Hit, phrase: &[&str]) -> Option<Vec<usize>> {
         return None;
     }
     let code = hit.entry.code.as_str();
-    let poisoning = code.starts_with('T') && ("T36".."T51").contains(&code.get(..3).unwrap_or(""));
+    // A drug's or a substance's name is no poisoning or toxic effect
+    // (T36-T65: "cigarettes", "ink") unless the words say so.
+    let poisoning = code.starts_with('T') && ("T36".."T66").contains(&code.get(..3).unwrap_or(""));
     if poisoning && !phrase.iter().any(|w| POISONING_WORDS.contains(w)) {
+        return None;
+    }
+    // An external cause (V00-Y99: how, where, doing what) is told in
+    // words, never by one ("activity", "standing").
+    if matches!(code.as_bytes().first(), Some(b'V' | b'W' | b'X' | b'Y')) && positions.len() < 2 {
         return None;
     }
     if let Some(via) = hit.via.as_ref().filter(|v| v.kind == "typo") {
