@@ -36,8 +36,9 @@ pub fn cited_ranges(text: &str) -> Vec<(String, String)> {
 pub fn cites(ranges: &[(String, String)], code: &str) -> bool {
     let code: String = code.chars().filter(|c| *c != '.').collect();
     ranges.iter().any(|(lo, hi)| {
-        let head = |n: usize| &code[..code.len().min(n)];
-        head(lo.len()) >= lo.as_str() && head(hi.len()) <= hi.as_str()
+        // By bytes, within the code (not trusted to be ASCII).
+        let head = |n: usize| &code.as_bytes()[..code.len().min(n)];
+        head(lo.len()) >= lo.as_bytes() && head(hi.len()) <= hi.as_bytes()
     })
 }
 

@@ -145,3 +145,17 @@ fn bad_input_gets_findings_or_clear_errors() {
     // The same code twice is no pair.
     assert!(check(&["I10", "I10"]).findings.is_empty());
 }
+
+#[test]
+fn repeated_codes_and_if_applicable_lists_stay_quiet() {
+    // A code listed twice is one code: one Excludes1 error, not two.
+    assert_eq!(of(&check(&["E11.9", "E11.9", "E10.9"]), "excludes1").len(), 1);
+    // A41: "Code first, if applicable, postprocedural sepsis (T81.44-),
+    // sepsis during labor (O75.3) …": one instruction, information only.
+    let r = check(&["A41.9"]);
+    assert_eq!(of(&r, "code-first-missing"), vec![(Severity::Info, vec!["A41.9".to_string()])], "{:?}", r.findings);
+    // The principal as typed ("f0280") is the code as written.
+    let principal = CheckContext { principal: Some("f0280".into()) };
+    let r = codebook_on(20261127).check(&codes(&["G30.9", "F02.80"]), &principal).unwrap();
+    assert_eq!(of(&r, "code-first-order").len(), 1, "F02.80 as principal is sequenced before its etiology");
+}

@@ -267,3 +267,14 @@ fn a_substance_a_month_or_an_activity_alone_is_no_code() {
     let got = codes(&suggest("Nicotine toxicity from cigarettes.", Setting::Outpatient, false)).join(" ");
     assert!(got.contains("T65.2"), "{got}");
 }
+
+#[test]
+fn a_past_condition_is_present_only_when_it_lasts() {
+    // No personal-history code named: a DVT or sepsis of the past is not
+    // coded as today's; diabetes in a past history lasts.
+    let got = codes(&suggest("History of sepsis. Hx of DVT.", Setting::Outpatient, false)).join(" ");
+    assert!(!got.contains("A41") && !got.contains("I82"), "{got}");
+    // "Former" reaches the next word only.
+    let got = codes(&suggest("Former smoker with pneumonia.", Setting::Outpatient, false)).join(" ");
+    assert!(got.contains("Z87.891") && got.contains("J18.9"), "{got}");
+}

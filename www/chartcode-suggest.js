@@ -65,7 +65,7 @@ const STYLE = `
 h3 { font-size: 0.95em; margin: 0.75em 0 0.25em; }
 ul { list-style: none; margin: 0; padding: 0; }
 li { margin: 0 0 0.25em; }
-.item { display: flex; align-items: stretch; gap: 0.25em; }
+.row { display: flex; align-items: stretch; gap: 0.25em; }
 .accept { flex: 1; min-height: 44px; text-align: start; font: inherit; color: inherit; background: Canvas;
   border: 1px solid #9aa4b2; border-radius: 6px; padding: 0.35em 0.6em; cursor: pointer; display: block; }
 .accept:hover, .accept:focus-visible { border-color: var(--chartcode-accent); outline: 2px solid var(--chartcode-accent); outline-offset: 1px; }
@@ -74,7 +74,7 @@ li { margin: 0 0 0.25em; }
 .code { font-weight: 600; font-variant-numeric: tabular-nums; margin-inline-end: 0.4em; }
 .badge { font-size: 0.8em; border: 1px solid currentColor; border-radius: 4px; padding: 0 0.3em; margin-inline-start: 0.4em; opacity: 0.8; }
 .evidence { display: block; font-size: 0.85em; opacity: 0.85; }
-.why { display: block; font-size: 0.85em; margin-top: 0.2em; }
+.why { display: block; font-size: 0.85em; margin: 0.2em 0 0.4em 0.6em; }
 .why[hidden] { display: none; }
 .new .accept { border-color: var(--chartcode-accent); border-width: 2px; }
 .fading { opacity: 0.35; transition: opacity 300ms; }
@@ -130,6 +130,32 @@ function errorText(error) {
 }
 
 let nextId = 0;
+
+// Elements that start a line of a contenteditable note.
+const BLOCKS = new Set(['ADDRESS', 'BLOCKQUOTE', 'DD', 'DIV', 'DL', 'DT', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'LI', 'OL', 'P', 'PRE', 'SECTION', 'TABLE', 'TR', 'UL']);
+
+/** A contenteditable's text as a reader sees it, a line break at each
+ *  <br> and block (textContent runs "pain</div><div>Asthma" together), and
+ *  where each text node starts in it. */
+function textOf(root) {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  let text = '';
+  const pieces = [];
+  const breakLine = () => {
+    if (text && !text.endsWith('\n')) text += '\n';
+  };
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      pieces.push({ node, at: text.length });
+      text += node.data;
+    } else if (node.tagName === 'BR') {
+      text += '\n';
+    } else if (BLOCKS.has(node.tagName)) {
+      breakLine();
+    }
+  }
+  return { text, pieces };
+}
 
 /** The worker could not start or load the module: read in the page. */
 class WorkerUnavailable extends Error {}
@@ -202,6 +228,7 @@ export class ChartcodeSuggest extends HTMLElement {
   #highlighted = null; // the key whose evidence is shown
   #generation = 0; // the latest reading asked for
   #listening = false;
+  #resizing = null; // a ResizeObserver of the note while its words are lit
   #uid = `chartcode-suggest-${++nextId}`;
 
   // Listeners kept to be removed: none is left after the element goes.
@@ -251,6 +278,7 @@ export class ChartcodeSuggest extends HTMLElement {
   }
 
   disconnectedCallback() {
+    this.#generation++; // a reading in flight is for a note no longer read
     this.#detach();
     clearTimeout(this.#timer);
     for (const t of this.#fadeTimers.values()) clearTimeout(t);
@@ -260,7 +288,13 @@ export class ChartcodeSuggest extends HTMLElement {
   attributeChangedCallback(name, previous, value) {
     if (previous === value || !this.isConnected) return;
     if (name === 'for') this.#attach();
-    else this.#schedule(0);
+    else if (name === 'disabled') {
+      for (const item of this.#items.values()) {
+        item.button.disabled = this.disabled;
+        item.dismiss.disabled = this.disabled;
+      }
+      if (!this.disabled) this.#schedule(0);
+    } else this.#schedule(0);
   }
 
   // ---- properties ----
@@ -332,6 +366,7 @@ export class ChartcodeSuggest extends HTMLElement {
     const note = this.htmlFor ? this.getRootNode().getElementById?.(this.htmlFor) ?? document.getElementById(this.htmlFor) : null;
     if (!note) {
       this.#showMessage(this.htmlFor ? `No note element with id "${this.htmlFor}".` : 'No note attached (set "for").');
+      this.#clearList();
       return;
     }
     this.#note = note;
@@ -341,6 +376,7 @@ export class ChartcodeSuggest extends HTMLElement {
   }
 
   #detach() {
+    this.#generation++;
     this.#highlight(null);
     if (!this.#note) return;
     this.#note.removeEventListener('input', this.#onNoteInput);
@@ -351,7 +387,7 @@ export class ChartcodeSuggest extends HTMLElement {
   #noteText() {
     const note = this.#note;
     if (!note) return '';
-    return note instanceof HTMLTextAreaElement || note instanceof HTMLInputElement ? note.value : note.textContent ?? '';
+    return note instanceof HTMLTextAreaElement || note instanceof HTMLInputElement ? note.value : textOf(note).text;
   }
 
   #schedule(delay) {
@@ -412,6 +448,14 @@ export class ChartcodeSuggest extends HTMLElement {
     }
     this.#book.setToday(today || new Date());
     return this.#book.suggest(text, options);
+  }
+
+  /** Empties the list at once (the note it was read from is gone). */
+  #clearList() {
+    for (const t of this.#fadeTimers.values()) clearTimeout(t);
+    this.#fadeTimers.clear();
+    this.#items.clear();
+    this.#place();
   }
 
   #showMessage(text) {
@@ -504,7 +548,9 @@ export class ChartcodeSuggest extends HTMLElement {
     button.addEventListener('click', () => this.#accept(keyOf(item.suggestion)));
     dismiss.addEventListener('click', () => this.#dismiss(keyOf(item.suggestion)));
     li.dataset.key = keyOf(s);
-    li.append(button, dismiss);
+    const row = el('div', 'row');
+    row.append(button, dismiss);
+    li.append(row, why);
     this.#fill(item);
     return item;
   }
@@ -520,8 +566,8 @@ export class ChartcodeSuggest extends HTMLElement {
     const words = s.evidence.map((e) => `“${e.text}”`).join(' · ');
     parts.push(el('span', 'evidence', words));
     item.why.textContent = s.why;
-    parts.push(item.why);
-    item.button.replaceChildren(...parts);
+    // Spaces between the parts: the button's name reads as words.
+    item.button.replaceChildren(...parts.flatMap((p, i) => (i === 0 ? [p] : [' ', p])));
     // The name is the button's text (code, title, system, badges, the
     // words): what is seen is what is read. The why describes it.
     item.button.setAttribute('aria-describedby', item.why.id);
@@ -532,8 +578,18 @@ export class ChartcodeSuggest extends HTMLElement {
 
   #fade(key, item) {
     if (this.#fadeTimers.has(key)) return;
+    const focused = this.#root.activeElement === item.button || this.#root.activeElement === item.dismiss;
+    const buttons = this.#buttons();
+    const at = buttons.indexOf(item.button);
     item.li.classList.add('fading');
     item.button.tabIndex = -1;
+    if (focused) {
+      // Focus goes to its neighbour, not to the page's body.
+      const rest = this.#buttons();
+      const next = rest[Math.min(at, rest.length - 1)];
+      if (next) this.#focusButton(next);
+      else this.#note?.focus();
+    }
     const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.#fadeTimers.set(
       key,
@@ -565,9 +621,15 @@ export class ChartcodeSuggest extends HTMLElement {
     const selection = selectionOf(item.suggestion);
     this.#accepted.add(key);
     this.#remove(key);
+    // The first target that lists the code's system takes it (one that
+    // has it already keeps it: it goes nowhere else).
     for (const id of this.targets.split(/\s+/).filter(Boolean)) {
       const picker = document.getElementById(id);
-      if (picker && typeof picker.add === 'function' && picker.add(selection)) break;
+      if (!picker || typeof picker.add !== 'function') continue;
+      const systems = String(picker.systems ?? '').split(/[\s,]+/).filter(Boolean);
+      if (systems.length > 0 && !systems.includes(selection.system)) continue;
+      picker.add(selection);
+      break;
     }
     this.#announce(`${selection.code} ${selection.display} accepted.`);
     this.#emit('chartcode-select', selection);
@@ -694,9 +756,11 @@ export class ChartcodeSuggest extends HTMLElement {
     const m = this.#mirror.style;
     for (const p of ['font-family', 'font-size', 'font-weight', 'font-style', 'line-height', 'letter-spacing', 'word-spacing',
       'text-indent', 'text-transform', 'tab-size', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
-      'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width', 'box-sizing', 'direction']) {
+      'border-top-width', 'border-right-width', 'border-bottom-width', 'border-left-width', 'direction']) {
       m.setProperty(p, css.getPropertyValue(p));
     }
+    // The mirror's box is the textarea's border box, whatever its own sizing.
+    m.boxSizing = 'border-box';
     m.borderStyle = 'solid';
     m.borderColor = 'transparent';
     m.left = `${box.left}px`;
@@ -715,29 +779,32 @@ export class ChartcodeSuggest extends HTMLElement {
     if (on) {
       window.addEventListener('scroll', this.#onViewport, { passive: true, capture: true });
       window.addEventListener('resize', this.#onViewport, { passive: true });
+      // The textarea resized by its handle, or by the page.
+      this.#resizing = new ResizeObserver(this.#onViewport);
+      if (this.#note) this.#resizing.observe(this.#note);
     } else {
       window.removeEventListener('scroll', this.#onViewport, { capture: true });
       window.removeEventListener('resize', this.#onViewport);
+      this.#resizing?.disconnect();
+      this.#resizing = null;
     }
   }
 
-  /** A DOM Range over UTF-16 offsets `start..end` of a contenteditable's text. */
+  /** A DOM Range over UTF-16 offsets `start..end` of a contenteditable's
+   *  text, as `textOf` reads it. */
   #range(root, start, end) {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     const range = document.createRange();
-    let at = 0;
     let started = false;
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const { node, at } of textOf(root).pieces) {
       const len = node.data.length;
-      if (!started && start <= at + len) {
+      if (!started && start <= at + len && start >= at) {
         range.setStart(node, start - at);
         started = true;
       }
       if (started && end <= at + len) {
-        range.setEnd(node, end - at);
+        range.setEnd(node, Math.max(0, end - at));
         return range;
       }
-      at += len;
     }
     return null;
   }

@@ -11,8 +11,8 @@
 //!   that asks for it, a "use additional code" partner missing (the code's
 //!   own and its category's notes), an unspecified code beside a more
 //!   specific sibling;
-//! * **info**: an Excludes2 pair (allowed together, and why), a "use
-//!   additional code, if applicable" partner missing.
+//! * **info**: an Excludes2 pair (allowed together, and why), a partner
+//!   missing that a note asks for only "if applicable".
 //!
 //! The Medicare Code Editor, MS-DRG CC/MCC, CMS-HCC and PDPM tables are not
 //! compiled into the packs yet: `check` says nothing about age, sex,
@@ -135,13 +135,26 @@ impl CodeBook<'_> {
         for c in codes {
             read.push(self.read_code(c, &dateless, &mut findings)?);
         }
-        let principal = context.principal.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        // The principal as the books write it ("f0280" is F02.80).
+        let principal = context
+            .principal
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| self.lookup(p, None).ok().and_then(|l| l.record).map_or(p.to_string(), |r| r.entry.code));
+        let principal = principal.as_deref();
         // A book without a release for the date says nothing more of its codes.
+        // A code listed twice is checked once (its first place counts).
+        let mut seen = std::collections::HashSet::new();
         let dated: Vec<Read> = read
             .iter()
             .map(|r| Read {
                 given: r.given.clone(),
-                record: r.record.clone().filter(|rec| !dateless.contains(&rec.entry.system)),
+                record: r
+                    .record
+                    .clone()
+                    .filter(|rec| !dateless.contains(&rec.entry.system))
+                    .filter(|rec| seen.insert((rec.entry.system, rec.entry.code.clone()))),
             })
             .collect();
         pairs(&dated, &mut findings);
@@ -247,48 +260,57 @@ fn notes_of(record: &Record, kind: NoteKind) -> Vec<(&str, &str)> {
 /// Excludes1 (never together: an error) and Excludes2 (together only when
 /// both are there: worth saying) between every two codes of the set.
 fn pairs(read: &[Read], findings: &mut Vec<Finding>) {
-    for (i, a) in read.iter().enumerate() {
-        let Some(ra) = &a.record else { continue };
-        for (j, b) in read.iter().enumerate() {
-            let Some(rb) = &b.record else { continue };
-            if i == j || ra.entry.system != rb.entry.system || ra.entry.code == rb.entry.code {
-                continue;
-            }
-            for (kind, severity, rule, what) in [
-                (NoteKind::Excludes1, Severity::Error, "excludes1", "never coded together"),
-                (
-                    NoteKind::Excludes2,
-                    Severity::Info,
-                    "excludes2",
-                    "not part of it: both may be coded when both are present",
-                ),
-            ] {
-                let category = ra.entry.code.get(..3).unwrap_or("");
-                for (at, text) in notes_of(ra, kind) {
+    // Each code's Excludes notes with their cited ranges, read once.
+    type Excludes<'r> = Vec<(NoteKind, &'r str, &'r str, Vec<(String, String)>)>;
+    let notes: Vec<Excludes> = read
+        .iter()
+        .map(|r| {
+            let Some(rec) = &r.record else { return Vec::new() };
+            let category = rec.entry.code.get(..3).unwrap_or("");
+            let mut out = Vec::new();
+            for kind in [NoteKind::Excludes1, NoteKind::Excludes2] {
+                for (at, text) in notes_of(rec, kind) {
                     // An Excludes1 anywhere above a code applies to it; a
                     // block's or chapter's Excludes2 ("endocrine diseases
                     // (E00-E88)" under N00-N99) says nothing worth saying.
-                    let near = at == ra.entry.code || at == category;
-                    if (kind == NoteKind::Excludes2 && !near) || !cites(&cited_ranges(text), &rb.entry.code) {
+                    if kind == NoteKind::Excludes2 && at != rec.entry.code && at != category {
                         continue;
                     }
-                    // Each pair once: an Excludes1 both ways is one error.
-                    let codes = vec![ra.entry.code.clone(), rb.entry.code.clone()];
-                    let mirrored = findings.iter().any(|f| {
-                        f.rule == rule && f.codes.len() == 2 && f.codes[0] == codes[1] && f.codes[1] == codes[0]
-                    });
-                    if mirrored {
-                        continue;
-                    }
-                    findings.push(Finding {
-                        severity,
-                        rule,
-                        message: format!("{} and {}: {what} ({text})", codes[0], codes[1]),
-                        codes,
-                        source: format!("ICD-10-CM Tabular List, {} at {at}", rule_name(kind)),
-                    });
-                    break;
+                    out.push((kind, at, text, cited_ranges(text)));
                 }
+            }
+            out
+        })
+        .collect();
+    // Each pair once: an Excludes1 both ways is one error.
+    let mut said: std::collections::HashSet<(&'static str, String, String)> = std::collections::HashSet::new();
+    let rules = [
+        (NoteKind::Excludes1, Severity::Error, "excludes1", "never coded together"),
+        (NoteKind::Excludes2, Severity::Info, "excludes2", "not part of it: both may be coded when both are present"),
+    ];
+    for (i, a) in read.iter().enumerate() {
+        let Some(ra) = &a.record else { continue };
+        for b in read {
+            let Some(rb) = &b.record else { continue };
+            if ra.entry.system != rb.entry.system || ra.entry.code == rb.entry.code {
+                continue;
+            }
+            for (kind, severity, rule, what) in rules {
+                let Some((_, at, text, _)) = notes[i].iter().find(|n| n.0 == kind && cites(&n.3, &rb.entry.code))
+                else {
+                    continue;
+                };
+                let (x, y) = (ra.entry.code.clone(), rb.entry.code.clone());
+                if said.contains(&(rule, y.clone(), x.clone())) || !said.insert((rule, x.clone(), y.clone())) {
+                    continue;
+                }
+                findings.push(Finding {
+                    severity,
+                    rule,
+                    message: format!("{x} and {y}: {what} ({text})"),
+                    codes: vec![x, y],
+                    source: format!("ICD-10-CM Tabular List, {} at {at}", rule_name(kind)),
+                });
             }
         }
     }
@@ -336,7 +358,7 @@ fn instructions(read: &[Read], principal: Option<&str>, findings: &mut Vec<Findi
                     }
                     (_, Some(_)) => {}
                     (NoteKind::CodeFirst, None) => findings.push(Finding {
-                        severity: Severity::Warning,
+                        severity: if said.contains("if applicable") { Severity::Info } else { Severity::Warning },
                         rule: "code-first-missing",
                         codes: vec![ra.entry.code.clone()],
                         message: format!("{}: code first {said}", ra.entry.code),
@@ -386,6 +408,15 @@ fn grouped(record: &Record, kind: NoteKind, category: &str) -> Vec<Instruction> 
             heading = Some((at.to_string(), lead.to_string()));
             continue;
         }
+        // ", if applicable, postprocedural sepsis (T81.44-)": the list's
+        // first item carries the condition for all (A41).
+        let text = match text.strip_prefix(", if applicable,") {
+            Some(item) => {
+                heading = Some((at.to_string(), "if applicable".to_string()));
+                item.trim()
+            }
+            None => text,
+        };
         let ranges = cited_ranges(text);
         match &heading {
             Some((h_at, lead)) if h_at == at => {

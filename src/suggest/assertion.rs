@@ -61,10 +61,13 @@ enum Reach {
     Pseudo,
     /// Ends every scope that reaches it ("but", "however").
     Stop,
+    /// Over the one word after it only ("former smoker", not "former
+    /// smoker with pneumonia").
+    Next,
 }
 
 use Assertion::{Family, Historical, Hypothetical, Negated, Present, Uncertain};
-use Reach::{Backward, Forward, Pseudo, Stop};
+use Reach::{Backward, Forward, Next, Pseudo, Stop};
 
 /// Trigger phrases by what they assert: folded words separated by one
 /// space, sorted, each with the way it reaches. Longest phrases are tried
@@ -166,8 +169,7 @@ const UNCERTAINTY: &[(&str, Reach)] = &[
 ///
 /// The patient's past (ConText's historical triggers).
 const PAST: &[(&str, Reach)] = &[
-    ("ex", Forward),
-    ("former", Forward),
+    ("former", Next),
     ("h/o", Forward),
     ("history of", Forward),
     ("hx of", Forward),
@@ -345,6 +347,7 @@ pub fn assertion_of(found: &[Found], start: usize, end: usize) -> Option<Asserti
                     && f.start - end <= BACKWARD_REACH
                     && !found[..k].iter().any(|g| g.reach == Stop && g.start >= end && g.end <= f.start)
             }
+            Next => f.end == start,
             Pseudo | Stop => false,
         };
         if reaches {

@@ -59,11 +59,12 @@ pub(super) fn apply(
                             "; a past condition, coded as personal history"
                         });
                     }
-                    // A past condition the book has no personal-history
-                    // code for is one that does not end (diabetes, gout,
-                    // hypertension in a past medical history): the
-                    // patient has it still.
-                    None if m.assertion == Assertion::Historical && icd10cm && !is_z => {
+                    // A lasting condition in the past history (diabetes,
+                    // gout, hypertension in a PMH list): the patient has
+                    // it still. Any other past condition without a
+                    // history code stays uncoded ("history of DVT" is no
+                    // acute DVT).
+                    None if m.assertion == Assertion::Historical && icd10cm && !is_z && lasting(&m.entry.code) => {
                         m.coded = true;
                         m.assertion = Assertion::Present;
                         m.why.push_str(
@@ -72,7 +73,7 @@ pub(super) fn apply(
                     }
                     None => m.why.push_str(match m.assertion {
                         Assertion::Family => "; a relative's condition with no family-history code, not coded",
-                        _ => "; a past condition, not coded",
+                        _ => "; a past condition with no personal-history code, not coded",
                     }),
                 }
             }
@@ -232,6 +233,24 @@ fn covers(history_title: &str, condition_title: &str) -> bool {
         said.contains(&term_key(&t.folded))
     });
     any && all
+}
+
+/// Conditions that last once diagnosed, by code prefix: a past history
+/// that names them names the patient's present. After the chronic
+/// conditions of the CMS Chronic Conditions Data Warehouse (diabetes,
+/// hypertension, hyperlipidemia, chronic kidney disease, heart failure,
+/// ischemic heart disease, atrial fibrillation, COPD and asthma, arthritis,
+/// dementia, depression, hypothyroidism, Parkinson's disease, epilepsy,
+/// HIV, obesity, glaucoma) and gout and GERD, which coders treat alike.
+const LASTING: &[&str] = &[
+    "B20", "E03", "E08", "E09", "E10", "E11", "E13", "E66", "E78", "F01", "F02", "F03", "F32", "F33", "G20", "G30",
+    "G40", "H40", "I10", "I11", "I12", "I13", "I25", "I48", "I50", "J44", "J45", "K21", "M05", "M06", "M10", "M15",
+    "M16", "M17", "M18", "M19", "N18",
+];
+
+/// Whether a code is one of the [`LASTING`] conditions.
+fn lasting(code: &str) -> bool {
+    LASTING.iter().any(|p| code.starts_with(p))
 }
 
 /// The family-history code of the chapter or block a condition's code is

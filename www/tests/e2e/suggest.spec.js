@@ -77,6 +77,7 @@ test.describe('<chartcode-suggest>', () => {
     // The mirror lies over the textarea.
     const [a, b] = await Promise.all([note.boundingBox(), s.mirror.boundingBox()]);
     expect(Math.abs(a.x - b.x) + Math.abs(a.y - b.y)).toBeLessThan(2);
+    expect(Math.abs(a.width - b.width) + Math.abs(a.height - b.height)).toBeLessThan(2);
   });
 
   test('keyboard only: Tab in, Enter accepts into the problem list once, Delete dismisses for good', async ({ page }) => {
@@ -173,6 +174,18 @@ test.describe('<chartcode-suggest>', () => {
     expect(await page.locator('#rich').innerHTML()).toBe(html);
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => !CSS.highlights.has('chartcode-evidence'));
+    // Lines written as blocks are lines: the negation stays on its own.
+    const before = await page.evaluate(() => window.readings);
+    await page.locator('#rich').evaluate((n) => {
+      n.innerHTML = '<div>Denies chest pain</div><div>Asthma</div>';
+      n.dispatchEvent(new InputEvent('input', { bubbles: true }));
+    });
+    await page.waitForFunction((n) => window.readings > n, before);
+    await expect(r.suggestedCode('J45.909')).toHaveCount(1);
+    await expect(r.notCodedCode('R07.9')).toContainText('negated');
+    await r.accept('J45.909').focus();
+    await page.waitForFunction(() => CSS.highlights.has('chartcode-evidence'));
+    expect(await page.evaluate(() => [...CSS.highlights.get('chartcode-evidence')].map((range) => range.toString()))).toEqual(['Asthma']);
   });
 
   test('no request leaves the origin, no CSP violation, no axe violation, no listener left behind', async ({ page, baseURL }) => {
