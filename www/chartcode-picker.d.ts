@@ -72,6 +72,8 @@ export function loadCodeBook(): Promise<CodeBook>;
 /** Makes every picker use your CodeBook, e.g. one opened with licensed packs.
  *  If the promise rejects, the next load falls back to the module's books. */
 export function useCodeBook(book: CodeBook | Promise<CodeBook>): void;
+/** Whether `useCodeBook` was called (`<chartcode-suggest>` then reads notes with that book, not in its worker). */
+export function pageBookInUse(): boolean;
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -60,6 +60,15 @@ export function loadCodeBook() {
  *  promise rejects, the next load falls back to the module's own books. */
 export function useCodeBook(book) {
   sharedBook = retryAfterFailure(Promise.resolve(book));
+  pageBookGiven = true;
+}
+
+let pageBookGiven = false;
+
+/** Whether the page handed its own CodeBook over (`useCodeBook`), e.g. one
+ *  opened with licensed packs: what reads notes must then use it. */
+export function pageBookInUse() {
+  return pageBookGiven;
 }
 
 const STYLE = `

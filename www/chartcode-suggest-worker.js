@@ -15,6 +15,12 @@ self.addEventListener('message', async (event) => {
   const { id, text, options, today } = event.data ?? {};
   try {
     await ready;
+  } catch (error) {
+    // The module did not load here: the page reads notes itself.
+    self.postMessage({ id, unavailable: true, error: String(error?.message ?? error) });
+    return;
+  }
+  try {
     book.setToday(today || new Date());
     self.postMessage({ id, suggestions: book.suggest(String(text ?? ''), options ?? {}) });
   } catch (error) {

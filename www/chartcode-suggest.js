@@ -14,8 +14,9 @@
 //
 // The note is read in a worker (chartcode-suggest-worker.js, next to this
 // file), so a long note never holds up typing; `main-thread` reads it with
-// the page's shared CodeBook instead (the pickers' book, e.g. one opened
-// with licensed packs), as happens where no worker can start.
+// the page's shared CodeBook instead (the pickers' book), as happens where
+// no worker can start or load the module, and once the page handed its own
+// book over with `useCodeBook` (e.g. one opened with licensed packs).
 //
 // The list is a WAI-ARIA list of buttons with one Tab stop (a roving
 // tabindex): Up and Down move, Home and End jump, Escape returns to the
@@ -26,7 +27,7 @@
 //   <textarea id="note"></textarea>
 //   <chartcode-suggest for="note" systems="icd10cm" targets="problems"></chartcode-suggest>
 
-import { loadCodeBook } from './chartcode-picker.js';
+import { loadCodeBook, pageBookInUse } from './chartcode-picker.js';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 200;
@@ -185,11 +186,15 @@ function sharedWorker() {
   w.addEventListener('error', fail);
   w.addEventListener('messageerror', fail);
   w.addEventListener('message', (event) => {
-    const { id, suggestions, error } = event.data ?? {};
+    const { id, suggestions, error, unavailable } = event.data ?? {};
     const waiting = pending.get(id);
     if (!waiting) return;
     pending.delete(id);
-    if (error !== undefined) waiting.reject(new Error(error));
+    // The worker started but its module did not load: read in the page.
+    if (unavailable) {
+      waiting.reject(new WorkerUnavailable(error));
+      fail();
+    } else if (error !== undefined) waiting.reject(new Error(error));
     else waiting.resolve(suggestions);
   });
   worker = {
@@ -431,7 +436,8 @@ export class ChartcodeSuggest extends HTMLElement {
    *  the page's shared CodeBook with `main-thread` or where no worker can
    *  start (the pickers' book, e.g. one opened with licensed packs). */
   async #suggest(text, options, today) {
-    const worker = this.hasAttribute('main-thread') ? null : sharedWorker();
+    // The page's own book (licensed packs) is one the worker cannot see.
+    const worker = this.hasAttribute('main-thread') || pageBookInUse() ? null : sharedWorker();
     if (worker) {
       try {
         return await worker.read(text, options, today);

@@ -217,6 +217,16 @@ test.describe('<chartcode-suggest>', () => {
   });
 });
 
+test('a page that handed its own CodeBook over reads notes with it, not in a worker', async ({ page }) => {
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  await page.goto('/tests/pages/suggest.html?own-book');
+  const s = parts(page, 's');
+  await typeNote(page, 'Hypertension.');
+  await expect(s.item('I10')).toBeVisible();
+  expect(workers).toEqual([]);
+});
+
 test.describe('the demo EHR page with suggestions', () => {
   test('the note suggests, the setting switch codes "likely CHF", accepted codes go to their lists', async ({ page }) => {
     await page.goto('/');

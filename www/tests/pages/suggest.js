@@ -22,5 +22,12 @@ for (const type of ['chartcode-select', 'chartcode-dismiss']) {
 document.addEventListener('chartcode-suggestions', () => window.readings++);
 document.addEventListener('securitypolicyviolation', (e) => window.violations.push(`${e.violatedDirective} ${e.blockedURI}`));
 
-await import('/pkg/chartcode-picker.js');
+const picker = await import('/pkg/chartcode-picker.js');
+// ?own-book: the page hands its own CodeBook over, as a page with licensed
+// packs does; the suggestions must then be read with it, not in a worker.
+if (new URLSearchParams(location.search).has('own-book')) {
+  const module = await import('/pkg/index.js');
+  await module.default();
+  picker.useCodeBook(new module.CodeBook());
+}
 await import('/pkg/chartcode-suggest.js');

@@ -3,7 +3,7 @@
 import init, { CodeBook } from 'chartcode';
 import type { Hit, CodeRecord, Entry, Validation, Crosswalk, SystemInfo, Coding, SearchOptions } from 'chartcode';
 import initIcd10cm, { CodeBook as Icd10cmBook } from 'chartcode/icd10cm';
-import { ChartcodePicker, loadCodeBook, useCodeBook } from 'chartcode/picker';
+import { ChartcodePicker, loadCodeBook, pageBookInUse, useCodeBook } from 'chartcode/picker';
 import type { ChartcodeSelection, ChartcodeResults } from 'chartcode/picker';
 import { ChartcodeSuggest } from 'chartcode/suggest';
 import type { ChartcodeSuggestions } from 'chartcode/suggest';
@@ -23,6 +23,8 @@ export function wire(picker: ChartcodePicker, store: (coding: ChartcodeSelection
   const added: boolean = picker.add({ system: 'icd10cm', code: 'E11.9', display: 'Type 2 diabetes mellitus without complications' });
   if (!added) store({ system: '', code: '', display: 'not added' });
   void loadCodeBook().then((book) => useCodeBook(book));
+  const own: boolean = pageBookInUse();
+  if (own) store({ system: '', code: '', display: 'own book' });
 }
 
 export function wireSuggest(suggest: ChartcodeSuggest, store: (coding: ChartcodeSelection['coding']) => void): void {
