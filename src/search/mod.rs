@@ -4,6 +4,7 @@
 
 pub mod abbreviations;
 pub mod query;
+pub mod recent;
 mod text;
 pub use text::names_index_entry;
 pub mod typo;

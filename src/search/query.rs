@@ -1,7 +1,7 @@
 //! Reading a query: which tokens are codes, which are words, and what each
 //! word may match (its stem, a prefix, an abbreviation's expansions).
 
-use super::typo::{Budget, RecentCorrections};
+use super::typo::{recent_corrections, Budget, RecentCorrections};
 use super::{abbreviations, vocabulary};
 use crate::normalize::{self, Token};
 use crate::pack::Pack;
@@ -246,9 +246,9 @@ impl Slot {
         // one edit away, is read as a typo (and the walk is saved for the
         // others).
         let corrections = match typing {
-            true => recent.get(packs, &self.typed, 2, Budget::Typed),
+            true => recent_corrections(recent, packs, &self.typed, 2, Budget::Typed),
             false if self.typed.chars().count() >= MIN_PHRASE_CORRECTED => {
-                recent.get(packs, &self.typed, 2, Budget::Written)
+                recent_corrections(recent, packs, &self.typed, 2, Budget::Written)
             }
             false => Vec::new(),
         };

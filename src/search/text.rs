@@ -201,7 +201,7 @@ pub fn complete_codes(
 
 /// A record matched by one slot.
 #[derive(Debug, Clone, Copy)]
-struct SlotMatch {
+pub(crate) struct SlotMatch {
     id: u32,
     field: u8,
     /// The slot's word is negated in the query (see `Slot::negated`).
@@ -374,8 +374,8 @@ type SlotList = std::sync::Arc<Vec<SlotMatch>>;
 
 /// What a slot's candidate list depends on: its words, expansions and
 /// negation (not what the query says around it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ListKey {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ListKey {
     system: &'static str,
     exact: Vec<String>,
     prefix: Option<String>,
@@ -405,44 +405,11 @@ const RECENT_LISTS: usize = 24;
 /// being read from the postings again (a fifth of the time of a
 /// several-word query). Kept by the code book; cleared when the release in
 /// force changes, since the lists hold that release's records.
-#[derive(Debug, Default)]
-pub struct RecentLists {
-    lists: std::sync::Mutex<std::collections::VecDeque<(ListKey, SlotList)>>,
-}
+pub(crate) type RecentLists = super::recent::Recent<ListKey, SlotList, RECENT_LISTS>;
 
-/// A copy starts afresh: the lists are only a saving.
-impl Clone for RecentLists {
-    fn clone(&self) -> Self {
-        RecentLists::default()
-    }
-}
-
-impl RecentLists {
-    /// Forgets every list.
-    pub fn clear(&mut self) {
-        if let Ok(lists) = self.lists.get_mut() {
-            lists.clear();
-        }
-    }
-
-    /// The candidates of `slot` in `pack`, from the recent lists or read.
-    fn get(&self, pack: &Pack<'_>, slot: &Slot) -> Result<SlotList, PackError> {
-        let key = ListKey::new(pack, slot);
-        // A poisoned lock only means a panic elsewhere: read afresh.
-        if let Ok(lists) = self.lists.lock() {
-            if let Some((_, list)) = lists.iter().find(|(k, _)| *k == key) {
-                return Ok(list.clone());
-            }
-        }
-        let list = SlotList::new(slot_candidates(pack, slot)?);
-        if let Ok(mut lists) = self.lists.lock() {
-            if lists.len() >= RECENT_LISTS {
-                lists.pop_front();
-            }
-            lists.push_back((key, list.clone()));
-        }
-        Ok(list)
-    }
+/// The candidates of `slot` in `pack`, from the recent lists or read.
+fn slot_list(recent: &RecentLists, pack: &Pack<'_>, slot: &Slot) -> Result<SlotList, PackError> {
+    recent.get_or(ListKey::new(pack, slot), || slot_candidates(pack, slot).map(SlotList::new))
 }
 
 /// Records in both lists, with the weaker field.
@@ -720,7 +687,7 @@ fn special_populations(pack: &Pack<'_>, slots: &[Slot]) -> Result<Vec<(u32, u32)
 impl<'s, 'p> PackSearch<'s, 'p> {
     /// Reads each slot's candidates in `pack`.
     fn new(index: usize, pack: &'s Pack<'p>, slots: &'s [Slot], recent: &RecentLists) -> Result<Self, PackError> {
-        let lists: Vec<SlotList> = slots.iter().map(|s| recent.get(pack, s)).collect::<Result<_, _>>()?;
+        let lists: Vec<SlotList> = slots.iter().map(|s| slot_list(recent, pack, s)).collect::<Result<_, _>>()?;
         let labels = if pack.label_count() > 0 { label_masks(pack, slots)? } else { Vec::new() };
         // Where label words are not posted to their headers, a label can
         // satisfy a slot that no list holds for the header ("free" slots).

@@ -89,7 +89,7 @@ pub fn corrections(packs: &[&Pack<'_>], key: &str, limit: usize) -> Vec<String> 
 }
 
 /// How far a correction may be from the word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Budget {
     /// A query being typed: the word's [`budget`], anywhere in the word.
     Typed,
@@ -137,42 +137,26 @@ const RECENT_CORRECTIONS: usize = 256;
 /// whole dictionary (most of a search's time), and the same unknown word
 /// is read again and again: at every keystroke after it while a query is
 /// typed, and in every phrase of a note that holds it. Kept by the code
-/// book; what it keeps depends only on the packs' dictionaries.
-#[derive(Debug, Default)]
-pub struct RecentCorrections {
-    found: std::sync::Mutex<std::collections::VecDeque<(CorrectionKey, Vec<String>)>>,
-}
+/// book, by the books searched, the word, the budget and the limit.
+pub type RecentCorrections = super::recent::Recent<CorrectionKey, Vec<String>, RECENT_CORRECTIONS>;
 
-/// What a correction depends on: the books searched, the word, the budget.
-type CorrectionKey = (Vec<&'static str>, String, Budget);
+/// What a correction depends on: the books searched, the word, the budget
+/// and how many are kept.
+type CorrectionKey = (Vec<&'static str>, String, Budget, usize);
 
-/// A copy starts afresh: the corrections are only a saving.
-impl Clone for RecentCorrections {
-    fn clone(&self) -> Self {
-        RecentCorrections::default()
-    }
-}
-
-impl RecentCorrections {
-    /// [`corrections_within`], from the recent corrections or walked.
-    pub fn get(&self, packs: &[&Pack<'_>], key: &str, limit: usize, budget: Budget) -> Vec<String> {
-        let systems: Vec<&'static str> = packs.iter().map(|p| p.system().id).collect();
-        let wanted: CorrectionKey = (systems, key.to_string(), budget);
-        // A poisoned lock only means a panic elsewhere: walk afresh.
-        if let Ok(found) = self.found.lock() {
-            if let Some((_, c)) = found.iter().find(|(k, _)| *k == wanted) {
-                return c.iter().take(limit).cloned().collect();
-            }
-        }
-        let corrections = corrections_within(packs, key, limit, budget);
-        if let Ok(mut found) = self.found.lock() {
-            if found.len() >= RECENT_CORRECTIONS {
-                found.pop_front();
-            }
-            found.push_back((wanted, corrections.clone()));
-        }
-        corrections
-    }
+/// [`corrections_within`], from the recent corrections or walked.
+pub fn recent_corrections(
+    recent: &RecentCorrections,
+    packs: &[&Pack<'_>],
+    key: &str,
+    limit: usize,
+    budget: Budget,
+) -> Vec<String> {
+    let systems: Vec<&'static str> = packs.iter().map(|p| p.system().id).collect();
+    let found = recent.get_or((systems, key.to_string(), budget, limit), || {
+        Ok::<_, std::convert::Infallible>(corrections_within(packs, key, limit, budget))
+    });
+    found.unwrap_or_default()
 }
 
 /// An automaton over whole keys that accepts a key when one of its

@@ -317,12 +317,7 @@ impl CodeBook<'_> {
             options.limit,
             options.billable_only
         );
-        if let Some(hits) = self.recent_phrases().get(&key) {
-            return Ok(hits);
-        }
-        let hits = self.search_phrase(phrase, options)?;
-        self.recent_phrases().put(key, hits.clone());
-        Ok(hits)
+        self.recent_phrases().get_or(key, || self.search_phrase(phrase, options))
     }
 
     /// The entry of `code` when it is a billable code of one of `systems`.
@@ -384,6 +379,26 @@ impl<'r, 'a> Reader<'r, 'a> {
         Ok(hits)
     }
 
+    /// The mention of a status code (long-term drug use, allergy status)
+    /// one word of the note stands for, when the code is billable.
+    fn status_mention(
+        &self,
+        code: &str,
+        w: &Word,
+        assertion: Assertion,
+        why: String,
+    ) -> Result<Option<Mention>, QueryError> {
+        let entry = self.book.billable_entry(code, &self.search.systems)?;
+        Ok(entry.map(|entry| Mention {
+            entry,
+            assertion,
+            spans: vec![(w.start, w.end)],
+            score: 150,
+            why,
+            coded: false,
+        }))
+    }
+
     /// The mentions of one piece.
     fn read_piece(&mut self, note: &str, piece: &Piece, out: &mut Vec<Mention>) -> Result<(), QueryError> {
         let words: Vec<&str> = piece.words.iter().map(|w| w.folded.as_str()).collect();
@@ -407,16 +422,8 @@ impl<'r, 'a> Reader<'r, 'a> {
             }
             usable[i] = false;
             allergen[i] = true;
-            if let Some(entry) = self.book.billable_entry(code, &self.search.systems)? {
-                out.push(Mention {
-                    entry,
-                    assertion: assert(i, i + 1),
-                    spans: vec![(w.start, w.end)],
-                    score: 150,
-                    why: format!("\"{}\" is an allergy: allergy status (Guidelines I.C.21.c.3)", &note[w.start..w.end]),
-                    coded: false,
-                });
-            }
+            let why = format!("\"{}\" is an allergy: allergy status (Guidelines I.C.21.c.3)", &note[w.start..w.end]);
+            out.extend(self.status_mention(code, w, assert(i, i + 1), why)?);
         }
         if allergy_list {
             return Ok(());
@@ -429,19 +436,9 @@ impl<'r, 'a> Reader<'r, 'a> {
             if not_taken || allergen[i] {
                 continue;
             }
-            if let Some(entry) = self.book.billable_entry(code, &self.search.systems)? {
-                out.push(Mention {
-                    entry,
-                    assertion: assert(i, i + 1),
-                    spans: vec![(w.start, w.end)],
-                    score: 150,
-                    why: format!(
-                        "\"{}\" is taken: long-term (current) drug use (Guidelines I.C.21.c.3)",
-                        &note[w.start..w.end]
-                    ),
-                    coded: false,
-                });
-            }
+            let why =
+                format!("\"{}\" is taken: long-term (current) drug use (Guidelines I.C.21.c.3)", &note[w.start..w.end]);
+            out.extend(self.status_mention(code, w, assert(i, i + 1), why)?);
         }
         // Runs of usable words between punctuation and triggers.
         let mut run: Vec<usize> = Vec::new();
@@ -533,53 +530,10 @@ const RECENT_PHRASES: usize = 4096;
 /// The phrase searches of the latest notes and their hits. A note is read
 /// again at every pause in typing, and all its runs but the one being
 /// written are the runs of the last reading (and its history codes the
-/// same searches): their hits are taken from here. Kept by the code book, bounded (the oldest go first), cleared
-/// when the release in force changes.
-#[derive(Debug, Default)]
-pub struct RecentPhrases {
-    found: std::sync::Mutex<PhraseCache>,
-}
-
-#[derive(Debug, Default)]
-struct PhraseCache {
-    hits: std::collections::HashMap<String, Vec<Hit>>,
-    order: std::collections::VecDeque<String>,
-}
-
-/// A copy starts afresh: the phrases are only a saving.
-impl Clone for RecentPhrases {
-    fn clone(&self) -> Self {
-        RecentPhrases::default()
-    }
-}
-
-impl RecentPhrases {
-    /// The hits kept for `key` (books, setting and phrase).
-    fn get(&self, key: &str) -> Option<Vec<Hit>> {
-        // A poisoned lock only means a panic elsewhere: search afresh.
-        self.found.lock().ok()?.hits.get(key).cloned()
-    }
-
-    fn put(&self, key: String, hits: Vec<Hit>) {
-        let Ok(mut cache) = self.found.lock() else { return };
-        if cache.order.len() >= RECENT_PHRASES {
-            if let Some(oldest) = cache.order.pop_front() {
-                cache.hits.remove(&oldest);
-            }
-        }
-        if cache.hits.insert(key.clone(), hits).is_none() {
-            cache.order.push_back(key);
-        }
-    }
-
-    /// Forgets every phrase.
-    pub fn clear(&mut self) {
-        if let Ok(cache) = self.found.get_mut() {
-            cache.hits.clear();
-            cache.order.clear();
-        }
-    }
-}
+/// same searches): their hits are taken from here. Kept by the code book,
+/// by the options and the phrase; cleared when the release in force
+/// changes.
+pub type RecentPhrases = crate::search::recent::Recent<String, Vec<Hit>, RECENT_PHRASES>;
 
 /// What a section says of every mention in it, unless a trigger says more.
 fn section_assertion(section: Section) -> Option<Assertion> {
