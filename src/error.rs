@@ -81,6 +81,8 @@ pub enum QueryError {
     NoteTooLong { chars: usize, max: usize },
     /// More codes than `check` reads at once.
     TooManyCodes { given: usize, max: usize },
+    /// An age the edits cannot read (the MCE's ages run 0 to 124).
+    BadAge { given: i64 },
 }
 
 impl fmt::Display for QueryError {
@@ -101,6 +103,9 @@ impl fmt::Display for QueryError {
             ),
             QueryError::TooManyCodes { given, max } => {
                 write!(f, "{given} codes, over the {max} check reads at once: check an encounter at a time")
+            }
+            QueryError::BadAge { given } => {
+                write!(f, "age {given} is not an age in years from 0 to {}", crate::check::MAX_AGE)
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod check;
 pub mod citations;
 pub mod dates;
 pub mod error;
+pub mod flags;
 pub mod model;
 pub mod normalize;
 pub mod pack;

@@ -28,7 +28,7 @@ Usage:
   chartcode dump     [--system S]
   chartcode map      CODE --to SYSTEM [--json]
   chartcode suggest  [TEXT | --file F | -] [--system S]... [--limit N] [--setting S] [--all] [--json]
-  chartcode check    CODE... [--system S] [--principal CODE] [--today DATE] [--json]
+  chartcode check    CODE... [--system S] [--principal CODE] [--age N] [--sex F|M] [--setting S] [--today DATE] [--json]
   chartcode eval     FILE... [--system S]... [--limit N] [--billable] [--setting S] [--misses N] [--typos] [--json]
   chartcode eval-suggest [--codiesp DIR]... [--negex FILE] [--setting S] [--limit N] [--json]
 
@@ -54,6 +54,8 @@ Options:
   --all            `suggest`: also list what was not coded (negated, hypothetical,
                    uncertain) with its assertion
   --principal CODE `check`: the principal diagnosis (default: the first listed)
+  --age N          `check`: the patient's age in years (0 to 124), for the MCE age edits
+  --sex F|M        `check`: the patient's sex (U: unknown), for the last published sex edit
   --json           machine-readable output (field names are stable)
   --today DATE     the date of service, YYYY-MM-DD (default: today): it chooses
                    the release in force; a code terminated before it is not billable
@@ -119,6 +121,8 @@ struct Args {
     codiesp: Vec<PathBuf>,
     negex: Option<PathBuf>,
     principal: Option<String>,
+    age: Option<i64>,
+    sex: Option<chartcode::flags::Sex>,
 }
 
 fn parse_args() -> Result<Args, Fail> {
@@ -143,6 +147,16 @@ fn parse_args() -> Result<Args, Fail> {
             Long("billable") => args.billable = true,
             Long("all") => args.all = true,
             Long("principal") => args.principal = Some(parser.value()?.string()?),
+            Long("age") => {
+                let v = parser.value()?.string()?;
+                args.age = Some(
+                    v.trim().parse().map_err(|_| Fail(format!("--age takes a whole number of years, not {v:?}")))?,
+                );
+            }
+            Long("sex") => {
+                let v = parser.value()?.string()?;
+                args.sex = chartcode::flags::Sex::parse(&v).map_err(|e| Fail(format!("--sex: {e}")))?;
+            }
             Long("codiesp") => args.codiesp.push(parser.value()?.into()),
             Long("negex") => args.negex = Some(parser.value()?.into()),
             Long("file") => args.file = Some(parser.value()?.into()),
@@ -396,6 +410,7 @@ fn section_role(tag: &str) -> &'static str {
         "CMPD" => "composed records",
         "LSET" => "compositions",
         "XWLK" => "crosswalk",
+        "EDIT" => "claim edits, CC/MCC, HCC, PDPM",
         "TRMD" => "termination dates",
         _ => "",
     }
@@ -590,12 +605,17 @@ fn check_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         .iter()
         .map(|c| chartcode::check::CodeToCheck { system: system.map(str::to_string), code: c.clone() })
         .collect();
-    let context = chartcode::check::CheckContext { principal: args.principal.clone() };
+    let context = chartcode::check::CheckContext {
+        principal: args.principal.clone(),
+        age: args.age,
+        sex: args.sex,
+        setting: args.setting,
+    };
     let report = book.check(&codes, &context)?;
     if args.json {
         print_json(&report)?;
     } else {
-        for (given, entry) in args.positional.iter().zip(&report.codes) {
+        for (given, entry) in report.given.iter().zip(&report.codes) {
             match entry {
                 Some(e) => outln!("{:<9} {:<10} {}", e.code, e.system, e.title),
                 None => outln!("{given:<9} {:<10} (not a code)", "-"),
@@ -612,6 +632,31 @@ fn check_cmd(args: &Args, book: &CodeBook) -> Result<ExitCode, Fail> {
         }
         if report.findings.is_empty() {
             outln!("no findings");
+        }
+        let s = &report.summary;
+        if !s.hcc.is_empty() || !s.cc_mcc.is_empty() || !s.pdpm.nta.is_empty() || !s.pdpm.slp.is_empty() {
+            outln!("summary");
+        }
+        for h in &s.hcc {
+            let state = match (h.dropped_by, &h.condition) {
+                (Some(by), _) => format!(" (dropped: HCC {by} ranks above)"),
+                (None, Some(c)) => format!(" (if {c})"),
+                _ => String::new(),
+            };
+            outln!("  HCC {:<4} {}{state}  [{}]", h.hcc, h.label, h.codes.join(", "));
+        }
+        for c in &s.cc_mcc {
+            outln!(
+                "  {:<8} {}{}",
+                c.level,
+                c.code,
+                if c.excluded { " (excluded by the principal diagnosis)" } else { "" }
+            );
+        }
+        for (what, list) in [("NTA", &s.pdpm.nta), ("SLP", &s.pdpm.slp)] {
+            for g in list.iter() {
+                outln!("  {what}      {}  [{}]", g.comorbidity, g.codes.join(", "));
+            }
         }
     }
     Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })

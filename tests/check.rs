@@ -51,7 +51,7 @@ fn a_manifestation_asks_for_its_etiology_first() {
         vec![(Severity::Warning, vec!["F02.80".to_string(), "G30.9".to_string()])]
     );
     // The principal named: G30.9 listed second but principal is no order issue.
-    let principal = CheckContext { principal: Some("G30.9".into()) };
+    let principal = CheckContext { principal: Some("G30.9".into()), ..Default::default() };
     let r = codebook_on(20261127).check(&codes(&["G30.9", "F02.80"]), &principal).unwrap();
     assert!(of(&r, "code-first-order").is_empty());
 }
@@ -155,7 +155,7 @@ fn repeated_codes_and_if_applicable_lists_stay_quiet() {
     let r = check(&["A41.9"]);
     assert_eq!(of(&r, "code-first-missing"), vec![(Severity::Info, vec!["A41.9".to_string()])], "{:?}", r.findings);
     // The principal as typed ("f0280") is the code as written.
-    let principal = CheckContext { principal: Some("f0280".into()) };
+    let principal = CheckContext { principal: Some("f0280".into()), ..Default::default() };
     let r = codebook_on(20261127).check(&codes(&["G30.9", "F02.80"]), &principal).unwrap();
     assert_eq!(of(&r, "code-first-order").len(), 1, "F02.80 as principal is sequenced before its etiology");
 }

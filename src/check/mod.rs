@@ -14,19 +14,32 @@
 //! * **info**: an Excludes2 pair (allowed together, and why), a partner
 //!   missing that a note asks for only "if applicable".
 //!
-//! The Medicare Code Editor, MS-DRG CC/MCC, CMS-HCC and PDPM tables are not
-//! compiled into the packs yet: `check` says nothing about age, sex,
-//! principal-diagnosis edits or payment weight.
+//! Then the claim-edit and payment tables of the ICD-10-CM pack (`EDIT`),
+//! on the date of service: the Medicare Code Editor's age, sex and
+//! principal-diagnosis edits ([`mce`]), and what the set weighs on payment
+//! ([`payment`]: CC/MCC with the principal's exclusions, HCCs with their
+//! hierarchy, PDPM comorbidities), which also come back as the report's
+//! summary.
+
+mod mce;
+mod payment;
+
+pub use payment::{CcMccInSet, Comorbidity, HccInSet, PdpmInSet, Summary};
 
 use crate::citations::{cited_ranges, cites};
 use crate::error::QueryError;
+use crate::flags::Sex;
 use crate::model::NoteKind;
+use crate::search::Setting;
 use crate::search::{CodeBook, Entry, Record};
 use serde::Serialize;
 
 /// Most codes one check reads (a claim has at most 25 diagnoses and 25
 /// procedures; a problem list rarely more than 100).
 pub const MAX_CHECK_CODES: usize = 1000;
+
+/// Oldest age the edits read (the MCE's adult range ends at 124).
+pub const MAX_AGE: u32 = 124;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -64,16 +77,37 @@ pub struct CodeToCheck {
 /// What a check knows of the encounter besides the codes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckContext {
-    /// The principal diagnosis; else the first diagnosis listed.
+    /// The principal diagnosis; else the first diagnosis listed. When it
+    /// is not among the codes it is checked with them, first.
     pub principal: Option<String>,
+    /// The patient's age in years on the date of service (0 to
+    /// [`MAX_AGE`]; anything else is refused).
+    pub age: Option<i64>,
+    pub sex: Option<Sex>,
+    /// Where the care is given: which payment findings are said (see
+    /// `payment`) and which principal-diagnosis edits apply (inpatient or
+    /// no setting said).
+    pub setting: Option<Setting>,
 }
 
 /// A check's answer: the codes as read, and the findings, errors first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CheckReport {
+    /// Each code as given (the principal first when it was not among them).
+    pub given: Vec<String>,
     /// Each code as the books know it (`None` where no book has it).
     pub codes: Vec<Option<Entry>>,
     pub findings: Vec<Finding>,
+    /// What the set weighs on payment (HCCs, CC/MCC, PDPM).
+    pub summary: Summary,
+}
+
+/// An ICD-10-CM diagnosis of the set, as the edit tables read it.
+pub(crate) struct Diagnosis {
+    pub code: String,
+    pub title: String,
+    /// Its record id in the ICD-10-CM pack.
+    pub id: u32,
 }
 
 impl CheckReport {
@@ -96,6 +130,21 @@ impl CodeBook<'_> {
         if codes.len() > MAX_CHECK_CODES {
             return Err(QueryError::TooManyCodes { given: codes.len(), max: MAX_CHECK_CODES });
         }
+        let age = match context.age {
+            Some(a) if !(0..=i64::from(MAX_AGE)).contains(&a) => return Err(QueryError::BadAge { given: a }),
+            a => a.map(|a| a as u32),
+        };
+        // A principal not among the codes is checked with them, first.
+        let with_principal: Vec<CodeToCheck>;
+        let codes = match context.principal.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) if !codes.iter().any(|c| same_code(&c.code, p)) => {
+                with_principal = std::iter::once(CodeToCheck { system: Some("icd10cm".into()), code: p.to_string() })
+                    .chain(codes.iter().cloned())
+                    .collect();
+                &with_principal[..]
+            }
+            _ => codes,
+        };
         for c in codes {
             if let Some(s) = &c.system {
                 self.pack(s)?;
@@ -158,10 +207,90 @@ impl CodeBook<'_> {
             })
             .collect();
         pairs(&dated, &mut findings);
-        instructions(&dated, principal, &mut findings);
+        let manifestations = self.manifestations(&dated)?;
+        instructions(&dated, principal, &manifestations, &mut findings);
         unspecified_beside_specific(&dated, &mut findings);
+        let summary = self.edits(&dated, principal, age, context, &mut findings)?;
         findings.sort_by_key(|f| f.severity);
-        Ok(CheckReport { codes: read.into_iter().map(|r| r.record.map(|r| r.entry)).collect(), findings })
+        Ok(CheckReport {
+            given: read.iter().map(|r| r.given.clone()).collect(),
+            codes: read.into_iter().map(|r| r.record.map(|r| r.entry)).collect(),
+            findings,
+            summary,
+        })
+    }
+
+    /// The set's manifestation codes (the MCE's list, and the Tabular
+    /// List's "in diseases classified elsewhere" titles): their "code
+    /// first" note is an order, not an "if it applies".
+    fn manifestations(&self, read: &[Read]) -> Result<std::collections::HashSet<String>, QueryError> {
+        let mut out = std::collections::HashSet::new();
+        let pack = self.pack("icd10cm").ok();
+        let tables = match pack {
+            Some(p) => p.edits()?,
+            None => None,
+        };
+        for r in read.iter().filter_map(|r| r.record.as_ref()) {
+            let by_title = r.entry.title.contains("classified elsewhere");
+            let by_mce = match (pack, tables) {
+                (Some(p), Some(t)) if r.entry.system == "icd10cm" => {
+                    crate::normalize::normalize_code(&r.entry.code).and_then(|c| p.find_code(&c)).is_some_and(|id| {
+                        crate::flags::mce_bits(t, id, crate::flags::edit_date(p))
+                            .is_some_and(|(bits, _)| bits & crate::pack::edits::attr::MANIFESTATION != 0)
+                    })
+                }
+                _ => false,
+            };
+            if by_title || by_mce {
+                out.insert(r.entry.code.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The MCE edits and the payment summary of the set's ICD-10-CM codes.
+    fn edits(
+        &self,
+        read: &[Read],
+        principal: Option<&str>,
+        age: Option<u32>,
+        context: &CheckContext,
+        findings: &mut Vec<Finding>,
+    ) -> Result<Summary, QueryError> {
+        let Ok(pack) = self.pack("icd10cm") else { return Ok(Summary::default()) };
+        let dx: Vec<Diagnosis> = read
+            .iter()
+            .filter_map(|r| r.record.as_ref())
+            .filter(|r| r.entry.system == "icd10cm" && r.entry.billable)
+            .filter_map(|r| {
+                let id = crate::normalize::normalize_code(&r.entry.code).and_then(|c| pack.find_code(&c))?;
+                Some(Diagnosis { code: r.entry.code.clone(), title: r.entry.title.clone(), id })
+            })
+            .collect();
+        if dx.is_empty() {
+            return Ok(Summary::default());
+        }
+        let Some(tables) = pack.edits()? else {
+            if age.is_some() || context.sex.is_some() || context.setting.is_some() {
+                findings.push(Finding {
+                    severity: Severity::Info,
+                    rule: "no-edit-tables",
+                    codes: Vec::new(),
+                    message: "the ICD-10-CM pack was built without the claim-edit tables: no age, sex, principal-diagnosis or payment checks".into(),
+                    source: "the loaded ICD-10-CM pack".into(),
+                });
+            }
+            return Ok(Summary::default());
+        };
+        let date = crate::flags::edit_date(pack);
+        // The principal: as given, else the first diagnosis listed.
+        let principal_index = match principal {
+            Some(p) => dx.iter().position(|d| d.code == p),
+            None => Some(0),
+        };
+        let patient = mce::Patient { age, sex: context.sex, setting: context.setting, principal: principal_index };
+        mce::findings(tables, date, &dx, &patient, findings);
+        Ok(payment::summarize(tables, date, &dx, &patient, findings))
     }
 
     /// Looks one code up and reports why it cannot be billed, if so.
@@ -232,6 +361,14 @@ impl CodeBook<'_> {
             findings.push(Finding { severity: Severity::Error, rule, codes: vec![e.code.clone()], message, source });
         }
         Ok(Read { given, record: Some(record) })
+    }
+}
+
+/// Whether two codes as written are the same code (`e119` and `E11.9`).
+fn same_code(a: &str, b: &str) -> bool {
+    match (crate::normalize::normalize_code(a), crate::normalize::normalize_code(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.trim() == b.trim(),
     }
 }
 
@@ -331,7 +468,12 @@ fn rule_name(kind: NoteKind) -> &'static str {
 /// code and its category ask: a block's or chapter's lists ("code to
 /// identify: exposure to environmental tobacco smoke …") are "if
 /// applicable" by nature.
-fn instructions(read: &[Read], principal: Option<&str>, findings: &mut Vec<Finding>) {
+fn instructions(
+    read: &[Read],
+    principal: Option<&str>,
+    manifestations: &std::collections::HashSet<String>,
+    findings: &mut Vec<Finding>,
+) {
     for (i, a) in read.iter().enumerate() {
         let Some(ra) = &a.record else { continue };
         let category = ra.entry.code.get(..3).unwrap_or("");
@@ -357,11 +499,23 @@ fn instructions(read: &[Read], principal: Option<&str>, findings: &mut Vec<Findi
                         });
                     }
                     (_, Some(_)) => {}
+                    // A manifestation code's "code first" is an order; a
+                    // list of conditions at another code ("heart failure
+                    // due to hypertension (I11.0)" at I50) applies only when
+                    // one of them is documented.
                     (NoteKind::CodeFirst, None) => findings.push(Finding {
-                        severity: if said.contains("if applicable") { Severity::Info } else { Severity::Warning },
+                        severity: if manifestations.contains(&ra.entry.code) && !said.contains("if applicable") {
+                            Severity::Warning
+                        } else {
+                            Severity::Info
+                        },
                         rule: "code-first-missing",
                         codes: vec![ra.entry.code.clone()],
-                        message: format!("{}: code first {said}", ra.entry.code),
+                        message: if note.alternatives {
+                            format!("{}: code first, where one applies: {said}", ra.entry.code)
+                        } else {
+                            format!("{}: code first {said}", ra.entry.code)
+                        },
                         source,
                     }),
                     (_, None) => findings.push(Finding {
@@ -390,6 +544,9 @@ struct Instruction {
     at: String,
     text: String,
     ranges: Vec<(String, String)>,
+    /// Several notes of one kind at one code, with no heading: each an
+    /// alternative ("code first: … (I11.0)", "… (I13.-)" at I50).
+    alternatives: bool,
 }
 
 /// The "code first" or "use additional code" instructions of a record's
@@ -426,10 +583,29 @@ fn grouped(record: &Record, kind: NoteKind, category: &str) -> Vec<Instruction> 
                         o.text.push_str(&format!(", {text}"));
                         o.ranges.extend(ranges);
                     }
-                    None => out.push(Instruction { at: at.to_string(), text: format!("{lead}: {text}"), ranges }),
+                    None => out.push(Instruction {
+                        at: at.to_string(),
+                        text: format!("{lead}: {text}"),
+                        ranges,
+                        alternatives: false,
+                    }),
                 }
             }
-            _ if !ranges.is_empty() => out.push(Instruction { at: at.to_string(), text: text.to_string(), ranges }),
+            _ if !ranges.is_empty() => {
+                match out.iter_mut().find(|o| o.at == at && (o.alternatives || !o.text.contains(':'))) {
+                    Some(o) => {
+                        o.text.push_str(&format!("; {text}"));
+                        o.ranges.extend(ranges);
+                        o.alternatives = true;
+                    }
+                    None => out.push(Instruction {
+                        at: at.to_string(),
+                        text: text.to_string(),
+                        ranges,
+                        alternatives: false,
+                    }),
+                }
+            }
             _ => {}
         }
     }

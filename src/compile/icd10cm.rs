@@ -76,6 +76,7 @@ pub fn parse_tabular(xml: &str, file: &str, release: &str) -> Result<Book, Compi
         releases: Vec::new(),
         index_terms: Vec::new(),
         expansions: Vec::new(),
+        edits: Default::default(),
     })
 }
 

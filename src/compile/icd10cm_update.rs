@@ -449,6 +449,7 @@ pub fn derive(
         releases: vec![base_release, later.clone()],
         index_terms: Vec::new(),
         expansions: Vec::new(),
+        edits: Default::default(),
     };
     Ok((book, changes))
 }

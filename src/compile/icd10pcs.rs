@@ -370,6 +370,7 @@ pub fn parse(
         releases: Vec::new(),
         index_terms: Vec::new(),
         expansions: Vec::new(),
+        edits: Default::default(),
     })
 }
 

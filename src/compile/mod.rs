@@ -7,6 +7,7 @@
 //! temporary file and renamed, so a failed build never leaves a half-written
 //! pack behind.
 
+pub mod edits;
 pub mod gems;
 pub mod hcpcs;
 pub mod icd10cm;
@@ -81,6 +82,9 @@ pub struct Book {
     /// ICD-10-PCS Index: "appendectomy" → "Excision, Appendix"), keys
     /// ascending.
     pub expansions: Vec<(String, Vec<String>)>,
+    /// The claim-edit and payment tables (`EDIT`; ICD-10-CM), empty when
+    /// the manifest lists none.
+    pub edits: crate::pack::edits::EditTables,
 }
 
 /// Which words of an Alphabetic Index entry a [`Book::index_terms`] text is.
@@ -223,6 +227,7 @@ impl Book {
             releases: Vec::new(),
             index_terms: Vec::new(),
             expansions: Vec::new(),
+            edits: Default::default(),
         })
     }
 
@@ -455,6 +460,10 @@ pub fn compile_book_with(
                 book.meta.push(("index.see_followed".into(), report.see_followed.to_string()));
                 book.meta.push(("index.see_unresolved".into(), report.see_unresolved.to_string()));
             }
+            let sources = edit_sources(codebooks, entry)?;
+            let (tables, meta) = edits::compile(&book, &sources)?;
+            book.edits = tables;
+            book.meta.extend(meta);
             book
         }
         "icd10pcs" => {
@@ -669,6 +678,37 @@ fn crosswalks(
 }
 
 /// A verified source file as UTF-8 text.
+/// The claim-edit and payment files of a book's manifest entry (roles
+/// `mce`, `mce_age_ranges`, `mce_sex`, `mcc`, `cc`, `cc_exclusions`, `hcc`,
+/// `hcc_hierarchy`, `hcc_labels`, `pdpm_nta`, `pdpm_slp`; a later release's
+/// `mce`, `mcc`, `cc`, `hcc`), read and verified.
+fn edit_sources(codebooks: &Path, entry: &sources::BookEntry) -> Result<edits::EditSources, CompileError> {
+    let read = |f: Option<&sources::SourceFile>| -> Result<Option<edits::Source>, CompileError> {
+        match f {
+            Some(f) => Ok(Some((read_text(codebooks, f)?, f.path.clone()))),
+            None => Ok(None),
+        }
+    };
+    let later = |role: &str| entry.later.first().and_then(|l| l.file(role));
+    Ok(edits::EditSources {
+        mce: read(entry.file("mce"))?,
+        mce_later: read(later("mce"))?,
+        age_ranges: read(entry.file("mce_age_ranges"))?,
+        sex: read(entry.file("mce_sex"))?,
+        mcc: read(entry.file("mcc"))?,
+        cc: read(entry.file("cc"))?,
+        mcc_later: read(later("mcc"))?,
+        cc_later: read(later("cc"))?,
+        cc_exclusions: read(entry.file("cc_exclusions"))?,
+        hcc: read(entry.file("hcc"))?,
+        hcc_later: read(later("hcc"))?,
+        hcc_hierarchy: read(entry.file("hcc_hierarchy"))?,
+        hcc_labels: read(entry.file("hcc_labels"))?,
+        pdpm_nta: read(entry.file("pdpm_nta"))?,
+        pdpm_slp: read(entry.file("pdpm_slp"))?,
+    })
+}
+
 fn read_text(codebooks: &Path, file: &sources::SourceFile) -> Result<String, CompileError> {
     let bytes = sources::read_verified(codebooks, file)?;
     String::from_utf8(bytes).map_err(|e| CompileError::Syntax {

@@ -191,6 +191,9 @@ pub fn write_pack(book: &Book) -> Result<Vec<u8>, CompileError> {
         billable = section.list.last().map_or(billable, |r| r.4);
         sections.push((tag::RELEASES, section.write().map_err(CompileError::Invalid)?));
     }
+    if !book.edits.tables.is_empty() {
+        sections.push((tag::EDITS, book.edits.write()));
+    }
     header::assemble(book.system, &book.release, book.records.len() as u32, billable, &sections)
 }
 

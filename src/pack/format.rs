@@ -66,6 +66,9 @@ pub mod tag {
     /// The releases a pack carries and which records belong to which
     /// (`pack::releases`). Absent in a pack of one release.
     pub const RELEASES: [u8; 4] = *b"RLSE";
+    /// The claim-edit and payment tables (MCE, MS-DRG CC/MCC, CMS-HCC,
+    /// PDPM), resolved to record ids (`pack::edits`). Optional.
+    pub const EDITS: [u8; 4] = *b"EDIT";
 }
 
 /// `RECS` holds, for the stored records (composed records have no row: the

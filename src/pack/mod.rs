@@ -21,6 +21,7 @@
 //! | [`terminations`] | `TRMD` | termination dates |
 //! | [`crosswalk`] | `XWLK` | crosswalks to and from other systems |
 //! | [`releases`] | `RLSE` | the releases a pack carries, by date of service |
+//! | [`edits`] | `EDIT` | claim-edit and payment tables (MCE, CC/MCC, HCC, PDPM) |
 //!
 //! [`Pack::open`] checks the header, the checksum, the section table, every
 //! section's own header, the `fst` maps, the `CMPD` rank directory and
@@ -37,6 +38,7 @@ pub mod composed;
 pub mod composition;
 pub mod crosswalk;
 pub mod dictionary;
+pub mod edits;
 pub mod expansions;
 pub mod format;
 pub mod header;
@@ -101,6 +103,10 @@ pub struct Pack<'a> {
     /// The date the pack is read on (`YYYYMMDD`, 0 = unknown), for
     /// termination dates; see [`Pack::set_today`].
     today: u32,
+    /// The `EDIT` section's bytes, when the pack has one.
+    edits_section: Option<&'a [u8]>,
+    /// The `EDIT` tables, decoded on first use (a check, a flag lookup).
+    edits: std::sync::OnceLock<Result<edits::EditTables, PackError>>,
     /// The labels as words, read on first use by the search.
     label_words: std::sync::OnceLock<Result<Vec<LabelWords>, PackError>>,
     /// The top-level records and the categories with their subtrees' ends
@@ -275,6 +281,7 @@ impl<'a> Pack<'a> {
             Some(r) => Some(Releases::parse(r, h.record_count)?),
             None => None,
         };
+        let edits_section = sections.optional(tag::EDITS, "EDIT")?;
         let codes = open_fst(sections.get(tag::CODES, "CODE")?, "CODE")?;
         let postings = sections.get(tag::POSTINGS, "POST")?;
         let posting_fields = sections.get(tag::POSTING_FIELDS, "PFLD")?;
@@ -306,10 +313,22 @@ impl<'a> Pack<'a> {
             in_force: releases.as_ref().map_or(0, |r| r.in_force(0)),
             releases,
             today: 0,
+            edits_section,
+            edits: std::sync::OnceLock::new(),
             label_words: std::sync::OnceLock::new(),
             outline: std::sync::OnceLock::new(),
             content_words: text::ContentWords::default(),
         })
+    }
+
+    /// The claim-edit and payment tables, decoded on first use; `None` when
+    /// the pack was built without them.
+    pub fn edits(&self) -> Result<Option<&edits::EditTables>, PackError> {
+        let Some(bytes) = self.edits_section else { return Ok(None) };
+        match self.edits.get_or_init(|| edits::EditTables::parse(bytes)) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     /// The code system of this pack.

@@ -108,6 +108,10 @@ pub struct Hit {
     /// (a word was corrected; `text` is the query as corrected).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub via: Option<Via>,
+    /// What the code weighs on a claim on the date of service (CC/MCC,
+    /// HCC, PDPM, MCE; see [`crate::flags`]); `search` fills it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<crate::flags::CodeFlags>,
 }
 
 /// How a hit was reached (see [`Hit::via`]).
@@ -163,6 +167,10 @@ pub struct Record {
     /// Excludes1 note at the category applies to every code below it.
     pub inherited_notes: Vec<InheritedNotes>,
     pub children_count: u32,
+    /// What the code weighs on a claim on the date of service (CC/MCC,
+    /// HCC, PDPM, MCE; see [`crate::flags`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flags: Option<crate::flags::CodeFlags>,
     /// When the record needs a 7th character: the valid ones.
     pub seventh_characters: Vec<SeventhCharacter>,
     /// The short descriptor, where the book has one.
@@ -705,7 +713,14 @@ impl<'a> CodeBook<'a> {
     pub fn search(&self, query: &str, options: &SearchOptions) -> Result<Vec<Hit>, QueryError> {
         let packs = self.selected(&options.systems)?;
         let parsed = query::Query::parse(query, &packs, &self.corrections);
-        self.search_parsed(&packs, parsed, options)
+        let mut hits = self.search_parsed(&packs, parsed, options)?;
+        for hit in &mut hits {
+            let Some(pack) = packs.iter().find(|p| p.system().id == hit.entry.system) else { continue };
+            if let Some(id) = crate::normalize::normalize_code(&hit.entry.code).and_then(|c| pack.find_code(&c)) {
+                hit.flags = crate::flags::flags(pack, id)?;
+            }
+        }
+        Ok(hits)
     }
 
     /// Searches a phrase of finished words (see `Query::parse_phrase`): no
@@ -1372,6 +1387,7 @@ pub fn record(pack: &Pack<'_>, id: u32) -> Result<Record, PackError> {
         notes: all_notes.into_iter().filter(|n| !n.kind.is_attribute()).collect(),
         inherited_notes,
         children_count: children.len() as u32,
+        flags: crate::flags::flags(pack, id)?,
         seventh_characters,
     })
 }

@@ -159,6 +159,7 @@ pub fn complete_codes(
                     matched: vec![code.to_lowercase()],
                     highlights: Vec::new(),
                     via: None,
+                    flags: None,
                 };
                 hits.push((true, pi, code.len(), hit));
             }
@@ -190,6 +191,7 @@ pub fn complete_codes(
                         matched: vec![code.to_lowercase()],
                         highlights: Vec::new(),
                         via: None,
+                        flags: None,
                     },
                 ));
             }
@@ -1145,7 +1147,7 @@ fn rank(
             .collect();
         let highlights = highlights(&e.title, slots, c.mask);
         let via = via(slots, &c);
-        hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights, via });
+        hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights, via, flags: None });
     }
     Ok(hits)
 }
