@@ -478,6 +478,27 @@ fn a_setting_chooses_the_seventh_character() {
     assert!(Setting::parse("SNF ").is_none() && Setting::parse("nursing").is_none());
 }
 
+/// In a dental office the oral-cavity codes (K00–K14) and the dental Z
+/// codes come first; the rest follow as ranked, and a typed code is
+/// found as anywhere.
+#[test]
+fn a_dental_office_sees_dental_codes_first() {
+    let cb = codebook();
+    let search = |q: &str, setting: Option<Setting>| -> Vec<String> {
+        let options = SearchOptions { limit: 8, billable_only: true, setting, ..SearchOptions::default() };
+        cb.search(q, &options).unwrap().into_iter().map(|h| h.entry.code).collect()
+    };
+    let everywhere = search("abscess", None);
+    let dental = search("abscess", Some(Setting::Dental));
+    assert!(!everywhere[0].starts_with("K0"), "{everywhere:?}");
+    assert_eq!(dental[0], "K04.7", "{dental:?}");
+    assert!(dental.contains(&everywhere[0]), "the others follow: {dental:?}");
+    assert_eq!(dental.len(), 8);
+    assert_eq!(search("dental examination", Some(Setting::Dental))[0].get(..5), Some("Z01.2"));
+    assert_eq!(search("e11.9", Some(Setting::Dental))[0], "E11.9");
+    assert_eq!(search("essential hypertension", Some(Setting::Dental))[0], "I10");
+}
+
 /// A typo in the word being typed: what has been typed is read as the
 /// nearest prefix of the books' words and completed from there, while the
 /// word is still unfinished ("pnuemon" → "pneumon…").

@@ -256,6 +256,13 @@ fn check_reads_codes_as_strings_or_objects_and_refuses_bad_input() {
     assert_eq!(got["findings"][0]["rule"], "excludes1", "{got}");
     assert_eq!(got["findings"][0]["severity"], "error");
     assert_eq!(got["codes"][0]["code"], "E11.9");
+    // The patient's age, sex and setting; the payment summary.
+    let options = json!({ "today": "2026-03-01", "age": 70, "sex": "M", "setting": "inpatient" });
+    let got = answer(book.check(js(&json!(["E11.22", "O80", "N18.4"])), Some(js(&options)))).expect("check answers");
+    let rules: Vec<&str> = got["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"age-conflict") && rules.contains(&"sex-conflict") && rules.contains(&"cc-mcc"), "{got}");
+    assert_eq!(got["summary"]["hcc"][0]["hcc"], 37, "{got}");
+    assert_eq!(got["summary"]["ccMcc"][0]["excluded"], true, "{got}");
     let bad: Vec<(JsValue, Option<JsValue>)> = vec![
         (JsValue::UNDEFINED, None),
         (JsValue::from_str("E11.9"), None),
@@ -264,7 +271,13 @@ fn check_reads_codes_as_strings_or_objects_and_refuses_bad_input() {
         (js(&json!([{ "cod": "E11.9" }])), None),
         (js(&json!(vec!["I10"; 1001])), None),
         (js(&json!(["I10"])), Some(js(&json!({ "today": "soon" })))),
-        (js(&json!(["I10"])), Some(js(&json!({ "age": 70 })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "agee": 70 })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "age": -1 })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "age": 300 })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "age": 7.5 })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "age": "seventy" })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "sex": "X" })))),
+        (js(&json!(["I10"])), Some(js(&json!({ "setting": "hospice" })))),
         (js(&json!([{ "system": "icd11", "code": "I10" }])), None),
     ];
     for (codes, options) in bad {

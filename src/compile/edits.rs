@@ -172,7 +172,13 @@ struct MceRow {
 /// Parses an MCE code master (`code, start_date, end_date, attributes`).
 /// Attributes the checks do not read (procedure-edit conditions) are
 /// ignored; an unknown one is an error, so a new MCE attribute is noticed.
-fn parse_mce((text, path): &Source) -> Result<Vec<MceRow>, CompileError> {
+fn parse_mce(source: &Source) -> Result<Vec<MceRow>, CompileError> {
+    parse_mce_rows(source, true)
+}
+
+/// [`parse_mce`]; `attributes: false` reads codes and dates only (an
+/// ICD-10-PCS master, whose attributes are procedure edits).
+fn parse_mce_rows((text, path): &Source, attributes: bool) -> Result<Vec<MceRow>, CompileError> {
     const KNOWN_UNUSED: [&str; 8] =
         ["female", "male", "delout", "diabtypeI", "clintrial", "ncov6", "ncov7", "ncov_z302"];
     let mut out = Vec::new();
@@ -185,7 +191,7 @@ fn parse_mce((text, path): &Source) -> Result<Vec<MceRow>, CompileError> {
             return Err(source_error(path, n + 1, "expected 4 tab-separated fields"));
         }
         let mut bits = 0;
-        for a in f[3].split(',').map(str::trim).filter(|a| !a.is_empty()) {
+        for a in f[3].split(',').map(str::trim).filter(|a| attributes && !a.is_empty()) {
             match attr::NAMES.iter().find(|(name, _)| *name == a) {
                 Some((_, b)) => bits |= b,
                 None if KNOWN_UNUSED.contains(&a) => {}
@@ -204,7 +210,7 @@ fn parse_mce((text, path): &Source) -> Result<Vec<MceRow>, CompileError> {
 
 /// The codes of an MCE master in effect on `day`.
 pub fn mce_codes_on(source: &Source, day: u32) -> Result<Vec<String>, CompileError> {
-    let mut codes: Vec<String> = parse_mce(source)?
+    let mut codes: Vec<String> = parse_mce_rows(source, false)?
         .into_iter()
         .filter(|r| r.from <= day && (r.to == 0 || day <= r.to))
         .map(|r| r.code)
@@ -216,7 +222,7 @@ pub fn mce_codes_on(source: &Source, day: u32) -> Result<Vec<String>, CompileErr
 
 /// Distinct codes of an MCE master, all dates.
 pub fn mce_distinct_codes(source: &Source) -> Result<usize, CompileError> {
-    let mut codes: Vec<String> = parse_mce(source)?.into_iter().map(|r| r.code).collect();
+    let mut codes: Vec<String> = parse_mce_rows(source, false)?.into_iter().map(|r| r.code).collect();
     codes.sort();
     codes.dedup();
     Ok(codes.len())
@@ -514,7 +520,7 @@ fn cc_tables(
 }
 
 /// Splits one CSV line (quoted fields may hold commas; `""` is a quote).
-fn csv_fields(line: &str) -> Vec<String> {
+pub fn csv_fields(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut quoted = false;

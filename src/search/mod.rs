@@ -377,6 +377,14 @@ pub struct SearchOptions {
     pub setting: Option<Setting>,
 }
 
+/// The ICD-10-CM codes of the dental office: diseases of the oral cavity
+/// and jaws, the dental examination, dental prosthesis fitting, caries
+/// risk, and dental prosthesis and restoration status.
+pub const DENTAL_CODES: [&str; 6] = ["K00-K14", "Z01.2", "Z46.3", "Z91.84", "Z97.2", "Z98.81"];
+
+/// How many dental codes a dental-office search puts first.
+const DENTAL_FIRST: usize = 5;
+
 impl Default for SearchOptions {
     fn default() -> Self {
         SearchOptions {
@@ -714,6 +722,9 @@ impl<'a> CodeBook<'a> {
         let packs = self.selected(&options.systems)?;
         let parsed = query::Query::parse(query, &packs, &self.corrections);
         let mut hits = self.search_parsed(&packs, parsed, options)?;
+        if options.setting == Some(Setting::Dental) && options.within.is_empty() {
+            hits = self.dental_first(query, options, &packs, hits)?;
+        }
         for hit in &mut hits {
             let Some(pack) = packs.iter().find(|p| p.system().id == hit.entry.system) else { continue };
             if let Some(id) = crate::normalize::normalize_code(&hit.entry.code).and_then(|c| pack.find_code(&c)) {
@@ -721,6 +732,44 @@ impl<'a> CodeBook<'a> {
             }
         }
         Ok(hits)
+    }
+
+    /// In a dental office the codes a dentist assigns come first: the best
+    /// few of the ICD-10-CM dental codes ([`DENTAL_CODES`]) and of a
+    /// licensed CDT pack, then the rest as ranked.
+    fn dental_first(
+        &self,
+        query: &str,
+        options: &SearchOptions,
+        packs: &[&Pack<'a>],
+        hits: Vec<Hit>,
+    ) -> Result<Vec<Hit>, QueryError> {
+        let limit = options.limit.min(MAX_LIMIT);
+        let mut first: Vec<Hit> = Vec::new();
+        for system in ["cdt", "icd10cm"] {
+            if !packs.iter().any(|p| p.system().id == system) {
+                continue;
+            }
+            let narrowed = SearchOptions {
+                systems: vec![system.to_string()],
+                limit: DENTAL_FIRST.min(limit),
+                within: if system == "icd10cm" {
+                    DENTAL_CODES.iter().map(|c| c.to_string()).collect()
+                } else {
+                    Vec::new()
+                },
+                setting: None,
+                ..options.clone()
+            };
+            let only = [self.pack(system)?];
+            let parsed = query::Query::parse(query, &only, &self.corrections);
+            first.extend(self.search_parsed(&only, parsed, &narrowed)?);
+        }
+        let seen: std::collections::HashSet<(&str, String)> =
+            first.iter().map(|h| (h.entry.system, h.entry.code.clone())).collect();
+        first.extend(hits.into_iter().filter(|h| !seen.contains(&(h.entry.system, h.entry.code.clone()))));
+        first.truncate(limit);
+        Ok(first)
     }
 
     /// Searches a phrase of finished words (see `Query::parse_phrase`): no

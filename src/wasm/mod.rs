@@ -11,6 +11,7 @@
 mod args;
 
 use crate::check::{CheckContext, CodeToCheck, MAX_CHECK_CODES};
+use crate::flags::Sex;
 use crate::search::{self, SearchOptions, Setting, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::suggest::{SuggestOptions, DEFAULT_SUGGEST_LIMIT, MAX_NOTE_CHARS, MAX_SUGGEST_LIMIT};
 use crate::Pack;
@@ -114,7 +115,8 @@ impl JsCodeBook {
 
     /// The coder's checks on a code set: `codes` are strings (routed by
     /// shape, as `lookup` does) or `{ system, code }`; options `{ principal,
-    /// today }`. Returns `{ codes, findings }`.
+    /// today, age, sex, setting }`. Returns `{ given, codes, findings,
+    /// summary }`.
     #[wasm_bindgen(skip_typescript)]
     pub fn check(&mut self, codes: JsValue, options: Option<JsValue>) -> Result<JsValue, JsError> {
         const M: &str = "check()";
@@ -229,15 +231,26 @@ fn codes_to_check(value: &JsValue) -> Result<Vec<CodeToCheck>, ArgError> {
     Ok(out)
 }
 
-/// `check`'s options `{ principal, today }`.
+/// `check`'s options `{ principal, today, age, sex, setting }`.
 fn check_options(value: &JsValue) -> Result<(CheckContext, Option<u32>), ArgError> {
-    let Some(o) = args::options(value, "options", &["principal", "today"])? else {
+    let Some(o) = args::options(value, "options", &["principal", "today", "age", "sex", "setting"])? else {
         return Ok((CheckContext::default(), None));
     };
     let principal = args::optional_string(&args::get(&o, "principal"), "options.principal", MAX_CODE_LEN)?;
     let today = args::get(&o, "today");
     let today = if today.is_undefined() { None } else { Some(args::date(&today, "options.today")?) };
-    Ok((CheckContext { principal }, today))
+    let age = args::get(&o, "age");
+    let age = match age.as_f64() {
+        _ if age.is_undefined() || age.is_null() => None,
+        Some(a) if a.fract() == 0.0 && a.abs() < 1e6 => Some(a as i64),
+        _ => return Err(format!("options.age must be a whole number of years, not {}", args::describe(&age))),
+    };
+    let sex = match args::optional_string(&args::get(&o, "sex"), "options.sex", 16)? {
+        Some(s) => Sex::parse(&s).map_err(|e| format!("options.{e}"))?,
+        None => None,
+    };
+    let setting = setting(&args::get(&o, "setting"))?;
+    Ok((CheckContext { principal, age, sex, setting }, today))
 }
 
 /// `options.setting`: absent, or one of [`Setting::NAMES`].

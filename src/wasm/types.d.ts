@@ -57,6 +57,28 @@ export interface Hit extends Entry {
    * query words it matched; the pack keeps the index's words, not its lines).
    */
   via?: { kind: 'typo' | 'abbreviation' | 'lay' | 'index'; text: string };
+  /** What the code weighs on a claim on the date of service (ICD-10-CM); absent when nothing. */
+  flags?: CodeFlags;
+}
+
+/** One CMS-HCC V28 category a code maps to. */
+export interface HccFlag {
+  hcc: number;
+  label: string;
+  /** The model maps the code here only for this age or sex (`age < 50`, `female`). */
+  condition?: string;
+}
+
+/**
+ * What an ICD-10-CM code weighs on a claim, on the date of service: MS-DRG severity as a
+ * secondary diagnosis, CMS-HCC V28 categories, PDPM comorbidities (nursing homes) and the
+ * Medicare Code Editor's attributes in words (`newborn (age 0)`, `manifestation (not principal)`).
+ */
+export interface CodeFlags {
+  ccMcc?: 'CC' | 'MCC';
+  hcc?: HccFlag[];
+  pdpm?: { nta?: string[]; slp?: string[] };
+  mce?: string[];
 }
 
 export interface Note {
@@ -136,6 +158,8 @@ export interface CodeRecord extends Entry {
   /** Notes of the ancestors, nearest first (an Excludes1 at the category applies below it). */
   inheritedNotes: InheritedNotes[];
   childrenCount: number;
+  /** What the code weighs on a claim on the date of service; absent when nothing. */
+  flags?: CodeFlags;
   /** When the code needs a 7th character: the valid ones. */
   seventhCharacters: SeventhCharacter[];
   shortTitle?: string;
@@ -292,12 +316,30 @@ export interface CheckOptions {
   principal?: string;
   /** The date of service for this check (`"YYYY-MM-DD"` or a `Date`; default: the book's). */
   today?: string | Date;
+  /** The patient's age in years (0 to 124), for the MCE age edits. */
+  age?: number;
+  /** The patient's sex (`F`, `M`, `female`, `male`; `U`: unknown), for the last published sex edit (informational). */
+  sex?: string;
+  /**
+   * Where the care is given: `inpatient` adds the principal-diagnosis edits (unacceptable,
+   * questionable admission) and CC/MCC findings; `snf` the PDPM findings; `dental` leaves out
+   * HCC findings. The summary holds everything whatever the setting.
+   */
+  setting?: Setting;
 }
 
 /** One finding of `check`, citing its rule's source. */
 export interface Finding {
   severity: 'error' | 'warning' | 'info';
-  /** A stable rule name: `not-a-code`, `not-billable`, `seventh-character`, `terminated`, `no-release`, `excludes1`, `excludes2`, `code-first-missing`, `code-first-order`, `use-additional-missing`, `unspecified-beside-specific`, `read-as` (a code several books have, read by its shape). */
+  /**
+   * A stable rule name: `not-a-code`, `not-billable`, `seventh-character`, `terminated`,
+   * `no-release`, `excludes1`, `excludes2`, `code-first-missing`, `code-first-order`,
+   * `use-additional-missing`, `unspecified-beside-specific`, `read-as` (a code several books have,
+   * read by its shape); the MCE's `age-conflict`, `sex-conflict`, `manifestation-as-principal`,
+   * `external-cause-as-principal`, `unacceptable-principal`, `requires-secondary`,
+   * `questionable-admission`, `wrong-procedure`, `unspecified-code`; payment: `cc-mcc`, `hcc`,
+   * `pdpm-nta`, `pdpm-slp`; `no-edit-tables`.
+   */
   rule: string;
   codes: string[];
   message: string;
@@ -306,10 +348,23 @@ export interface Finding {
 }
 
 export interface CheckReport {
-  /** Each code as the books know it, in the order given; `null` where no book has it. */
+  /** Each code as given (the principal first when it was not among the codes). */
+  given: string[];
+  /** Each code as the books know it, in the order of `given`; `null` where no book has it. */
   codes: (Entry | null)[];
   /** Errors first, then warnings, then info. */
   findings: Finding[];
+  /** What the set weighs on payment, whatever the setting. */
+  summary: CheckSummary;
+}
+
+export interface CheckSummary {
+  /** HCCs of the set; one a higher HCC of the set drops says which (`droppedBy`). */
+  hcc: { hcc: number; label: string; codes: string[]; droppedBy?: number; condition?: string; source: string }[];
+  /** Secondary diagnoses that are a CC or an MCC; `excluded` when the principal diagnosis excludes it. */
+  ccMcc: { code: string; level: 'CC' | 'MCC'; excluded: boolean; source: string }[];
+  /** PDPM comorbidities; NTA points are not computed (`note` says why). */
+  pdpm: { nta: { comorbidity: string; codes: string[] }[]; slp: { comorbidity: string; codes: string[] }[]; note?: string };
 }
 
 export interface CodeBookOptions {
@@ -349,8 +404,9 @@ export class CodeBook {
   suggest(text: string, options?: SuggestOptions): Suggestion[];
   /**
    * The coder's checks on a code set (the Tabular List's Excludes1/Excludes2, code first and use
-   * additional code; 7th characters, headers, terminated codes and the release in force). At most
-   * 1,000 codes.
+   * additional code; 7th characters, headers, terminated codes and the release in force; the
+   * Medicare Code Editor's age, sex and principal-diagnosis edits; CC/MCC, CMS-HCC and PDPM),
+   * each finding citing its source. At most 1,000 codes; an age outside 0–124 throws.
    */
   check(codes: CodeToCheck[], options?: CheckOptions): CheckReport;
   /** Everything about one code (`E11.9`, `e119`, `0DTJ0ZZ`, `250.00`), or `null` when it is not a code. */
