@@ -45,6 +45,18 @@ fn benches(c: &mut Criterion) {
         });
     }
     notes.finish();
+
+    // The coder's checks: a 30-code inpatient claim, all public books.
+    let codes: Vec<chartcode::check::CodeToCheck> =
+        common::CHECK_SET.iter().map(|c| chartcode::check::CodeToCheck { system: None, code: c.to_string() }).collect();
+    let context = chartcode::check::CheckContext {
+        age: Some(72),
+        setting: Some(chartcode::search::Setting::Inpatient),
+        ..Default::default()
+    };
+    let mut check = c.benchmark_group("check");
+    check.bench_function("30 codes, inpatient", |b| b.iter(|| book.check(black_box(&codes), &context).unwrap()));
+    check.finish();
 }
 
 criterion_group! {

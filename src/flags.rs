@@ -94,10 +94,7 @@ pub fn hcc_condition_holds(value: u32, age: Option<u32>, sex: Option<Sex>) -> bo
             return false;
         }
     }
-    match ((value >> hcc::SEX_SHIFT) & 3, sex) {
-        (1, Some(Sex::Female)) | (2, Some(Sex::Male)) => false,
-        _ => true,
-    }
+    !matches!(((value >> hcc::SEX_SHIFT) & 3, sex), (1, Some(Sex::Female)) | (2, Some(Sex::Male)))
 }
 
 /// A patient's sex as the edits read it.
@@ -135,7 +132,7 @@ pub fn age_group(tables: &EditTables, bit: u32, date: u32) -> Option<(&'static s
 
 /// The MCE attribute bits of record `id` on `date`, with the citation of
 /// the table that says so.
-pub fn mce_bits<'t>(tables: &'t EditTables, id: u32, date: u32) -> Option<(u32, &'t str)> {
+pub fn mce_bits(tables: &EditTables, id: u32, date: u32) -> Option<(u32, &str)> {
     let t = tables.get(table::MCE)?;
     let mut bits = 0;
     let mut source = "";
@@ -186,6 +183,12 @@ pub fn flags(pack: &Pack<'_>, id: u32) -> Result<Option<CodeFlags>, PackError> {
                 None => mce_words(name).to_string(),
             });
         }
+    }
+    // The last published sex edit, whatever the date: CMS no longer
+    // enforces it, a coder still wants to know.
+    if let Some(&(_, sex, _)) = tables.get(table::SEX).and_then(|t| t.rows_of(id).first()) {
+        let who = if sex == 1 { "female" } else { "male" };
+        out.mce.push(format!("{who} only (last published sex edit, MCE v41.1; no longer enforced)"));
     }
     Ok((!out.is_empty()).then_some(out))
 }

@@ -1,4 +1,4 @@
-import type { CodeBook, Coding, SystemId } from './index.js';
+import type { CheckReport, CodeBook, Coding, SystemId } from './index.js';
 
 /** What `chartcode-select` carries, and what `selected` lists. */
 export interface ChartcodeSelection {
@@ -23,15 +23,21 @@ export interface ChartcodeResults {
   error?: string;
 }
 
+/** What `chartcode-check` carries: `CodeBook.check()`'s report, or why it could not run. */
+export type ChartcodeCheck = CheckReport & { error?: string };
+
 /**
  * `<chartcode-picker>`: a WAI-ARIA combobox that searches the code books in
  * the page. Attributes: `systems` ("icd10cm hcpcs"), `billable-only`, `date-of-service`,
- * `setting` ("snf": an injury's subsequent encounter first),
- * `placeholder`, `limit`, `value`, `multiple`, `disabled`, `required`,
- * `name`, `preload`. Events (bubbling, composed): `chartcode-select` (detail:
- * ChartcodeSelection), `chartcode-clear` (detail: `{ removed:
- * ChartcodeSelection | null }`), `chartcode-results` (detail:
- * ChartcodeResults).
+ * `setting` ("snf": an injury's subsequent encounter first and PDPM badges; "inpatient": CC/MCC
+ * badges; "dental": dental codes first), `patient-age`, `patient-sex` (for the checks of the
+ * selected codes), `placeholder`, `limit`, `value`, `multiple`, `disabled`, `required`,
+ * `name`, `preload`. Options and chips show badges ("HCC 38", "CC", "NTA"); a chip with an
+ * error (an Excludes1 pair, an age conflict) or a warning carries a mark whose message shows on
+ * focus. Events (bubbling, composed): `chartcode-select` (detail: ChartcodeSelection),
+ * `chartcode-clear` (detail: `{ removed: ChartcodeSelection | null }`), `chartcode-results`
+ * (detail: ChartcodeResults), `chartcode-check` (detail: the check of the selected codes, null
+ * when none is selected; a bad `patient-age` gives a report with `error`).
  */
 export class ChartcodePicker extends HTMLElement {
   static readonly formAssociated: true;
@@ -41,6 +47,12 @@ export class ChartcodePicker extends HTMLElement {
   systems: string;
   /** Where the code is chosen: "outpatient", "inpatient", "snf" or "dental"; "" for none. */
   setting: string;
+  /** The patient's age in years, for the checks ("" when unknown). */
+  patientAge: string;
+  /** The patient's sex, "F" or "M" ("" when unknown). */
+  patientSex: string;
+  /** The latest check of the selected codes; null when none is selected or the books are loading. */
+  readonly report: ChartcodeCheck | null;
   billableOnly: boolean;
   /** The date of service, `YYYY-MM-DD` (empty: today): it chooses the release in force (ICD-10-CM FY2026 or FY2027). */
   dateOfService: string;
@@ -83,5 +95,6 @@ declare global {
     'chartcode-select': CustomEvent<ChartcodeSelection>;
     'chartcode-clear': CustomEvent<{ removed: ChartcodeSelection | null }>;
     'chartcode-results': CustomEvent<ChartcodeResults>;
+    'chartcode-check': CustomEvent<ChartcodeCheck | null>;
   }
 }

@@ -84,6 +84,7 @@ const STYLE = `
   --chartcode-mark-fg: inherit;
   --chartcode-chip-bg: #eef2f6;
   --chartcode-danger: #a40e26;
+  --chartcode-warning: #8a5300;
   --chartcode-radius: 6px;
   --chartcode-popup-height: 24rem;
   --chartcode-target: 2rem;
@@ -126,6 +127,7 @@ input {
 }
 input::placeholder { color: var(--chartcode-muted); }
 .chips { display: contents; }
+.chip { position: relative; }
 .chip {
   display: inline-flex; align-items: center; gap: 0.35rem; max-width: 100%;
   padding: 0.1rem 0.15rem 0.1rem 0.5rem;
@@ -169,6 +171,19 @@ input::placeholder { color: var(--chartcode-muted); }
 .badge { border: 1px solid currentColor; border-radius: 999px; padding: 0 0.4rem; }
 .badge.billable { color: var(--chartcode-accent); }
 .badge.not-billable, .badge.terminated { color: var(--chartcode-danger); }
+.flag { border: 1px solid currentColor; border-radius: 3px; padding: 0 0.3rem; font-size: 0.85em; font-variant-numeric: tabular-nums; }
+.chip .flag { font-size: 0.75em; color: var(--chartcode-muted); }
+.chip[data-finding="error"] { box-shadow: inset 0 0 0 2px var(--chartcode-danger); }
+.chip[data-finding="warning"] { box-shadow: inset 0 0 0 2px var(--chartcode-warning); }
+.chip .chip-mark { font-weight: 700; color: var(--chartcode-danger); }
+.chip[data-finding="warning"] .chip-mark { color: var(--chartcode-warning); }
+.chip-tip {
+  display: none; position: absolute; z-index: 3; top: calc(100% + 0.25rem); left: 0;
+  width: max-content; max-width: min(28rem, 90vw); padding: 0.35rem 0.55rem; white-space: normal;
+  background: var(--chartcode-bg); color: var(--chartcode-fg); border: 1px solid var(--chartcode-border);
+  border-radius: var(--chartcode-radius); font-size: 0.85em; box-shadow: 0 4px 12px rgb(0 0 0 / 0.15);
+}
+.chip-mark:focus-visible + .chip-tip, .chip-mark:hover + .chip-tip { display: block; }
 .chevron { display: inline-grid; place-items: center; min-width: var(--chartcode-target); min-height: var(--chartcode-target); margin: -0.35rem -0.6rem -0.35rem 0; font-size: 1.2em; color: var(--chartcode-accent); }
 mark { background: var(--chartcode-mark-bg); color: var(--chartcode-mark-fg); border-radius: 2px; }
 .empty, .loading { padding: 0.75rem; color: var(--chartcode-muted); }
@@ -287,6 +302,42 @@ function errorText(error) {
   return String(error?.message ?? error).replace(/^chartcode: [\w ]+\(\): /, '');
 }
 
+/**
+ * The badges of a code's flags (`lookup`/`search` `flags`) a setting pays
+ * by: the HCC everywhere but the dental office, CC/MCC for inpatients,
+ * PDPM comorbidities in a nursing home.
+ */
+function flagBadges(flags, setting) {
+  if (!flags) return [];
+  const out = [];
+  if (setting !== 'dental') {
+    for (const h of flags.hcc ?? []) {
+      const b = el('span', 'flag hcc', `HCC ${h.hcc}`);
+      b.title = `CMS-HCC ${h.hcc}: ${h.label}${h.condition ? ` (if ${h.condition})` : ''}`;
+      out.push(b);
+    }
+  }
+  if (setting === 'inpatient' && flags.ccMcc) {
+    const b = el('span', 'flag cc-mcc', flags.ccMcc);
+    b.title = `${flags.ccMcc} as a secondary diagnosis (MS-DRG)`;
+    out.push(b);
+  }
+  if (setting === 'snf') {
+    if (flags.pdpm?.nta?.length) {
+      const b = el('span', 'flag nta', 'NTA');
+      b.title = `PDPM NTA comorbidity: ${flags.pdpm.nta.join('; ')}`;
+      out.push(b);
+    }
+    if (flags.pdpm?.slp?.length) {
+      const b = el('span', 'flag slp', 'SLP');
+      b.title = `PDPM SLP comorbidity: ${flags.pdpm.slp.join('; ')}`;
+      out.push(b);
+    }
+  }
+  for (const b of out) b.part.add('flag');
+  return out;
+}
+
 /** The selection a picker hands the page. */
 function selectionOf(entry) {
   return {
@@ -313,6 +364,9 @@ export class ChartcodePicker extends HTMLElement {
       'disabled',
       'required',
       'aria-label',
+      'setting',
+      'patient-age',
+      'patient-sex',
     ];
   }
 
@@ -337,6 +391,7 @@ export class ChartcodePicker extends HTMLElement {
   #active = -1;
   #trail = []; // drill-down path: entries whose children are shown
   #selected = [];
+  #report = null;
   #pendingValue = null;
   #composing = false;
   #uid = `chartcode-${++nextId}`;
@@ -453,6 +508,9 @@ export class ChartcodePicker extends HTMLElement {
     if (name === 'value' && !this.#selectionMatches(value)) {
       this.#setValueFromCodes(value ?? '');
     }
+    if (['setting', 'patient-age', 'patient-sex', 'date-of-service'].includes(name) && this.#selected.length) {
+      this.#renderChips();
+    }
     this.#syncAttributes();
   }
 
@@ -495,6 +553,26 @@ export class ChartcodePicker extends HTMLElement {
   set setting(v) {
     if (v) this.setAttribute('setting', String(v));
     else this.removeAttribute('setting');
+  }
+  /** The patient's age in years, for the checks of the selected codes ('' when unknown). */
+  get patientAge() {
+    return this.getAttribute('patient-age') ?? '';
+  }
+  set patientAge(v) {
+    if (v === '' || v === null || v === undefined) this.removeAttribute('patient-age');
+    else this.setAttribute('patient-age', String(v));
+  }
+  /** The patient's sex (`F`, `M`; '' when unknown), for the checks of the selected codes. */
+  get patientSex() {
+    return this.getAttribute('patient-sex') ?? '';
+  }
+  set patientSex(v) {
+    if (v) this.setAttribute('patient-sex', String(v));
+    else this.removeAttribute('patient-sex');
+  }
+  /** The latest check of the selected codes (`book.check()`'s report), or null. */
+  get report() {
+    return this.#report;
   }
   get billableOnly() {
     return this.hasAttribute('billable-only');
@@ -835,7 +913,7 @@ export class ChartcodePicker extends HTMLElement {
         badge = el('span', 'badge not-billable', 'not billable');
       }
       badge.part.add('badge');
-      meta.append(badge);
+      meta.append(...flagBadges(entry.flags, this.setting), badge);
       const expandable = !entry.billable && !entry.terminated;
       if (expandable) {
         li.dataset.expandable = 'true';
@@ -1137,6 +1215,7 @@ export class ChartcodePicker extends HTMLElement {
   }
 
   #renderChips() {
+    const report = this.#check();
     const chips = this.#selected.map((s, index) => {
       const chip = el('span', 'chip');
       chip.part.add('chip');
@@ -1148,10 +1227,70 @@ export class ChartcodePicker extends HTMLElement {
       remove.disabled = this.#isDisabled();
       remove.setAttribute('aria-label', `Remove ${s.code} ${s.display}`.trim());
       remove.addEventListener('click', () => this.#remove(index));
-      chip.append(code, title, remove);
+      chip.append(code, title, ...flagBadges(this.#flagsOf(s), this.setting));
+      // The errors and warnings about this code: a mark whose message
+      // shows on focus (and hover), read as the mark's description.
+      const findings = (report?.findings ?? []).filter(
+        (f) => f.severity !== 'info' && f.codes.includes(s.code),
+      );
+      if (findings.length) {
+        const worst = findings.some((f) => f.severity === 'error') ? 'error' : 'warning';
+        chip.dataset.finding = worst;
+        const mark = el('button', 'chip-mark', worst === 'error' ? '!' : '?');
+        mark.type = 'button';
+        mark.part.add('chip-mark');
+        const count = findings.length;
+        mark.setAttribute('aria-label', `${s.code}: ${count} ${count === 1 ? worst : `${worst}s and warnings`}`);
+        const tip = el('span', 'chip-tip', findings.map((f) => f.message).join(' — '));
+        tip.id = `${this.#uid}-tip-${index}`;
+        tip.setAttribute('role', 'tooltip');
+        tip.part.add('chip-tip');
+        mark.setAttribute('aria-describedby', tip.id);
+        chip.append(mark, tip);
+      }
+      chip.append(remove);
       return chip;
     });
     this.#chips.replaceChildren(...chips);
+  }
+
+  /** A selected code's flags on the date of service (null before the books load). */
+  #flagsOf(selection) {
+    if (!this.#book) return null;
+    try {
+      return this.#dated().lookup(selection.code, selection.system)?.flags ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Checks the selected codes (the patient's age and sex, the setting, the
+   * date of service) and tells the page with `chartcode-check` when the
+   * report changed. Bad attributes (an age of 300) are said once, in the
+   * report's place, never thrown.
+   */
+  #check() {
+    const book = this.#selected.length ? this.#dated() : null;
+    let report = null;
+    if (book) {
+      const options = {};
+      if (this.setting) options.setting = this.setting;
+      if (this.patientAge.trim()) options.age = Number(this.patientAge);
+      if (this.patientSex.trim()) options.sex = this.patientSex.trim();
+      try {
+        report = book.check(
+          this.#selected.map((s) => ({ system: s.system, code: s.code })),
+          options,
+        );
+      } catch (error) {
+        report = { given: [], codes: [], findings: [], summary: null, error: errorText(error) };
+      }
+    }
+    const previous = JSON.stringify(this.#report);
+    this.#report = report;
+    if (JSON.stringify(report) !== previous) this.#emit('chartcode-check', report);
+    return report;
   }
 
   #renderDetail() {

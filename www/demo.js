@@ -32,13 +32,23 @@ const SAMPLES = {
   },
 };
 
+const problems = document.getElementById('problems');
+const findings = document.getElementById('findings');
+const patient = document.getElementById('patient');
+
+// The patient banner's age and sex go into the problem list's checks.
+problems.patientAge = patient.dataset.age;
+problems.patientSex = patient.dataset.sex;
+
 function setSetting(value) {
   suggestions.setting = value;
+  for (const picker of document.querySelectorAll('chartcode-picker')) picker.setting = value;
   for (const radio of document.querySelectorAll('input[name="setting"]')) radio.checked = radio.value === value;
 }
 for (const radio of document.querySelectorAll('input[name="setting"]')) {
   radio.addEventListener('change', () => radio.checked && setSetting(radio.value));
 }
+setSetting(document.querySelector('input[name="setting"]:checked')?.value ?? 'outpatient');
 sample.addEventListener('change', () => {
   const chosen = SAMPLES[sample.value];
   note.value = chosen.text;
@@ -95,6 +105,49 @@ async function showCrosswalk() {
 legacy.addEventListener('chartcode-select', showCrosswalk);
 legacy.addEventListener('chartcode-clear', showCrosswalk);
 loadCodeBook().then(showCrosswalk, (e) => (crosswalk.textContent = `The code books could not be loaded: ${e.message}`));
+
+/** One element with a class and text (never innerHTML with data). */
+function line(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The problem list's checks: findings (errors first), then what the set weighs on payment. */
+function showFindings(report) {
+  if (!report) {
+    findings.replaceChildren(line('p', 'muted', 'No codes yet.'));
+    return;
+  }
+  if (report.error) {
+    findings.replaceChildren(line('p', 'finding error', `The checks could not run: ${report.error}`));
+    return;
+  }
+  const list = line('ul', 'finding-list');
+  for (const f of report.findings) {
+    const item = line('li', `finding ${f.severity}`);
+    item.dataset.rule = f.rule;
+    item.append(line('span', 'severity', f.severity), line('span', 'message', f.message), line('span', 'source', f.source));
+    list.append(item);
+  }
+  const nodes = [report.findings.length ? list : line('p', 'muted', 'No findings: the set passes the checks.')];
+  const s = report.summary;
+  const weights = [
+    ...s.hcc.map((h) => `HCC ${h.hcc} ${h.label} (${h.codes.join(', ')})${h.droppedBy ? `: dropped, HCC ${h.droppedBy} ranks above` : ''}`),
+    ...s.ccMcc.map((c) => `${c.level} ${c.code}${c.excluded ? ': excluded by the principal diagnosis' : ''}`),
+    ...s.pdpm.nta.map((g) => `PDPM NTA ${g.comorbidity} (${g.codes.join(', ')})`),
+    ...s.pdpm.slp.map((g) => `PDPM SLP ${g.comorbidity} (${g.codes.join(', ')})`),
+  ];
+  if (weights.length) {
+    const summary = line('ul', 'weights');
+    summary.setAttribute('aria-label', 'Payment weight');
+    for (const w of weights) summary.append(line('li', '', w));
+    nodes.push(line('h4', '', 'Payment weight'), summary);
+  }
+  findings.replaceChildren(...nodes);
+}
+problems.addEventListener('chartcode-check', (e) => showFindings(e.detail));
 
 for (const picker of document.querySelectorAll('chartcode-picker')) {
   picker.addEventListener('chartcode-select', (e) => {

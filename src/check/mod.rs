@@ -138,7 +138,7 @@ impl CodeBook<'_> {
         let with_principal: Vec<CodeToCheck>;
         let codes = match context.principal.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) if !codes.iter().any(|c| same_code(&c.code, p)) => {
-                with_principal = std::iter::once(CodeToCheck { system: Some("icd10cm".into()), code: p.to_string() })
+                with_principal = std::iter::once(CodeToCheck { system: None, code: p.to_string() })
                     .chain(codes.iter().cloned())
                     .collect();
                 &with_principal[..]

@@ -567,6 +567,10 @@ fn hcc_condition(age: &str, sex: &str) -> Option<u32> {
     Some(bits)
 }
 
+/// One HCC mapping: its citation, the dates of service it answers for,
+/// and its (code, HCC | condition) pairs.
+type MappingPart<'c> = (&'c str, u32, u32, Vec<(String, u32)>);
+
 /// The HCC table (PY2026 with conditions; PY2027 derived) and hierarchy.
 fn hcc_tables(
     codes: &Codes,
@@ -576,7 +580,7 @@ fn hcc_tables(
     let Some(base) = &sources.hcc else { return Ok(Vec::new()) };
     let mut b = Builder::new(table::HCC, KIND_ROWS);
     // code → (hcc | condition) per source.
-    let mut parts: Vec<(&str, u32, u32, Vec<(String, u32)>)> = Vec::new();
+    let mut parts: Vec<MappingPart> = Vec::new();
     let mut pairs = Vec::new();
     for (n, line) in base.0.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
         let f = csv_fields(line);

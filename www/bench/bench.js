@@ -91,3 +91,20 @@ window.suggestMemory = (text, calls) => {
 };
 
 status.textContent = 'ready';
+
+/** Checks a code set `rounds` times (all public books); returns the
+ *  milliseconds of the first check (it decodes the edit tables) and of
+ *  each one after. */
+window.checkSet = (codes, options, rounds) => {
+  const fresh = new CodeBook();
+  const t0 = performance.now();
+  const report = fresh.check(codes, options);
+  const first = performance.now() - t0;
+  const again = [];
+  for (let r = 0; r < rounds; r++) {
+    const t = performance.now();
+    fresh.check(codes, options);
+    again.push(performance.now() - t);
+  }
+  return { first, again, findings: report.findings.length };
+};

@@ -25,6 +25,14 @@ const SUGGEST_FIRST_READS = 5;
 const SUGGEST_ROUNDS = 50;
 const MEMORY_CALLS = 2_000;
 
+// The 30-code inpatient claim of benches/common.rs, for check().
+const CHECK_SET = readFileSync(join(repo, 'benches/common.rs'), 'utf8')
+  .match(/CHECK_SET: \[&str; 30\] = \[([^\]]*)\]/)[1]
+  .match(/"[^"]+"/g)
+  .map((c) => c.slice(1, -1));
+const CHECK_ROUNDS = 200;
+let checked = null;
+
 const queries = readFileSync(join(repo, 'benches/typing-session.txt'), 'utf8')
   .split('\n')
   .map((l) => l.trim())
@@ -88,6 +96,10 @@ for (const b of BUILDS) {
     if (i === COLD_LOADS - 1) {
       const times = await page.evaluate(([q, r, l]) => window.typingSession(q, r, l), [queries, ROUNDS, LIMIT]);
       typing.push({ build: b, times });
+      if (b.query === 'all') {
+        const options = { age: 72, sex: 'F', setting: 'inpatient', today: '2026-11-27' };
+        checked = await page.evaluate(([c, o, r]) => window.checkSet(c, o, r), [CHECK_SET, options, CHECK_ROUNDS]);
+      }
       if (b.query === 'icd10cm') {
         suggested = await page.evaluate(([n, f, r]) => window.suggestNotes(n, f, r), [notes, SUGGEST_FIRST_READS, SUGGEST_ROUNDS]);
         const shortest = notes[0][1];
@@ -153,6 +165,13 @@ console.log(`\n## \`<chartcode-picker>\`: keystroke to rendered results in Chrom
 console.log('From the input event to the options in the DOM, styled and laid out (search, 20 options built with');
 console.log('their highlights, the detail view cleared, a forced layout); painting follows in the same frame.\n');
 latencyTable(rendered);
+if (checked) {
+  console.log(`\n## \`check()\` in Chromium, all public books (${CHECK_ROUNDS} rounds)\n`);
+  console.log('| code set | findings | first check ms | again p50 ms | again p99 ms |');
+  console.log('|---|---:|---:|---:|---:|');
+  const again = [...checked.again].sort((a, b) => a - b);
+  console.log(`| ${CHECK_SET.length} codes, inpatient, age and sex | ${checked.findings} | ${ms(checked.first)} | ${ms(quantile(again, 0.5))} | ${ms(quantile(again, 0.99))} |`);
+}
 if (suggested) {
   console.log(`\n## Suggestion from a note in Chromium, ICD-10-CM only\n`);
   console.log(`First read: a fresh \`CodeBook\`'s first suggestion for the note (median of ${SUGGEST_FIRST_READS}). Again: the same note`);

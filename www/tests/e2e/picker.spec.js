@@ -382,6 +382,58 @@ test.describe('the picker, more', () => {
     await expect(p.options).toHaveCount(0);
   });
 
+  test('options and chips carry the flags the setting pays by, and chips mark the check findings', async ({ page }) => {
+    const p = parts(page, 'checked');
+    await p.input.click();
+    await page.keyboard.type('chronic systolic heart failure');
+    const option = p.options.filter({ hasText: 'I50.22' }).first();
+    await expect(option.locator('.flag')).toHaveText(['HCC 226', 'CC']);
+    // A nursing home shows PDPM comorbidities, not CC/MCC.
+    await p.host.evaluate((el) => { el.setting = 'snf'; });
+    await p.input.fill('');
+    await page.keyboard.type('acute respiratory failure with hypoxia');
+    await expect(p.options.filter({ hasText: 'J96.01' }).first().locator('.flag')).toHaveText(['HCC 213', 'NTA']);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await p.host.evaluate((el) => { el.setting = 'inpatient'; });
+
+    // An Excludes1 pair: both chips carry the error mark, its message on focus.
+    await p.host.evaluate((el) => { el.value = 'E11.9 E10.9'; });
+    await expect(p.chips).toHaveCount(2);
+    await expect(p.chips.nth(0)).toHaveAttribute('data-finding', 'error');
+    await expect(p.chips.nth(1)).toHaveAttribute('data-finding', 'error');
+    const mark = p.chips.nth(1).locator('.chip-mark');
+    const tip = p.chips.nth(1).locator('[role="tooltip"]');
+    await expect(tip).toBeHidden();
+    await mark.focus();
+    await expect(tip).toBeVisible();
+    await expect(tip).toContainText('never coded together');
+    await expect(mark).toHaveAttribute('aria-describedby', await tip.getAttribute('id'));
+    await expect(p.chips.nth(0).locator('.flag')).toHaveText(['HCC 38']);
+    // The page hears the report.
+    await page.waitForFunction(() => window.checks.some((c) => c.target === 'checked' && c.detail?.findings.some((f) => f.rule === 'excludes1')));
+
+    // The patient is 70: a newborn code is an age conflict; removing the pair's half clears its marks.
+    await p.host.evaluate((el) => { el.value = 'E11.9 A33'; });
+    await expect(p.chips.nth(1)).toHaveAttribute('data-finding', 'error');
+    await p.chips.nth(1).locator('.chip-mark').focus();
+    await expect(p.chips.nth(1).locator('[role="tooltip"]')).toContainText('newborn');
+    await p.host.evaluate((el) => { el.patientAge = '0'; });
+    await expect(p.chips.nth(1)).not.toHaveAttribute('data-finding', 'error');
+    await p.host.evaluate((el) => { el.value = 'E11.9'; });
+    await expect(p.chips).toHaveCount(1);
+    // Alone, E11.9 asks for its "use additional code" partner: a warning, not an error.
+    await expect(p.chips.first()).toHaveAttribute('data-finding', 'warning');
+    await expect(p.chips.first().locator('.chip-mark')).toHaveText('?');
+    // With its partner and an outpatient setting (no admission to question), nothing to mark.
+    await p.host.evaluate((el) => { el.setting = 'outpatient'; el.value = 'E11.9 Z79.84'; });
+    await expect(p.chips).toHaveCount(2);
+    await expect(p.chips.first().locator('.chip-mark')).toHaveCount(0);
+    // A bad age is said to the page, not thrown.
+    await p.host.evaluate((el) => { el.patientAge = '300'; });
+    await page.waitForFunction(() => window.checks.at(-1)?.detail?.error?.includes('0 to 124'));
+  });
+
   test('date-of-service chooses the release, per picker, and a bad date says why', async ({ page }) => {
     const p = parts(page, 'plain');
     const other = parts(page, 'required'); // no date: today, FY2027
@@ -636,6 +688,11 @@ test.describe('the demo EHR page', () => {
 
     await page.keyboard.press('Enter');
     await expect(problems.chips).toHaveCount(2);
+    // The checks panel: HCCs of the list; a newborn code conflicts with the banner's age (69).
+    await expect(page.locator('#findings')).toContainText('HCC');
+    await problems.host.evaluate((el) => el.add({ system: 'icd10cm', code: 'A33', display: 'Tetanus neonatorum' }));
+    await expect(page.locator('#findings .finding.error[data-rule="age-conflict"]')).toContainText('the patient is 69');
+    await expect(page.locator('#findings .finding.error[data-rule="age-conflict"] .source')).toHaveText(/^MCE v4.* age edit \(newborn 0\)$/);
     const supplies = parts(page, 'supplies');
     await supplies.input.click();
     await page.keyboard.type('walker');

@@ -4,6 +4,8 @@
 import '/pkg/chartcode-picker.js';
 
 window.events = [];
+window.checks = [];
+document.addEventListener('chartcode-check', (e) => window.checks.push({ target: e.target.id, detail: e.detail }));
 window.violations = [];
 for (const type of ['chartcode-select', 'chartcode-clear']) {
   document.addEventListener(type, (e) => window.events.push({ type, target: e.target.id, detail: e.detail }));
