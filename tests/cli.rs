@@ -432,4 +432,24 @@ fn check_exits_1_on_an_error_finding_and_says_which_book_took_a_code() {
     assert_eq!(run(&["check"]).status.code(), Some(2));
     assert_eq!(run(&["check", "I10", "--system", "icd10cm", "--system", "hcpcs"]).status.code(), Some(2));
     assert_eq!(run(&["check", "I10", "--system", "icd11"]).status.code(), Some(2));
+    // The patient and the setting: an age conflict is an error; the summary shows the HCCs.
+    let o =
+        run(&["check", "A33", "E11.9", "--age", "70", "--sex", "F", "--setting", "inpatient", "--today", "2026-03-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("age-conflict") && text.contains("MCE v43.1 age edit (newborn 0)"), "{text}");
+    assert!(text.contains("HCC 38"), "{text}");
+    let o =
+        run(&["check", "N18.4", "--principal", "E11.22", "--setting", "inpatient", "--json", "--today", "2026-03-01"]);
+    let got = json(&o);
+    assert_eq!(got["given"][0], "E11.22");
+    assert_eq!(got["summary"]["ccMcc"][0]["excluded"], true, "{got}");
+    for bad in [&["--age", "-1"][..], &["--age", "300"], &["--age", "old"], &["--sex", "X"], &["--setting", "hospice"]]
+    {
+        let mut args = vec!["check", "E11.9"];
+        args.extend_from_slice(bad);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert!(!String::from_utf8_lossy(&o.stderr).trim().is_empty(), "{bad:?} says why");
+    }
 }
