@@ -84,6 +84,27 @@ pub fn hcc_condition(value: u32) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
+/// HCC rows of one code with their complementary age conditions merged:
+/// "HCC 50 if age < 21" and "HCC 50 if age ≥ 21" are HCC 50 at any age (the
+/// sex condition, if any, stays).
+pub fn merge_complementary(values: &[u32]) -> Vec<u32> {
+    let age_bits = hcc::HAS_AGE | hcc::AGE_AT_LEAST | (0xFF << hcc::AGE_SHIFT);
+    let mut out: Vec<u32> = Vec::with_capacity(values.len());
+    for &v in values {
+        let complement = v ^ hcc::AGE_AT_LEAST;
+        if v & hcc::HAS_AGE != 0 {
+            if let Some(i) = out.iter().position(|&o| o == complement) {
+                out[i] = v & !age_bits;
+                continue;
+            }
+        }
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
 /// Whether an HCC row's condition holds for the patient (an unknown age or
 /// sex holds: the row is kept, its condition shown).
 pub fn hcc_condition_holds(value: u32, age: Option<u32>, sex: Option<Sex>) -> bool {
@@ -161,7 +182,8 @@ pub fn flags(pack: &Pack<'_>, id: u32) -> Result<Option<CodeFlags>, PackError> {
         out.cc_mcc = t.values_on(id, date).next().map(|(v, _)| if v & 3 == 2 { "MCC" } else { "CC" });
     }
     if let Some(t) = tables.get(table::HCC) {
-        for (v, _) in t.values_on(id, date) {
+        let values: Vec<u32> = t.values_on(id, date).map(|(v, _)| v).collect();
+        for v in merge_complementary(&values) {
             let number = v & hcc::NUMBER;
             out.hcc.push(HccFlag {
                 hcc: number,
@@ -204,5 +226,30 @@ fn mce_words(name: &str) -> &str {
         "unspecified" => "unspecified code",
         "wrngproc" => "wrong procedure performed",
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complementary_age_conditions_merge_and_sex_stays() {
+        let age =
+            |n: u32, at_least: bool| hcc::HAS_AGE | n << hcc::AGE_SHIFT | if at_least { hcc::AGE_AT_LEAST } else { 0 };
+        let male = 1 << hcc::SEX_SHIFT;
+        assert_eq!(merge_complementary(&[50 | age(21, false), 50 | age(21, true)]), vec![50]);
+        assert_eq!(
+            merge_complementary(&[111 | age(65, false) | male, 111 | age(65, true) | male, 112]),
+            vec![111 | male, 112]
+        );
+        // Different HCCs by age stay apart (breast cancer: 22 under 50, 23 from 50).
+        let split = [22 | age(50, false), 23 | age(50, true)];
+        assert_eq!(merge_complementary(&split), split.to_vec());
+        assert_eq!(hcc_condition(111 | male).as_deref(), Some("male"));
+        assert!(hcc_condition_holds(22 | age(50, false), Some(40), None));
+        assert!(!hcc_condition_holds(22 | age(50, false), Some(50), None));
+        assert!(!hcc_condition_holds(111 | male, Some(70), Some(Sex::Female)));
+        assert!(hcc_condition_holds(111 | male, None, None));
     }
 }

@@ -305,3 +305,26 @@ fn search_hits_carry_their_flags() {
     let hits = book.search("J06.9", &chartcode::SearchOptions::default()).unwrap();
     assert!(hits[0].flags.is_none() && serde_json::to_value(&hits[0]).unwrap().get("flags").is_none());
 }
+
+#[test]
+fn header_codes_of_the_hcc_map_reach_their_billable_codes() {
+    // PY2026 maps G35, D71 and E72.53, FY2025 codes that are headers in
+    // FY2026: their billable codes carry the HCC.
+    let book = codebook_on(20251115);
+    let hccs = |code: &str| -> Vec<(u32, Option<String>)> {
+        let r = book.lookup(code, Some("icd10cm")).unwrap().record.unwrap();
+        r.flags.unwrap_or_default().hcc.into_iter().map(|h| (h.hcc, h.condition)).collect()
+    };
+    assert_eq!(hccs("G35.A"), vec![(198, None)]);
+    assert_eq!(hccs("D71.1"), vec![(115, None)]);
+    // "HCC 50 if age < 21" and "if age ≥ 21" are HCC 50 at any age.
+    assert_eq!(hccs("E72.530"), vec![(50, None)]);
+    // Breast cancer: HCC 22 under 50, 23 from 50; the patient's age settles it.
+    assert_eq!(hccs("C50.011"), vec![(22, Some("age < 50".into())), (23, Some("age ≥ 50".into()))]);
+    let at = |age| {
+        let r = book.check(&codes(&["C50.011"]), &CheckContext { age: Some(age), ..Default::default() }).unwrap();
+        r.summary.hcc.iter().map(|h| (h.hcc, h.condition.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(at(45), vec![(22, None)]);
+    assert_eq!(at(70), vec![(23, None)]);
+}

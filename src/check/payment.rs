@@ -7,7 +7,7 @@
 //! skilled nursing facility.
 
 use super::{mce::Patient, Diagnosis, Finding, Severity};
-use crate::flags::{hcc_condition, hcc_condition_holds};
+use crate::flags::{hcc_condition, hcc_condition_holds, merge_complementary};
 use crate::pack::edits::cite::{self, FALLBACK_HCC, FALLBACK_PDPM};
 use crate::pack::edits::{hcc, table, EditTables};
 use crate::search::Setting;
@@ -136,7 +136,10 @@ pub(super) fn summarize(
     if let Some(t) = tables.get(table::HCC) {
         let mut found: Vec<HccInSet> = Vec::new();
         for d in dx {
-            for (value, period) in t.values_on(d.id, date) {
+            let rows: Vec<(u32, &crate::pack::edits::Period)> = t.values_on(d.id, date).collect();
+            let Some(&(_, period)) = rows.first() else { continue };
+            let values: Vec<u32> = rows.iter().map(|r| r.0).collect();
+            for value in merge_complementary(&values) {
                 if !hcc_condition_holds(value, patient.age, patient.sex) {
                     continue;
                 }
