@@ -35,6 +35,12 @@ pub fn cited_ranges(text: &str) -> Vec<(String, String)> {
 /// length: `N18.31` is in `N181`–`N186`).
 pub fn cites(ranges: &[(String, String)], code: &str) -> bool {
     let code: String = code.chars().filter(|c| *c != '.').collect();
+    cites_key(ranges, &code)
+}
+
+/// [`cites`] for a code already without its dot (`N1831`): no allocation,
+/// for the checks that compare every code of a set with every other.
+pub fn cites_key(ranges: &[(String, String)], code: &str) -> bool {
     ranges.iter().any(|(lo, hi)| {
         // By bytes, within the code (not trusted to be ASCII).
         let head = |n: usize| &code.as_bytes()[..code.len().min(n)];

@@ -26,13 +26,14 @@ mod payment;
 
 pub use payment::{CcMccInSet, Comorbidity, HccInSet, PdpmInSet, Summary};
 
-use crate::citations::{cited_ranges, cites};
+use crate::citations::{cited_ranges, cites_key};
 use crate::error::QueryError;
 use crate::flags::Sex;
 use crate::model::NoteKind;
 use crate::search::Setting;
 use crate::search::{CodeBook, Entry, Record};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Most codes one check reads (a claim has at most 25 diagnoses and 25
 /// procedures; a problem list rarely more than 100).
@@ -121,8 +122,77 @@ impl CheckReport {
 /// notes with the ancestor each stands under.
 struct Read {
     given: String,
-    record: Option<Record>,
+    record: Option<Arc<Record>>,
+    notes: Arc<NotesRead>,
+    /// The record's id in its pack.
+    id: Option<u32>,
+    /// A manifestation code (its "code first" is an order).
+    manifestation: bool,
 }
+
+/// An Excludes note of a record: its kind, the code it stands under, its
+/// text and the ranges it cites.
+type ExcludesNote = (NoteKind, String, String, Vec<(String, String)>);
+
+/// A record's notes as the checks compare them, read once per code: its
+/// code without the dot, its Excludes notes with their cited ranges, its
+/// "code first" and "use additional code" instructions.
+#[derive(Debug, Default)]
+pub(crate) struct NotesRead {
+    key: String,
+    /// The title says "unspecified".
+    unspecified: bool,
+    excludes: Vec<ExcludesNote>,
+    code_first: Vec<Instruction>,
+    use_additional: Vec<Instruction>,
+}
+
+impl NotesRead {
+    fn of(record: &Record) -> NotesRead {
+        let code = &record.entry.code;
+        let category = code.get(..3).unwrap_or("");
+        let mut excludes = Vec::new();
+        for kind in [NoteKind::Excludes1, NoteKind::Excludes2] {
+            for (at, text) in notes_of(record, kind) {
+                // An Excludes1 anywhere above a code applies to it; a
+                // block's or chapter's Excludes2 ("endocrine diseases
+                // (E00-E88)" under N00-N99) says nothing worth saying.
+                if kind == NoteKind::Excludes2 && at != code && at != category {
+                    continue;
+                }
+                excludes.push((kind, at.to_string(), text.to_string(), cited_ranges(text)));
+            }
+        }
+        NotesRead {
+            key: code.chars().filter(|c| *c != '.').collect(),
+            unspecified: crate::normalize::tokens(&record.entry.title).iter().any(|t| t.folded == "unspecified"),
+            excludes,
+            code_first: grouped(record, NoteKind::CodeFirst, category),
+            use_additional: grouped(record, NoteKind::UseAdditionalCode, category),
+        }
+    }
+}
+
+/// A code as `check` reads it, kept between checks (`RecentReads`): the
+/// picker checks its chips again at every change, with the codes read
+/// before.
+#[derive(Debug, Clone)]
+pub(crate) struct CodeRead {
+    record: Option<Arc<Record>>,
+    notes: Arc<NotesRead>,
+    id: Option<u32>,
+    manifestation: bool,
+    help: Option<String>,
+    /// Other books' codes of the same shape (`J1100`: HCPCS, and ICD-10-CM J11.00).
+    others: Vec<(&'static str, String)>,
+}
+
+/// How many codes read the code book keeps for the next checks.
+const RECENT_READS: usize = 2048;
+
+/// The codes read by the latest checks, by (system asked, code as given);
+/// cleared with the date of service.
+pub(crate) type RecentReads = crate::search::recent::Recent<(Option<String>, String), CodeRead, RECENT_READS>;
 
 impl CodeBook<'_> {
     /// Checks a code set (see the module documentation for the rules).
@@ -157,7 +227,7 @@ impl CodeBook<'_> {
             .iter()
             .filter_map(|c| match &c.system {
                 Some(s) => self.pack(s).ok().map(|p| p.system().id),
-                None => self.lookup(&c.code, None).ok()?.record.map(|r| r.entry.system),
+                None => self.read(&c.code, None).ok()?.record.map(|r| r.entry.system),
             })
             .collect();
         for pack in self.packs().iter().filter(|p| asked.contains(&p.system().id)) {
@@ -185,12 +255,10 @@ impl CodeBook<'_> {
             read.push(self.read_code(c, &dateless, &mut findings)?);
         }
         // The principal as the books write it ("f0280" is F02.80).
-        let principal = context
-            .principal
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| self.lookup(p, None).ok().and_then(|l| l.record).map_or(p.to_string(), |r| r.entry.code));
+        let principal =
+            context.principal.as_deref().map(str::trim).filter(|p| !p.is_empty()).map(|p| {
+                self.read(p, None).ok().and_then(|l| l.record).map_or(p.to_string(), |r| r.entry.code.clone())
+            });
         let principal = principal.as_deref();
         // A book without a release for the date says nothing more of its codes.
         // A code listed twice is checked once (its first place counts).
@@ -204,48 +272,22 @@ impl CodeBook<'_> {
                     .clone()
                     .filter(|rec| !dateless.contains(&rec.entry.system))
                     .filter(|rec| seen.insert((rec.entry.system, rec.entry.code.clone()))),
+                notes: r.notes.clone(),
+                id: r.id,
+                manifestation: r.manifestation,
             })
             .collect();
         pairs(&dated, &mut findings);
-        let manifestations = self.manifestations(&dated)?;
-        instructions(&dated, principal, &manifestations, &mut findings);
+        instructions(&dated, principal, &mut findings);
         unspecified_beside_specific(&dated, &mut findings);
         let summary = self.edits(&dated, principal, age, context, &mut findings)?;
         findings.sort_by_key(|f| f.severity);
         Ok(CheckReport {
             given: read.iter().map(|r| r.given.clone()).collect(),
-            codes: read.into_iter().map(|r| r.record.map(|r| r.entry)).collect(),
+            codes: read.into_iter().map(|r| r.record.map(|r| r.entry.clone())).collect(),
             findings,
             summary,
         })
-    }
-
-    /// The set's manifestation codes (the MCE's list, and the Tabular
-    /// List's "in diseases classified elsewhere" titles): their "code
-    /// first" note is an order, not an "if it applies".
-    fn manifestations(&self, read: &[Read]) -> Result<std::collections::HashSet<String>, QueryError> {
-        let mut out = std::collections::HashSet::new();
-        let pack = self.pack("icd10cm").ok();
-        let tables = match pack {
-            Some(p) => p.edits()?,
-            None => None,
-        };
-        for r in read.iter().filter_map(|r| r.record.as_ref()) {
-            let by_title = r.entry.title.contains("classified elsewhere");
-            let by_mce = match (pack, tables) {
-                (Some(p), Some(t)) if r.entry.system == "icd10cm" => {
-                    crate::normalize::normalize_code(&r.entry.code).and_then(|c| p.find_code(&c)).is_some_and(|id| {
-                        crate::flags::mce_bits(t, id, crate::flags::edit_date(p))
-                            .is_some_and(|(bits, _)| bits & crate::pack::edits::attr::MANIFESTATION != 0)
-                    })
-                }
-                _ => false,
-            };
-            if by_title || by_mce {
-                out.insert(r.entry.code.clone());
-            }
-        }
-        Ok(out)
     }
 
     /// The MCE edits and the payment summary of the set's ICD-10-CM codes.
@@ -260,12 +302,9 @@ impl CodeBook<'_> {
         let Ok(pack) = self.pack("icd10cm") else { return Ok(Summary::default()) };
         let dx: Vec<Diagnosis> = read
             .iter()
-            .filter_map(|r| r.record.as_ref())
-            .filter(|r| r.entry.system == "icd10cm" && r.entry.billable)
-            .filter_map(|r| {
-                let id = crate::normalize::normalize_code(&r.entry.code).and_then(|c| pack.find_code(&c))?;
-                Some(Diagnosis { code: r.entry.code.clone(), title: r.entry.title.clone(), id })
-            })
+            .filter_map(|r| Some((r.record.as_ref()?, r.id?)))
+            .filter(|(r, _)| r.entry.system == "icd10cm" && r.entry.billable)
+            .map(|(r, id)| Diagnosis { code: r.entry.code.clone(), title: r.entry.title.clone(), id })
             .collect();
         if dx.is_empty() {
             return Ok(Summary::default());
@@ -293,10 +332,48 @@ impl CodeBook<'_> {
         Ok(payment::summarize(tables, date, &dx, &patient, findings))
     }
 
+    /// A code read, from the codes kept since the date last changed, else
+    /// looked up (and kept).
+    fn read(&self, code: &str, system: Option<&str>) -> Result<CodeRead, QueryError> {
+        let key = (system.map(str::to_string), code.to_string());
+        self.recent_reads().get_or(key, || {
+            let found = self.lookup(code, system)?;
+            let taken = found.record.as_ref().map(|r| r.entry.system);
+            let pack = taken.and_then(|t| self.pack(t).ok());
+            let id = match (pack, &found.record) {
+                (Some(p), Some(r)) => crate::normalize::normalize_code(&r.entry.code).and_then(|c| p.find_code(&c)),
+                _ => None,
+            };
+            // The MCE's list of manifestation codes, and the Tabular List's
+            // "in diseases classified elsewhere" titles.
+            let by_title = found.record.as_ref().is_some_and(|r| r.entry.title.contains("classified elsewhere"));
+            let by_mce = match (pack, id) {
+                (Some(p), Some(id)) => p.edits()?.is_some_and(|t| {
+                    crate::flags::mce_bits(t, id, crate::flags::edit_date(p))
+                        .is_some_and(|(bits, _)| bits & crate::pack::edits::attr::MANIFESTATION != 0)
+                }),
+                _ => false,
+            };
+            Ok::<_, QueryError>(CodeRead {
+                others: found
+                    .candidates
+                    .iter()
+                    .filter(|o| Some(o.system) != taken)
+                    .map(|o| (o.system, o.code.clone()))
+                    .collect(),
+                notes: Arc::new(found.record.as_ref().map(NotesRead::of).unwrap_or_default()),
+                id,
+                manifestation: by_title || by_mce,
+                record: found.record.map(Arc::new),
+                help: found.help,
+            })
+        })
+    }
+
     /// Looks one code up and reports why it cannot be billed, if so.
     fn read_code(&self, c: &CodeToCheck, dateless: &[&str], findings: &mut Vec<Finding>) -> Result<Read, QueryError> {
         let given = c.code.trim().to_string();
-        let found = self.lookup(&given, c.system.as_deref())?;
+        let found = self.read(&given, c.system.as_deref())?;
         let system = found.record.as_ref().map(|r| r.entry.system);
         let Some(record) = found.record else {
             // Not in the release in force (or no code at all).
@@ -310,16 +387,15 @@ impl CodeBook<'_> {
                     source: "the code books in force on the date of service".to_string(),
                 });
             }
-            return Ok(Read { given, record: None });
+            return Ok(Read { given, record: None, notes: found.notes, id: None, manifestation: false });
         };
         let e = &record.entry;
         // Read by its shape where several books have it (J1100: HCPCS, and
         // ICD-10-CM J11.00): say which was taken.
         let others: Vec<String> = found
-            .candidates
+            .others
             .iter()
-            .filter(|o| o.system != e.system)
-            .map(|o| format!("{} {}", crate::search::system_name(o.system), o.code))
+            .map(|(system, code)| format!("{} {code}", crate::search::system_name(system)))
             .collect();
         if c.system.is_none() && !others.is_empty() {
             findings.push(Finding {
@@ -360,7 +436,7 @@ impl CodeBook<'_> {
             };
             findings.push(Finding { severity: Severity::Error, rule, codes: vec![e.code.clone()], message, source });
         }
-        Ok(Read { given, record: Some(record) })
+        Ok(Read { given, record: Some(record), notes: found.notes, id: found.id, manifestation: found.manifestation })
     }
 }
 
@@ -397,46 +473,29 @@ fn notes_of(record: &Record, kind: NoteKind) -> Vec<(&str, &str)> {
 /// Excludes1 (never together: an error) and Excludes2 (together only when
 /// both are there: worth saying) between every two codes of the set.
 fn pairs(read: &[Read], findings: &mut Vec<Finding>) {
-    // Each code's Excludes notes with their cited ranges, read once.
-    type Excludes<'r> = Vec<(NoteKind, &'r str, &'r str, Vec<(String, String)>)>;
-    let notes: Vec<Excludes> = read
-        .iter()
-        .map(|r| {
-            let Some(rec) = &r.record else { return Vec::new() };
-            let category = rec.entry.code.get(..3).unwrap_or("");
-            let mut out = Vec::new();
-            for kind in [NoteKind::Excludes1, NoteKind::Excludes2] {
-                for (at, text) in notes_of(rec, kind) {
-                    // An Excludes1 anywhere above a code applies to it; a
-                    // block's or chapter's Excludes2 ("endocrine diseases
-                    // (E00-E88)" under N00-N99) says nothing worth saying.
-                    if kind == NoteKind::Excludes2 && at != rec.entry.code && at != category {
-                        continue;
-                    }
-                    out.push((kind, at, text, cited_ranges(text)));
-                }
-            }
-            out
-        })
-        .collect();
     // Each pair once: an Excludes1 both ways is one error.
     let mut said: std::collections::HashSet<(&'static str, String, String)> = std::collections::HashSet::new();
     let rules = [
         (NoteKind::Excludes1, Severity::Error, "excludes1", "never coded together"),
         (NoteKind::Excludes2, Severity::Info, "excludes2", "not part of it: both may be coded when both are present"),
     ];
-    for (i, a) in read.iter().enumerate() {
+    for a in read {
         let Some(ra) = &a.record else { continue };
         for b in read {
             let Some(rb) = &b.record else { continue };
             if ra.entry.system != rb.entry.system || ra.entry.code == rb.entry.code {
                 continue;
             }
-            for (kind, severity, rule, what) in rules {
-                let Some((_, at, text, _)) = notes[i].iter().find(|n| n.0 == kind && cites(&n.3, &rb.entry.code))
-                else {
-                    continue;
-                };
+            // Which notes of `a` cite `b`, in one pass over them.
+            let mut citing: [Option<&ExcludesNote>; 2] = [None, None];
+            for n in &a.notes.excludes {
+                let slot = if n.0 == NoteKind::Excludes1 { 0 } else { 1 };
+                if citing[slot].is_none() && cites_key(&n.3, &b.notes.key) {
+                    citing[slot] = Some(n);
+                }
+            }
+            for (slot, (kind, severity, rule, what)) in rules.into_iter().enumerate() {
+                let Some((_, at, text, _)) = citing[slot] else { continue };
                 let (x, y) = (ra.entry.code.clone(), rb.entry.code.clone());
                 if said.contains(&(rule, y.clone(), x.clone())) || !said.insert((rule, x.clone(), y.clone())) {
                     continue;
@@ -468,22 +527,18 @@ fn rule_name(kind: NoteKind) -> &'static str {
 /// code and its category ask: a block's or chapter's lists ("code to
 /// identify: exposure to environmental tobacco smoke …") are "if
 /// applicable" by nature.
-fn instructions(
-    read: &[Read],
-    principal: Option<&str>,
-    manifestations: &std::collections::HashSet<String>,
-    findings: &mut Vec<Finding>,
-) {
+fn instructions(read: &[Read], principal: Option<&str>, findings: &mut Vec<Finding>) {
     for (i, a) in read.iter().enumerate() {
         let Some(ra) = &a.record else { continue };
-        let category = ra.entry.code.get(..3).unwrap_or("");
-        for kind in [NoteKind::CodeFirst, NoteKind::UseAdditionalCode] {
-            for note in grouped(ra, kind, category) {
+        for (kind, notes) in
+            [(NoteKind::CodeFirst, &a.notes.code_first), (NoteKind::UseAdditionalCode, &a.notes.use_additional)]
+        {
+            for note in notes {
                 let partner = read.iter().enumerate().find(|(j, b)| {
                     *j != i
-                        && b.record
-                            .as_ref()
-                            .is_some_and(|rb| rb.entry.system == ra.entry.system && cites(&note.ranges, &rb.entry.code))
+                        && b.record.as_ref().is_some_and(|rb| {
+                            rb.entry.system == ra.entry.system && cites_key(&note.ranges, &b.notes.key)
+                        })
                 });
                 let source = format!("ICD-10-CM Tabular List, {} at {}", rule_name(kind), note.at);
                 let said = &note.text;
@@ -504,7 +559,7 @@ fn instructions(
                     // due to hypertension (I11.0)" at I50) applies only when
                     // one of them is documented.
                     (NoteKind::CodeFirst, None) => findings.push(Finding {
-                        severity: if manifestations.contains(&ra.entry.code) && !said.contains("if applicable") {
+                        severity: if a.manifestation && !said.contains("if applicable") {
                             Severity::Warning
                         } else {
                             Severity::Info
@@ -540,6 +595,7 @@ fn instructions(
 /// One instruction as a coder reads it: a note, or a heading ("code first
 /// the underlying physiological condition, such as:") with its items, one
 /// partner of any item answering it.
+#[derive(Debug, Clone)]
 struct Instruction {
     at: String,
     text: String,
@@ -616,19 +672,19 @@ fn grouped(record: &Record, kind: NoteKind, category: &str) -> Vec<Instruction> 
 /// An unspecified code beside a more specific code of the same parent:
 /// the record documents more than the unspecified code says.
 fn unspecified_beside_specific(read: &[Read], findings: &mut Vec<Finding>) {
-    let unspecified = |e: &Entry| crate::normalize::tokens(&e.title).iter().any(|t| t.folded == "unspecified");
     for a in read {
         let Some(ra) = &a.record else { continue };
         let Some(parent) = &ra.entry.parent else { continue };
-        if !ra.entry.billable || !unspecified(&ra.entry) {
+        if !ra.entry.billable || !a.notes.unspecified {
             continue;
         }
-        let specific = read.iter().filter_map(|b| b.record.as_ref()).find(|rb| {
+        let specific = read.iter().filter_map(|b| Some((b.record.as_ref()?, b))).find(|(rb, b)| {
             rb.entry.system == ra.entry.system
                 && rb.entry.code != ra.entry.code
                 && rb.entry.code.starts_with(parent.as_str())
-                && !unspecified(&rb.entry)
+                && !b.notes.unspecified
         });
+        let specific = specific.map(|(rb, _)| rb);
         if let Some(rb) = specific {
             findings.push(Finding {
                 severity: Severity::Warning,

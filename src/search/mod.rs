@@ -549,6 +549,8 @@ pub struct CodeBook<'a> {
     corrections: typo::RecentCorrections,
     /// The phrase searches of the latest notes suggested from.
     phrases: crate::suggest::RecentPhrases,
+    /// The codes the latest checks read.
+    reads: crate::check::RecentReads,
 }
 
 impl<'a> CodeBook<'a> {
@@ -568,6 +570,7 @@ impl<'a> CodeBook<'a> {
             recent: text::RecentLists::default(),
             corrections: typo::RecentCorrections::default(),
             phrases: crate::suggest::RecentPhrases::default(),
+            reads: crate::check::RecentReads::default(),
         })
     }
 
@@ -594,6 +597,12 @@ impl<'a> CodeBook<'a> {
         self.kind_counts = std::sync::OnceLock::new();
         self.recent.clear();
         self.phrases.clear();
+        self.reads.clear();
+    }
+
+    /// The codes the latest checks read (see [`crate::check::RecentReads`]).
+    pub(crate) fn recent_reads(&self) -> &crate::check::RecentReads {
+        &self.reads
     }
 
     /// The phrase searches of the latest notes (see
