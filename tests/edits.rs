@@ -328,3 +328,19 @@ fn header_codes_of_the_hcc_map_reach_their_billable_codes() {
     assert_eq!(at(45), vec![(22, None)]);
     assert_eq!(at(70), vec![(23, None)]);
 }
+
+#[test]
+fn codes_read_for_one_date_are_not_answers_for_another() {
+    // I42.0 is billable in FY2026 and a header in FY2027: one book, read
+    // on both sides of 2026-10-01 and back, answers each day for itself.
+    let mut book = codebook_on(LAST_DAY_OF_FY2026);
+    let errors = |book: &chartcode::CodeBook| {
+        let r = book.check(&codes(&["I42.0"]), &CheckContext::default()).unwrap();
+        rules(&r, "not-billable").len()
+    };
+    assert_eq!(errors(&book), 0);
+    book.set_today(20261001);
+    assert_eq!(errors(&book), 1);
+    book.set_today(LAST_DAY_OF_FY2026);
+    assert_eq!(errors(&book), 0);
+}

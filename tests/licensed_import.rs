@@ -1,6 +1,8 @@
 //! CPT and CDT are copyrighted: chartcode imports a user's licensed file
 //! into a pack the user keeps. Tested with plainly synthetic fixtures.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -44,6 +46,19 @@ fn a_licensed_file_becomes_a_pack_that_answers() {
     assert_eq!(v[0]["code"], "D9990");
     assert_eq!(v[0]["title"], "Zorblax synthetic démo cleaning of an imaginary tooth");
     assert_eq!(v[0]["system"], "cdt");
+    // In a dental office, beside ICD-10-CM, the CDT codes come first, then
+    // the dental ICD-10-CM codes; elsewhere the ranking decides alone.
+    let cdt = std::fs::read(out.join("cdt.pack")).unwrap();
+    let book = chartcode::CodeBook::open(&[common::icd10cm_pack(), &cdt]).unwrap();
+    let search = |setting| {
+        let options = chartcode::SearchOptions { setting, limit: 10, ..Default::default() };
+        book.search("tooth", &options).unwrap().into_iter().map(|h| (h.entry.system, h.entry.code)).collect::<Vec<_>>()
+    };
+    let dental = search(Some(chartcode::search::Setting::Dental));
+    assert_eq!(dental[0].0, "cdt", "{dental:?}");
+    let first_other = dental.iter().find(|h| h.0 != "cdt").unwrap();
+    assert!(first_other.1.starts_with('K'), "{dental:?}");
+    assert_ne!(search(None)[0].0, "cdt", "{:?}", search(None));
 }
 
 #[test]

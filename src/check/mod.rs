@@ -190,9 +190,10 @@ pub(crate) struct CodeRead {
 /// How many codes read the code book keeps for the next checks.
 const RECENT_READS: usize = 2048;
 
-/// The codes read by the latest checks, by (system asked, code as given);
-/// cleared with the date of service.
-pub(crate) type RecentReads = crate::search::recent::Recent<(Option<String>, String), CodeRead, RECENT_READS>;
+/// The codes read by the latest checks, by (date of service, system asked,
+/// code as given): a check for another date (`today` in JS) and back keeps
+/// both dates' reads.
+pub(crate) type RecentReads = crate::search::recent::Recent<(u32, Option<String>, String), CodeRead, RECENT_READS>;
 
 impl CodeBook<'_> {
     /// Checks a code set (see the module documentation for the rules).
@@ -335,7 +336,8 @@ impl CodeBook<'_> {
     /// A code read, from the codes kept since the date last changed, else
     /// looked up (and kept).
     fn read(&self, code: &str, system: Option<&str>) -> Result<CodeRead, QueryError> {
-        let key = (system.map(str::to_string), code.to_string());
+        let today = self.packs().first().map_or(0, |p| p.today());
+        let key = (today, system.map(str::to_string), code.to_string());
         self.recent_reads().get_or(key, || {
             let found = self.lookup(code, system)?;
             let taken = found.record.as_ref().map(|r| r.entry.system);

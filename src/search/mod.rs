@@ -597,7 +597,7 @@ impl<'a> CodeBook<'a> {
         self.kind_counts = std::sync::OnceLock::new();
         self.recent.clear();
         self.phrases.clear();
-        self.reads.clear();
+        // `reads` is keyed by the date: it holds across a change and back.
     }
 
     /// The codes the latest checks read (see [`crate::check::RecentReads`]).
