@@ -155,14 +155,45 @@ pub struct EditTable {
     pub labels: Vec<(u32, String)>,
     /// (key, a, b), keys ascending.
     pub rows: Vec<(u32, u32, u32)>,
+    /// Where the rows of each block of `KEY_BLOCK` keys begin (filled by
+    /// [`EditTables::parse`]): a key's rows are found by a jump and a short
+    /// scan, not a binary search over the whole table, whose cache misses
+    /// a search pays for every hit it flags.
+    pub block_starts: Vec<u32>,
 }
+
+/// Keys per entry of [`EditTable::block_starts`].
+const KEY_BLOCK: u32 = 32;
 
 impl EditTable {
     /// The rows of `key`.
     pub fn rows_of(&self, key: u32) -> &[(u32, u32, u32)] {
-        let start = self.rows.partition_point(|r| r.0 < key);
-        let end = start + self.rows[start..].partition_point(|r| r.0 == key);
-        &self.rows[start..end]
+        let block = (key / KEY_BLOCK) as usize;
+        let (from, to) = match (self.block_starts.get(block), self.block_starts.get(block + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            (Some(&a), None) => (a as usize, self.rows.len()),
+            _ if !self.block_starts.is_empty() => return &[],
+            _ => (0, self.rows.len()),
+        };
+        let window = &self.rows[from.min(self.rows.len())..to.min(self.rows.len()).max(from.min(self.rows.len()))];
+        let start = window.partition_point(|r| r.0 < key);
+        let end = start + window[start..].partition_point(|r| r.0 == key);
+        &window[start..end]
+    }
+
+    /// Fills [`EditTable::block_starts`] (rows sorted by key).
+    fn index_blocks(&mut self) {
+        let Some(last) = self.rows.last().map(|r| r.0) else { return };
+        let blocks = (last / KEY_BLOCK) as usize + 1;
+        let mut starts = Vec::with_capacity(blocks);
+        let mut i = 0usize;
+        for b in 0..blocks as u32 {
+            while i < self.rows.len() && self.rows[i].0 < b * KEY_BLOCK {
+                i += 1;
+            }
+            starts.push(i as u32);
+        }
+        self.block_starts = starts;
     }
 
     /// The values of `key` in force on `date`, each with its period.
@@ -274,7 +305,9 @@ impl EditTables {
                 }
                 rows.push((key, a, b));
             }
-            tables.push(EditTable { name, kind, sources, periods, labels, rows });
+            let mut table = EditTable { name, kind, sources, periods, labels, rows, block_starts: Vec::new() };
+            table.index_blocks();
+            tables.push(table);
         }
         if pos != bytes.len() {
             return Err(corrupt("bytes after the last table"));
@@ -345,6 +378,7 @@ mod tests {
                     ],
                     labels: vec![(2, "MCC".into()), (1, "CC".into())],
                     rows: vec![(7, 2 | 5 << 2, 1), (3, 1, 0), (7, 1 | 5 << 2, 0)],
+                    block_starts: Vec::new(),
                 },
                 EditTable {
                     name: table::CC_EXCLUSIONS.into(),
@@ -352,7 +386,8 @@ mod tests {
                     sources: vec!["Table 6K".into()],
                     periods: vec![],
                     labels: vec![],
-                    rows: vec![(5, 100, 3), (5, 200, 1)],
+                    rows: vec![(5, 100, 3), (5, 200, 1), (70, 1, 1)],
+                    block_starts: Vec::new(),
                 },
             ],
         }
@@ -371,6 +406,8 @@ mod tests {
         let x = t.get(table::CC_EXCLUSIONS).unwrap();
         assert!(x.range_holds(5, 102) && x.range_holds(5, 200));
         assert!(!x.range_holds(5, 103) && !x.range_holds(4, 100));
+        // Keys of later blocks, and past the last.
+        assert!(x.range_holds(70, 1) && !x.range_holds(69, 1) && x.rows_of(1000).is_empty());
     }
 
     #[test]

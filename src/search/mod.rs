@@ -112,6 +112,10 @@ pub struct Hit {
     /// HCC, PDPM, MCE; see [`crate::flags`]); `search` fills it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flags: Option<crate::flags::CodeFlags>,
+    /// The record's id in the pack of its system (not serialized: ids
+    /// mean nothing outside this build of the packs).
+    #[serde(skip)]
+    pub record_id: Option<u32>,
 }
 
 /// How a hit was reached (see [`Hit::via`]).
@@ -736,7 +740,7 @@ impl<'a> CodeBook<'a> {
         }
         for hit in &mut hits {
             let Some(pack) = packs.iter().find(|p| p.system().id == hit.entry.system) else { continue };
-            if let Some(id) = crate::normalize::normalize_code(&hit.entry.code).and_then(|c| pack.find_code(&c)) {
+            if let Some(id) = hit.record_id {
                 hit.flags = crate::flags::flags(pack, id)?;
             }
         }

@@ -160,6 +160,7 @@ pub fn complete_codes(
                     highlights: Vec::new(),
                     via: None,
                     flags: None,
+                    record_id: Some(id),
                 };
                 hits.push((true, pi, code.len(), hit));
             }
@@ -192,6 +193,7 @@ pub fn complete_codes(
                         highlights: Vec::new(),
                         via: None,
                         flags: None,
+                        record_id: Some(id),
                     },
                 ));
             }
@@ -1147,7 +1149,15 @@ fn rank(
             .collect();
         let highlights = highlights(&e.title, slots, c.mask);
         let via = via(slots, &c);
-        hits.push(Hit { entry: e, score: c.score(prefix), matched, highlights, via, flags: None });
+        hits.push(Hit {
+            entry: e,
+            score: c.score(prefix),
+            matched,
+            highlights,
+            via,
+            flags: None,
+            record_id: Some(c.id),
+        });
     }
     Ok(hits)
 }
