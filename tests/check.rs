@@ -159,3 +159,35 @@ fn repeated_codes_and_if_applicable_lists_stay_quiet() {
     let r = codebook_on(20261127).check(&codes(&["G30.9", "F02.80"]), &principal).unwrap();
     assert_eq!(of(&r, "code-first-order").len(), 1, "F02.80 as principal is sequenced before its etiology");
 }
+
+#[test]
+fn codes_a_combination_code_replaces_are_warned_of() {
+    let combination = |list: &[&str]| -> Vec<String> {
+        check(list).findings.iter().filter(|f| f.rule == "combination-code").map(|f| f.message.clone()).collect()
+    };
+    // Hypertension with heart failure, with kidney disease, with both.
+    let m = combination(&["I10", "I50.22"]);
+    assert!(m.len() == 1 && m[0].contains("is I11.0"), "{m:?}");
+    let m = combination(&["I10", "N18.4"]);
+    assert!(m.len() == 1 && m[0].contains("is I12.9"), "{m:?}");
+    let m = combination(&["I10", "N18.6"]);
+    assert!(m.len() == 1 && m[0].contains("is I12.0"), "{m:?}");
+    let m = combination(&["I10", "I50.22", "N18.4"]);
+    assert!(m.len() == 1 && m[0].contains("is I13.0"), "{m:?}");
+    // Diabetes without complications with kidney disease is E11.22.
+    let m = combination(&["E11.9", "N18.31"]);
+    assert!(m.len() == 1 && m[0].contains("is E11.22"), "{m:?}");
+    // Coded as the combination: nothing to say.
+    assert!(combination(&["I11.0", "I50.22"]).is_empty());
+    assert!(combination(&["I13.0", "I50.22", "N18.4", "E11.22"]).is_empty());
+    // "Without complications" beside a complication of the same category.
+    let r = check(&["E11.9", "E11.22", "N18.4"]);
+    assert_eq!(
+        of(&r, "without-complications-beside-complication"),
+        vec![(Severity::Warning, vec!["E11.9".to_string(), "E11.22".to_string()])]
+    );
+    assert!(of(&check(&["E11.9", "E10.22"]), "without-complications-beside-complication").is_empty());
+    for f in check(&["I10", "I50.22"]).findings.iter().filter(|f| f.rule == "combination-code") {
+        assert_eq!(f.source, "ICD-10-CM Official Guidelines I.C.9.a.1");
+    }
+}

@@ -7,7 +7,8 @@
 //!   another release, a terminated HCPCS code), an Excludes1 pair; a date
 //!   of service outside every loaded release gives one finding, not one per
 //!   code;
-//! * **warnings**: a "code first" partner missing or listed after the code
+//! * **warnings** (besides [`combinations`]: codes a combination code
+//!   replaces): a "code first" partner missing or listed after the code
 //!   that asks for it, a "use additional code" partner missing (the code's
 //!   own and its category's notes), an unspecified code beside a more
 //!   specific sibling;
@@ -21,6 +22,7 @@
 //! hierarchy, PDPM comorbidities), which also come back as the report's
 //! summary.
 
+mod combinations;
 mod mce;
 mod payment;
 
@@ -281,6 +283,7 @@ impl CodeBook<'_> {
         pairs(&dated, &mut findings);
         instructions(&dated, principal, &mut findings);
         unspecified_beside_specific(&dated, &mut findings);
+        combinations::findings(&dated, &mut findings);
         let summary = self.edits(&dated, principal, age, context, &mut findings)?;
         findings.sort_by_key(|f| f.severity);
         Ok(CheckReport {
