@@ -191,3 +191,12 @@ fn codes_a_combination_code_replaces_are_warned_of() {
         assert_eq!(f.source, "ICD-10-CM Official Guidelines I.C.9.a.1");
     }
 }
+
+#[test]
+fn a_code_also_note_is_information() {
+    let r = check(&["J44.1"]);
+    assert_eq!(of(&r, "code-also-missing"), vec![(Severity::Info, vec!["J44.1".to_string()])]);
+    let f = r.findings.iter().find(|f| f.rule == "code-also-missing").unwrap();
+    assert!(f.message.contains("(J45.-)") && f.source.ends_with("Code also at J44"), "{f:?}");
+    assert!(of(&check(&["J44.1", "J45.909"]), "code-also-missing").is_empty());
+}

@@ -147,6 +147,7 @@ pub(crate) struct NotesRead {
     excludes: Vec<ExcludesNote>,
     code_first: Vec<Instruction>,
     use_additional: Vec<Instruction>,
+    code_also: Vec<Instruction>,
 }
 
 impl NotesRead {
@@ -171,6 +172,7 @@ impl NotesRead {
             excludes,
             code_first: grouped(record, NoteKind::CodeFirst, category),
             use_additional: grouped(record, NoteKind::UseAdditionalCode, category),
+            code_also: grouped(record, NoteKind::CodeAlso, category),
         }
     }
 }
@@ -523,6 +525,7 @@ fn rule_name(kind: NoteKind) -> &'static str {
         NoteKind::Excludes2 => "Excludes2",
         NoteKind::CodeFirst => "Code first",
         NoteKind::UseAdditionalCode => "Use additional code",
+        NoteKind::CodeAlso => "Code also",
         _ => "note",
     }
 }
@@ -535,9 +538,11 @@ fn rule_name(kind: NoteKind) -> &'static str {
 fn instructions(read: &[Read], principal: Option<&str>, findings: &mut Vec<Finding>) {
     for (i, a) in read.iter().enumerate() {
         let Some(ra) = &a.record else { continue };
-        for (kind, notes) in
-            [(NoteKind::CodeFirst, &a.notes.code_first), (NoteKind::UseAdditionalCode, &a.notes.use_additional)]
-        {
+        for (kind, notes) in [
+            (NoteKind::CodeFirst, &a.notes.code_first),
+            (NoteKind::UseAdditionalCode, &a.notes.use_additional),
+            (NoteKind::CodeAlso, &a.notes.code_also),
+        ] {
             for note in notes {
                 let partner = read.iter().enumerate().find(|(j, b)| {
                     *j != i
@@ -576,6 +581,15 @@ fn instructions(read: &[Read], principal: Option<&str>, findings: &mut Vec<Findi
                         } else {
                             format!("{}: code first {said}", ra.entry.code)
                         },
+                        source,
+                    }),
+                    // "Code also": another condition that may be there, in
+                    // any order; the coder judges.
+                    (NoteKind::CodeAlso, None) => findings.push(Finding {
+                        severity: Severity::Info,
+                        rule: "code-also-missing",
+                        codes: vec![ra.entry.code.clone()],
+                        message: format!("{}: code also {said}", ra.entry.code),
                         source,
                     }),
                     (_, None) => findings.push(Finding {

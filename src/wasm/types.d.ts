@@ -333,7 +333,7 @@ export interface Finding {
   severity: 'error' | 'warning' | 'info';
   /**
    * A stable rule name: `not-a-code`, `not-billable`, `seventh-character`, `terminated`,
-   * `no-release`, `excludes1`, `excludes2`, `code-first-missing`, `code-first-order`,
+   * `no-release`, `excludes1`, `excludes2`, `code-first-missing`, `code-first-order`, `code-also-missing`,
    * `use-additional-missing`, `unspecified-beside-specific`, `read-as` (a code several books have,
    * read by its shape), `combination-code` (I10 with I50 is I11.0; E11.9 with N18 is E11.22),
    * `without-complications-beside-complication`; the MCE's `age-conflict`, `sex-conflict`, `manifestation-as-principal`,
