@@ -1,19 +1,19 @@
 //! The coder's checks on a code set, each finding citing its rule.
 //!
-//! This first part reads what the compiled books already hold, the Tabular
-//! List and the releases:
+//! First what the books hold, the Tabular List and the releases:
 //! * **errors**: a code that is not billable on the date of service (a
 //!   header, a code missing its 7th character — which ones —, a code of
 //!   another release, a terminated HCPCS code), an Excludes1 pair; a date
 //!   of service outside every loaded release gives one finding, not one per
 //!   code;
 //! * **warnings** (besides [`combinations`]: codes a combination code
-//!   replaces): a "code first" partner missing or listed after the code
-//!   that asks for it, a "use additional code" partner missing (the code's
-//!   own and its category's notes), an unspecified code beside a more
-//!   specific sibling;
+//!   replaces): a manifestation's "code first" partner missing, any "code
+//!   first" partner listed after the code that asks for it, a "use
+//!   additional code" partner missing (the code's own and its category's
+//!   notes), an unspecified code beside a more specific sibling;
 //! * **info**: an Excludes2 pair (allowed together, and why), a partner
-//!   missing that a note asks for only "if applicable".
+//!   missing that a note asks for only "if applicable", a list of
+//!   conditions to "code first" where one applies, a "code also" partner.
 //!
 //! Then the claim-edit and payment tables of the ICD-10-CM pack (`EDIT`),
 //! on the date of service: the Medicare Code Editor's age, sex and
