@@ -83,7 +83,7 @@ fn cc_and_mcc_counts_equal_tables_6i_and_6j_and_v44() {
     assert_eq!(ids_on(table::CC_MCC, 20261101, cc), 15_113);
     // 1,994 PDX collections, every one with members.
     let p = pack();
-    let x = p.edits().unwrap().unwrap().get(table::CC_EXCLUSIONS).unwrap().clone();
+    let x = p.edits().unwrap().unwrap().get_ranges(table::CC_EXCLUSIONS).unwrap().unwrap().clone();
     let mut collections: Vec<u32> = x.rows.iter().map(|r| r.0).collect();
     collections.dedup();
     assert_eq!(collections.len(), 1_994);

@@ -335,7 +335,7 @@ impl CodeBook<'_> {
         };
         let patient = mce::Patient { age, sex: context.sex, setting: context.setting, principal: principal_index };
         mce::findings(tables, date, &dx, &patient, findings);
-        Ok(payment::summarize(tables, date, &dx, &patient, findings))
+        Ok(payment::summarize(tables, date, &dx, &patient, findings)?)
     }
 
     /// A code read, from the codes kept since the date last changed, else

@@ -83,13 +83,17 @@ pub(super) fn summarize(
     dx: &[Diagnosis],
     patient: &Patient,
     out: &mut Vec<Finding>,
-) -> Summary {
+) -> Result<Summary, crate::error::PackError> {
     let mut summary = Summary::default();
     let setting = patient.setting;
     // CC/MCC of every secondary diagnosis.
     let principal = patient.principal.and_then(|p| dx.get(p));
     if let Some(t) = tables.get(table::CC_MCC) {
-        let exclusions = tables.get(table::CC_EXCLUSIONS);
+        // Read on the first check that has a principal diagnosis.
+        let exclusions = match principal {
+            Some(_) => tables.get_ranges(table::CC_EXCLUSIONS)?,
+            None => None,
+        };
         for (i, d) in dx.iter().enumerate() {
             if patient.principal == Some(i) {
                 continue;
@@ -244,5 +248,5 @@ pub(super) fn summarize(
         summary.pdpm.note =
             Some("NTA points are not computed: the official NTA scoring table is not in the packs".to_string());
     }
-    summary
+    Ok(summary)
 }

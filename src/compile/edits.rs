@@ -739,7 +739,7 @@ pub fn compile(book: &Book, sources: &EditSources) -> Result<(EditTables, Vec<(S
         t.rows.sort_unstable();
         t.rows.dedup();
     }
-    Ok((EditTables { tables }, meta))
+    Ok((EditTables::new(tables), meta))
 }
 
 #[cfg(test)]

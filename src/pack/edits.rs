@@ -14,7 +14,8 @@
 //!   varint period count, (from, to, source) varints
 //!                                         (YYYYMMDD; to 0 = open)
 //!   varint label count, (key, string)     (HCC 38 → its label)
-//!   varint row count, (key delta, a, b) varints, keys ascending
+//!   varint row count, varint byte length of the rows,
+//!   (key delta, a, b) varints, keys ascending
 //! ```
 //!
 //! A `rows` table's row is (key, value, period); a `ranges` table's is
@@ -231,16 +232,53 @@ impl EditTable {
     }
 }
 
-/// Every table of the section.
+/// Every table of the section. The `rows` tables are decoded with the
+/// section (a code's flags read them all); the `ranges` tables (the CC
+/// exclusions, half the section) only when a check first asks
+/// ([`EditTables::get_ranges`]): a search that flags its hits never does.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EditTables {
     pub tables: Vec<EditTable>,
+    deferred: Vec<Deferred>,
+}
+
+/// A `ranges` table read on first use: its header, its rows' bytes and count.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Deferred {
+    header: EditTable,
+    bytes: Vec<u8>,
+    count: usize,
+    decoded: std::sync::OnceLock<Result<EditTable, PackError>>,
 }
 
 impl EditTables {
-    /// The table named `name`.
+    /// Tables as the compiler builds them (every table decoded).
+    pub fn new(tables: Vec<EditTable>) -> EditTables {
+        EditTables { tables, deferred: Vec::new() }
+    }
+
+    /// The `rows` table named `name`.
     pub fn get(&self, name: &str) -> Option<&EditTable> {
         self.tables.iter().find(|t| t.name == name)
+    }
+
+    /// The `ranges` table named `name`, decoded on first use (a malformed
+    /// one is an error of that call).
+    pub fn get_ranges(&self, name: &str) -> Result<Option<&EditTable>, PackError> {
+        if let Some(t) = self.tables.iter().find(|t| t.name == name) {
+            return Ok(Some(t));
+        }
+        let Some(d) = self.deferred.iter().find(|d| d.header.name == name) else { return Ok(None) };
+        let decoded = d.decoded.get_or_init(|| {
+            let rows = decode_rows(&d.bytes, d.count, KIND_RANGES, 0)?;
+            let mut table = EditTable { rows, ..d.header.clone() };
+            table.index_blocks();
+            Ok(table)
+        });
+        match decoded {
+            Ok(t) => Ok(Some(t)),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     /// Decodes the section (bounds-checked: a malformed section is an error,
@@ -265,6 +303,7 @@ impl EditTables {
         };
         let n_tables = count(&mut pos, 5)?;
         let mut tables = Vec::with_capacity(n_tables);
+        let mut deferred = Vec::new();
         for _ in 0..n_tables {
             let name = string(&mut pos)?;
             let kind = *bytes.get(pos).ok_or_else(|| corrupt("no table kind"))?;
@@ -295,24 +334,24 @@ impl EditTables {
                 return Err(corrupt("labels out of order"));
             }
             let n = count(&mut pos, 3)?;
-            let mut rows = Vec::with_capacity(n);
-            let mut key = 0u32;
-            for _ in 0..n {
-                key = key.checked_add(number(&mut pos)?).ok_or_else(|| corrupt("key overflows"))?;
-                let (a, b) = (number(&mut pos)?, number(&mut pos)?);
-                if kind == KIND_ROWS && b as usize >= periods.len() {
-                    return Err(corrupt("row names a missing period"));
-                }
-                rows.push((key, a, b));
+            let len = number(&mut pos)? as usize;
+            let end = pos.checked_add(len).ok_or_else(|| corrupt("rows overflow"))?;
+            let rows_bytes = bytes.get(pos..end).ok_or_else(|| corrupt("rows past the end"))?;
+            pos = end;
+            let header = EditTable { name, kind, sources, periods, labels, rows: Vec::new(), block_starts: Vec::new() };
+            if kind == KIND_RANGES {
+                deferred.push(Deferred { header, bytes: rows_bytes.to_vec(), count: n, decoded: Default::default() });
+                continue;
             }
-            let mut table = EditTable { name, kind, sources, periods, labels, rows, block_starts: Vec::new() };
+            let rows = decode_rows(rows_bytes, n, kind, header.periods.len())?;
+            let mut table = EditTable { rows, ..header };
             table.index_blocks();
             tables.push(table);
         }
         if pos != bytes.len() {
             return Err(corrupt("bytes after the last table"));
         }
-        Ok(EditTables { tables })
+        Ok(EditTables { tables, deferred })
     }
 
     /// The section's bytes (rows are sorted by key here).
@@ -349,16 +388,44 @@ impl EditTables {
             rows.sort();
             rows.dedup();
             varint::write(&mut out, rows.len() as u64);
+            let mut encoded = Vec::new();
             let mut key = 0u32;
             for (k, a, b) in rows {
                 for v in [k - key, a, b] {
-                    varint::write(&mut out, u64::from(v));
+                    varint::write(&mut encoded, u64::from(v));
                 }
                 key = k;
             }
+            varint::write(&mut out, encoded.len() as u64);
+            out.extend_from_slice(&encoded);
         }
         out
     }
+}
+
+/// A table's `count` rows from their bytes, which they must fill exactly;
+/// a `rows` row's period must be one of the table's `periods`.
+fn decode_rows(bytes: &[u8], count: usize, kind: u8, periods: usize) -> Result<Vec<(u32, u32, u32)>, PackError> {
+    let corrupt = |detail| PackError::Corrupt { section: "EDIT", detail };
+    if count.saturating_mul(3) > bytes.len() {
+        return Err(corrupt("more rows than their bytes hold"));
+    }
+    let mut pos = 0usize;
+    let mut rows = Vec::with_capacity(count);
+    let mut key = 0u32;
+    let number = |pos: &mut usize| varint::read_u32(bytes, pos).ok_or_else(|| corrupt("truncated row"));
+    for _ in 0..count {
+        key = key.checked_add(number(&mut pos)?).ok_or_else(|| corrupt("key overflows"))?;
+        let (a, b) = (number(&mut pos)?, number(&mut pos)?);
+        if kind == KIND_ROWS && b as usize >= periods {
+            return Err(corrupt("row names a missing period"));
+        }
+        rows.push((key, a, b));
+    }
+    if pos != bytes.len() {
+        return Err(corrupt("rows shorter than their bytes"));
+    }
+    Ok(rows)
 }
 
 #[cfg(all(test, feature = "compiler"))]
@@ -366,31 +433,29 @@ mod tests {
     use super::*;
 
     fn sample() -> EditTables {
-        EditTables {
-            tables: vec![
-                EditTable {
-                    name: table::CC_MCC.into(),
-                    kind: KIND_ROWS,
-                    sources: vec!["MS-DRG v43".into(), "MS-DRG v44".into()],
-                    periods: vec![
-                        Period { from: 20251001, to: 20260930, source: 0 },
-                        Period { from: 20261001, to: 0, source: 1 },
-                    ],
-                    labels: vec![(2, "MCC".into()), (1, "CC".into())],
-                    rows: vec![(7, 2 | 5 << 2, 1), (3, 1, 0), (7, 1 | 5 << 2, 0)],
-                    block_starts: Vec::new(),
-                },
-                EditTable {
-                    name: table::CC_EXCLUSIONS.into(),
-                    kind: KIND_RANGES,
-                    sources: vec!["Table 6K".into()],
-                    periods: vec![],
-                    labels: vec![],
-                    rows: vec![(5, 100, 3), (5, 200, 1), (70, 1, 1)],
-                    block_starts: Vec::new(),
-                },
-            ],
-        }
+        EditTables::new(vec![
+            EditTable {
+                name: table::CC_MCC.into(),
+                kind: KIND_ROWS,
+                sources: vec!["MS-DRG v43".into(), "MS-DRG v44".into()],
+                periods: vec![
+                    Period { from: 20251001, to: 20260930, source: 0 },
+                    Period { from: 20261001, to: 0, source: 1 },
+                ],
+                labels: vec![(2, "MCC".into()), (1, "CC".into())],
+                rows: vec![(7, 2 | 5 << 2, 1), (3, 1, 0), (7, 1 | 5 << 2, 0)],
+                block_starts: Vec::new(),
+            },
+            EditTable {
+                name: table::CC_EXCLUSIONS.into(),
+                kind: KIND_RANGES,
+                sources: vec!["Table 6K".into()],
+                periods: vec![],
+                labels: vec![],
+                rows: vec![(5, 100, 3), (5, 200, 1), (70, 1, 1)],
+                block_starts: Vec::new(),
+            },
+        ])
     }
 
     #[test]
@@ -403,7 +468,8 @@ mod tests {
         assert_eq!(cc.values_on(3, 20270101).count(), 0);
         assert_eq!(cc.label(1), Some("CC"));
         assert_eq!(cc.source(cc.period_for(20280101).unwrap()), "MS-DRG v44");
-        let x = t.get(table::CC_EXCLUSIONS).unwrap();
+        assert!(t.get(table::CC_EXCLUSIONS).is_none(), "a ranges table is read on first use");
+        let x = t.get_ranges(table::CC_EXCLUSIONS).unwrap().unwrap();
         assert!(x.range_holds(5, 102) && x.range_holds(5, 200));
         assert!(!x.range_holds(5, 103) && !x.range_holds(4, 100));
         // Keys of later blocks, and past the last.
