@@ -153,7 +153,8 @@ pub(super) fn summarize(
                     (value & hcc::HAS_AGE != 0 && patient.age.is_none())
                         || ((value >> hcc::SEX_SHIFT) & 3 != 0 && patient.sex.is_none())
                 });
-                let source = cited(t.source(period), date, if period.to == 0 { 20261231 } else { 0 }, FALLBACK_HCC);
+                let source =
+                    cited(t.source(period), date, if period.to == 0 { cite::HCC_LAST_DAY } else { 0 }, FALLBACK_HCC);
                 match found.iter_mut().find(|h| h.hcc == number) {
                     Some(h) => {
                         if !h.codes.contains(&d.code) {
@@ -213,7 +214,7 @@ pub(super) fn summarize(
         let mut source = String::new();
         for d in dx {
             for (key, period) in t.values_on(d.id, date) {
-                source = cited(t.source(period), date, 20260930, FALLBACK_PDPM);
+                source = cited(t.source(period), date, cite::PDPM_LAST_DAY, FALLBACK_PDPM);
                 let what = t.label(key).unwrap_or("").to_string();
                 match groups.iter_mut().find(|g| g.comorbidity == what) {
                     Some(g) if !g.codes.contains(&d.code) => g.codes.push(d.code.clone()),

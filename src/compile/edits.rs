@@ -519,25 +519,10 @@ fn cc_tables(
     Ok(vec![b.table, x.table])
 }
 
-/// Splits one CSV line (quoted fields may hold commas; `""` is a quote).
-pub fn csv_fields(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    out.push(field);
-    out
+/// One CSV line's cells ([`super::csv_fields`]); an open quote is an error
+/// naming the file and line.
+fn cells(line: &str, path: &str, n: usize) -> Result<Vec<String>, CompileError> {
+    super::csv_fields(line).ok_or_else(|| source_error(path, n, "a quote is left open"))
 }
 
 /// "HCC38" or "38.0" → 38.
@@ -583,7 +568,7 @@ fn hcc_tables(
     let mut parts: Vec<MappingPart> = Vec::new();
     let mut pairs = Vec::new();
     for (n, line) in base.0.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
-        let f = csv_fields(line);
+        let f = cells(line, &base.1, n + 1)?;
         if f.len() != 5 {
             return Err(source_error(
                 &base.1,
@@ -600,7 +585,7 @@ fn hcc_tables(
     if let Some(later) = &sources.hcc_later {
         let mut pairs = Vec::new();
         for (n, line) in later.0.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
-            let f = csv_fields(line);
+            let f = cells(line, &later.1, n + 1)?;
             if f.len() != 3 {
                 return Err(source_error(&later.1, n + 1, "expected diagnosis_code, cc, model_name"));
             }
@@ -641,8 +626,8 @@ fn hcc_tables(
         meta.push((format!("edits.hcc_{tag}.not_in_book"), unmatched.join(" ")));
     }
     if let Some((text, path)) = &sources.hcc_labels {
-        for line in text.lines() {
-            let f = csv_fields(line);
+        for (n, line) in text.lines().enumerate() {
+            let f = cells(line, path, n + 1)?;
             if let (Some(n), Some(label)) =
                 (f.first().and_then(|v| v.starts_with("HCC").then(|| hcc_number(v)).flatten()), f.get(1))
             {
@@ -658,7 +643,7 @@ fn hcc_tables(
         let mut h = Builder::new(table::HCC_HIERARCHY, KIND_ROWS);
         let p = h.period(20250101, 0, HCC_HIERARCHY);
         for (n, line) in text.lines().enumerate().skip(1).filter(|(_, l)| !l.trim().is_empty()) {
-            let f = csv_fields(line);
+            let f = cells(line, path, n + 1)?;
             let parent = hcc_number(&f[0]).ok_or_else(|| source_error(path, n + 1, format!("bad HCC {:?}", f[0])))?;
             for child in f[1..].iter().filter(|c| !c.trim().is_empty()) {
                 let child = hcc_number(child).ok_or_else(|| source_error(path, n + 1, format!("bad HCC {child:?}")))?;
@@ -684,7 +669,7 @@ fn pdpm_table(
     let p = b.period(FY2026_START, 0, cite);
     let mut keys: Vec<String> = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        let f = csv_fields(line);
+        let f = cells(line, path, n + 1)?;
         if f.first().and_then(|s| s.trim().parse::<u32>().ok()).is_none() {
             continue; // titles, notes, "End of worksheet"
         }
@@ -748,7 +733,8 @@ mod tests {
 
     #[test]
     fn csv_and_conditions() {
-        assert_eq!(csv_fields("HCC2,\"Sepsis, Shock\",0.5"), vec!["HCC2", "Sepsis, Shock", "0.5"]);
+        assert_eq!(cells("HCC2,\"Sepsis, Shock\",0.5", "t", 1).unwrap(), vec!["HCC2", "Sepsis, Shock", "0.5"]);
+        assert!(cells("HCC2,\"Sepsis", "t", 1).is_err());
         assert_eq!(hcc_number("\u{feff}HCC38"), Some(38));
         assert_eq!(hcc_number("92.0"), Some(92));
         assert_eq!(hcc_number("x"), None);

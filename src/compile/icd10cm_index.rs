@@ -70,7 +70,7 @@ pub fn parse_csv(text: &str, file: &str) -> Result<Vec<Entry>, CompileError> {
             continue;
         }
         let bad = |detail: String| CompileError::Source { file: file.to_string(), line: i as u32 + 1, detail };
-        let fields = csv_fields(line).ok_or_else(|| bad("unbalanced quotes".into()))?;
+        let fields = super::csv_fields(line).ok_or_else(|| bad("unbalanced quotes".into()))?;
         let [_, _, level, term, see, see_also, modifier, code] = fields.as_slice() else {
             return Err(bad(format!("{} fields, expected 8", fields.len())));
         };
@@ -198,30 +198,6 @@ pub fn modifiers(text: &str) -> Vec<String> {
         .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|m| !m.is_empty())
         .collect()
-}
-
-/// The fields of one CSV line (`"` quoting, `""` for a quote inside).
-fn csv_fields(line: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => out.push(std::mem::take(&mut field)),
-            (c, _) => field.push(c),
-        }
-    }
-    if quoted {
-        return None;
-    }
-    out.push(field);
-    Some(out)
 }
 
 /// What the build did with the index, for its report and the tests.

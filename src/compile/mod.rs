@@ -36,6 +36,31 @@ pub(crate) fn xml_document<'a>(text: &'a str, file: &str) -> Result<roxmltree::D
     })
 }
 
+/// The fields of one CSV line (`"` quoting, `""` for a quote inside);
+/// `None` when a quote is left open. Every CSV source reads its lines so.
+pub fn csv_fields(line: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    if quoted {
+        return None;
+    }
+    out.push(field);
+    Some(out)
+}
+
 /// Records in `meta` one index the book's search uses (`index.N.*`, listed
 /// by `chartcode stats`). The sources name their release in the file name.
 fn push_index_meta(meta: &mut Vec<(String, String)>, n: usize, name: &str, file: &str, entries: usize, derived: bool) {

@@ -47,6 +47,10 @@ pub mod cite {
     /// table loaded.
     pub const FALLBACK_HCC: &str = "the payment year 2028 mapping is not loaded: payment year 2027's is used";
     pub const FALLBACK_PDPM: &str = "the FY2027 PDPM mapping is not loaded: FY2026's is used";
+    /// The last dates of service the latest loaded tables answer for:
+    /// payment year 2027 pays on 2026's diagnoses; PDPM is FY2026's.
+    pub const HCC_LAST_DAY: u32 = 20261231;
+    pub const PDPM_LAST_DAY: u32 = 20260930;
 }
 
 /// Table names, one concept one name (the compiler writes them, the checks
